@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+// bieumau: the statistical appendix of Vietnamese government reports as checked, official
+// Excel workbooks. Data flows one way:
+//   file -> grid (CSVInput, XLSXInput) -> TableLocator -> AppendixModel
+//        -> AppendixValidation / AppendixMerge -> OfficialWorkbook (libxlsxwriter)
+// Forms are data (Templates/), read by FormSchema. C libraries are seen only by their wrappers.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "bieumau",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bieumau", targets: ["bieumau"]),
+        .library(name: "BieuMau", targets: [
+            "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries (system), each seen only by its thin wrapper.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
+        .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter"], swiftSettings: swiftSettings),
+
+        // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
+        .target(name: "Support", swiftSettings: swiftSettings),
+        // A sheet of cells, whatever format it came from.
+        .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
+        // Readers: each owns its format and produces a grid.
+        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support"], swiftSettings: swiftSettings),
+        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper"],
+                swiftSettings: swiftSettings),
+        // The schema module: form definitions are data under Templates/.
+        .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
+                swiftSettings: swiftSettings),
+        // A filled appendix: form + metadata + one value per row; exact decimals; number parsing.
+        .target(name: "AppendixModel", dependencies: ["FormSchema", "Support"], swiftSettings: swiftSettings),
+        // Finds the table in a grid and matches its rows to the form.
+        .target(name: "TableLocator", dependencies: ["SheetGrid", "FormSchema", "AppendixModel", "Support"],
+                swiftSettings: swiftSettings),
+        .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
+                swiftSettings: swiftSettings),
+        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+                swiftSettings: swiftSettings),
+        // The official layout, written with libxlsxwriter.
+        .target(name: "OfficialWorkbook",
+                dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
+                swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "bieumau",
+            dependencies: [
+                "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["Support"], path: "Tests/TestSupport",
+                swiftSettings: swiftSettings),
+        .testTarget(name: "AppendixModelTests", dependencies: ["AppendixModel", "FormSchema", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "FormSchemaTests", dependencies: ["FormSchema", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "CSVInputTests", dependencies: ["CSVInput", "SheetGrid", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "SheetGrid", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "TableLocatorTests",
+                    dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "OfficialWorkbookTests",
+                    dependencies: ["OfficialWorkbook", "FormSchema", "AppendixModel", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AppendixValidationTests",
+                    dependencies: ["AppendixValidation", "FormSchema", "AppendixModel", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AppendixMergeTests",
+                    dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

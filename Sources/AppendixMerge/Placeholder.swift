@@ -1,0 +1,1 @@
+// Module AppendixMerge: to be filled.

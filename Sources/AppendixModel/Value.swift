@@ -1,0 +1,116 @@
+import FormSchema
+import Support
+
+/// What a value cell means.
+public enum Value: Sendable, Hashable {
+    case empty
+    /// A number; on percent rows in percent units (25 means 25 %).
+    case number(ExactDecimal)
+    case yesNo(Bool)
+    /// The choices named (from the row's `choices`, spelled as the form spells them).
+    case choices([String])
+    /// A status text such as `Chưa thực hiện`: not a number and not a blank.
+    case status(String)
+    /// Any other text (in a number row: something that could not be read as a number).
+    case text(String)
+
+    public var number: ExactDecimal? { if case .number(let n) = self { return n } else { return nil } }
+    public var isEmpty: Bool { if case .empty = self { return true } else { return false } }
+}
+
+/// The cell as it arrived, before interpretation.
+public enum CellInput: Sendable, Hashable {
+    case empty
+    /// Text typed by a person (CSV fields, text cells).
+    case text(String)
+    /// A numeric cell of a workbook: exact value, and whether its format shows it as a percentage
+    /// (`0.25` shown `25%`), with the decimals that format shows.
+    case number(ExactDecimal, percentFormat: Bool, decimals: Int?)
+    case bool(Bool)
+    /// An error cell (`#DIV/0!`).
+    case error(String)
+}
+
+/// One row's value: the raw text beside what it means, where it came from, and the note.
+public struct RowValue: Sendable, Hashable {
+    /// The cell's text exactly as in the input (after NFC).
+    public var raw: String
+    public var value: Value
+    /// Decimals as printed (for numbers).
+    public var decimals: Int?
+    /// The raw text carried a `%` sign (or a percent number format).
+    public var percentSign: Bool
+    /// How the raw text read in the two number conventions (text input only).
+    public var classification: NumberClassification?
+    /// The Ghi chú cell.
+    public var note: String
+    /// The label as found in the input (may differ in spelling from the form's).
+    public var inputLabel: String?
+    /// The value cell in the input.
+    public var location: SourceLocation?
+    /// The formula, when the value cell held one.
+    public var formula: String?
+
+    public init(raw: String, value: Value, decimals: Int? = nil, percentSign: Bool = false,
+                classification: NumberClassification? = nil, note: String = "", inputLabel: String? = nil,
+                location: SourceLocation? = nil, formula: String? = nil) {
+        self.raw = raw
+        self.value = value
+        self.decimals = decimals
+        self.percentSign = percentSign
+        self.classification = classification
+        self.note = note
+        self.inputLabel = inputLabel
+        self.location = location
+        self.formula = formula
+    }
+
+    public static let empty = RowValue(raw: "", value: .empty)
+}
+
+/// Turns cell input into a `RowValue` for a form row, given the document's number convention.
+public enum ValueInterpreter {
+    public static func interpret(_ input: CellInput, row: FormRow, form: FormDefinition,
+                                 locale: NumberLocale) -> RowValue {
+        switch input {
+        case .empty:
+            return RowValue(raw: "", value: .empty)
+        case .bool(let b):
+            return RowValue(raw: b ? "TRUE" : "FALSE", value: .yesNo(b))
+        case .error(let e):
+            return RowValue(raw: e, value: .text(e))
+        case .number(let n, let pct, let decimals):
+            let raw = n.description
+            var value = n
+            if pct && row.kind == .ratio { value = n * ExactDecimal(100) }
+            return RowValue(raw: raw, value: .number(value), decimals: decimals.map { pct ? max(0, $0) : $0 },
+                            percentSign: pct)
+        case .text(let rawText):
+            let raw = TextNormalization.nfc(rawText)
+            let clean = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(raw))
+            if clean.isEmpty { return RowValue(raw: raw, value: .empty) }
+            if form.statusTexts.contains(where: { LabelKey.same($0, clean) }) {
+                let canonical = form.statusTexts.first { LabelKey.same($0, clean) } ?? clean
+                return RowValue(raw: raw, value: .status(canonical))
+            }
+            if row.kind == .yesno || row.kind == .text || row.kind == .choice {
+                if form.yesTexts.contains(where: { LabelKey.same($0, clean) }) { return RowValue(raw: raw, value: .yesNo(true)) }
+                if form.noTexts.contains(where: { LabelKey.same($0, clean) }) { return RowValue(raw: raw, value: .yesNo(false)) }
+            }
+            if row.kind == .choice {
+                let parts = clean.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" })
+                    .map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
+                let matched = parts.compactMap { p in row.choices.first { LabelKey.same($0, p) } }
+                if !parts.isEmpty && matched.count == parts.count { return RowValue(raw: raw, value: .choices(matched)) }
+                return RowValue(raw: raw, value: .text(clean))
+            }
+            if row.kind == .text { return RowValue(raw: raw, value: .text(clean)) }
+            let c = NumberParser.classify(clean)
+            if let r = c.reading(in: locale) {
+                return RowValue(raw: raw, value: .number(r.value), decimals: r.decimals, percentSign: r.isPercent,
+                                classification: c)
+            }
+            return RowValue(raw: raw, value: .text(clean), classification: c)
+        }
+    }
+}

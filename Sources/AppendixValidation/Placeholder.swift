@@ -1,0 +1,1 @@
+// Module AppendixValidation: to be filled.

@@ -1,0 +1,1 @@
+// Module CSVInput: to be filled.

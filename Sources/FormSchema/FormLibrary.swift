@@ -1,0 +1,84 @@
+import Foundation
+import Support
+
+/// The forms a run can use: the shipped `Templates/` plus any folder the user names (`--forms-dir`).
+/// A form lives in `<folder>/<form-id>/form.yaml`.
+public struct FormLibrary: Sendable {
+    public private(set) var forms: [FormDefinition]
+
+    public init(forms: [FormDefinition]) { self.forms = forms }
+
+    /// Loads every form under the shipped templates folder and `extraFolders` (later ones win on a clash).
+    public static func load(extraFolders: [String] = []) throws -> FormLibrary {
+        var folders: [String] = []
+        if let shipped = shippedTemplatesFolder() { folders.append(shipped) }
+        for f in extraFolders {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
+                throw BieuMauError(.noInput, vi: "Không có thư mục biểu mẫu \(f).", en: "The forms folder \(f) does not exist.")
+            }
+            folders.append(f)
+        }
+        if folders.isEmpty {
+            throw BieuMauError(.noInput,
+                vi: "Không tìm thấy thư mục Templates của bieumau. Đặt biến BIEUMAU_TEMPLATES hoặc dùng --forms-dir.",
+                en: "The bieumau Templates folder was not found. Set BIEUMAU_TEMPLATES or use --forms-dir.")
+        }
+        var byID: [String: FormDefinition] = [:]
+        var order: [String] = []
+        for folder in folders {
+            for file in formFiles(in: folder) {
+                let form = try FormLoader.load(file: file)
+                if byID[form.id] == nil { order.append(form.id) }
+                byID[form.id] = form
+            }
+        }
+        return FormLibrary(forms: order.compactMap { byID[$0] })
+    }
+
+    /// `form.yaml` files one level below `folder`, or `folder` itself if it holds a form.yaml.
+    static func formFiles(in folder: String) -> [String] {
+        let fm = FileManager.default
+        let direct = (folder as NSString).appendingPathComponent("form.yaml")
+        if fm.fileExists(atPath: direct) { return [direct] }
+        let entries = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+        return entries.sorted().compactMap { name in
+            let p = ((folder as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("form.yaml")
+            return fm.fileExists(atPath: p) ? p : nil
+        }
+    }
+
+    /// The shipped `Templates/` folder: `$BIEUMAU_TEMPLATES`, else found above the executable
+    /// (a build tree or checkout), else the installed share folder.
+    public static func shippedTemplatesFolder() -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["BIEUMAU_TEMPLATES"], !env.isEmpty {
+            return fm.fileExists(atPath: env) ? env : nil
+        }
+        var candidates: [String] = []
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent("Templates").path)
+            candidates.append(dir.appendingPathComponent("share/bieumau/Templates").path)
+            dir.deleteLastPathComponent()
+        }
+        candidates.append(fm.currentDirectoryPath + "/Templates")
+        candidates += ["/usr/local/share/bieumau/Templates", "/usr/share/bieumau/Templates"]
+        return candidates.first { !formFiles(in: $0).isEmpty }
+    }
+
+    public func form(_ id: String) -> FormDefinition? { forms.first { $0.id == id } }
+
+    /// The form `id`, or an error listing the forms there are.
+    public func require(_ id: String) throws -> FormDefinition {
+        if let f = form(id) { return f }
+        let known = forms.map(\.id).joined(separator: ", ")
+        throw BieuMauError(.dataError,
+            vi: "Không có biểu mẫu '\(id)'. Các biểu mẫu hiện có: \(known). Xem `bieumau forms`.",
+            en: "There is no form '\(id)'. Known forms: \(known). See `bieumau forms`.")
+    }
+
+    /// The form used when none is named: the only one, or `cchc-2023`'s newest sibling.
+    public var defaultForm: FormDefinition? { forms.first }
+}

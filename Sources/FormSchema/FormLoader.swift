@@ -1,0 +1,326 @@
+import Foundation
+import Support
+import Yams
+
+/// Reads form definitions (YAML, comments allowed) and checks them. Every error names the file and line.
+public enum FormLoader {
+    /// Loads and checks one form file.
+    public static func load(file path: String) throws -> FormDefinition {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BieuMauError(.noInput, vi: "Không đọc được tệp biểu mẫu \(path).", en: "Cannot read the form file \(path).")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BieuMauError(.dataError, vi: "Tệp biểu mẫu \(path) không phải UTF-8.", en: "The form file \(path) is not UTF-8.")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses a form from YAML text; `file` names it in messages.
+    public static func parse(yaml: String, file: String) throws -> FormDefinition {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: TextNormalization.nfc(yaml))
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        } catch {
+            throw fail(file, nil, vi: "không đọc được YAML (\(error)).", en: "invalid YAML (\(error)).")
+        }
+        guard let root = node, root.mapping != nil else {
+            throw fail(file, 1, vi: "tệp biểu mẫu phải là một bảng khoá: giá trị (form, version, rows…).",
+                       en: "a form file must be a mapping (form, version, rows…).")
+        }
+        var reader = NodeReader(file: file)
+        return try reader.form(root)
+    }
+
+    static func fail(_ file: String, _ line: Int?, vi: String, en: String) -> BieuMauError {
+        let whereVi = line.map { "\(file), dòng \($0)" } ?? file
+        let whereEn = line.map { "\(file), line \($0)" } ?? file
+        return BieuMauError(.dataError, Localized(vi: "\(whereVi): \(vi)", en: "\(whereEn): \(en)"))
+    }
+
+    static func yamlError(_ error: YamlError, file: String) -> BieuMauError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return fail(file, mark.line, vi: "lỗi cú pháp YAML (\(problem)), cột \(mark.column).",
+                        en: "YAML syntax error (\(problem)), column \(mark.column).")
+        default:
+            return fail(file, nil, vi: "lỗi YAML: \(error)", en: "YAML error: \(error)")
+        }
+    }
+}
+
+/// Walks the YAML nodes, keeping line numbers for messages.
+private struct NodeReader {
+    let file: String
+
+    func line(_ node: Node?) -> Int? { node?.mark?.line }
+
+    func fail(_ node: Node?, vi: String, en: String) -> BieuMauError {
+        FormLoader.fail(file, line(node), vi: vi, en: en)
+    }
+
+    func string(_ node: Node?, _ key: String, required: Bool = false, in parent: Node) throws -> String? {
+        guard let node else {
+            if required {
+                throw fail(parent, vi: "thiếu khoá bắt buộc '\(key)'.", en: "the required key '\(key)' is missing.")
+            }
+            return nil
+        }
+        guard let s = node.scalar?.string else {
+            throw fail(node, vi: "'\(key)' phải là một giá trị đơn (chuỗi).", en: "'\(key)' must be a single value (a string).")
+        }
+        return TextNormalization.nfc(s)
+    }
+
+    func strings(_ node: Node?, _ key: String) throws -> [String] {
+        guard let node else { return [] }
+        if let s = node.scalar?.string { return [TextNormalization.nfc(s)] }
+        guard let seq = node.sequence else {
+            throw fail(node, vi: "'\(key)' phải là một danh sách.", en: "'\(key)' must be a list.")
+        }
+        return try seq.map { item in
+            guard let s = item.scalar?.string else {
+                throw fail(item, vi: "mỗi mục của '\(key)' phải là một chuỗi.", en: "each item of '\(key)' must be a string.")
+            }
+            return TextNormalization.nfc(s)
+        }
+    }
+
+    func bool(_ node: Node?, _ key: String) throws -> Bool? {
+        guard let node else { return nil }
+        switch node.scalar?.string.lowercased() {
+        case "true", "yes", "có": return true
+        case "false", "no", "không": return false
+        default:
+            throw fail(node, vi: "'\(key)' phải là true hoặc false.", en: "'\(key)' must be true or false.")
+        }
+    }
+
+    func int(_ node: Node?, _ key: String) throws -> Int? {
+        guard let node else { return nil }
+        guard let s = node.scalar?.string, let v = Int(s) else {
+            throw fail(node, vi: "'\(key)' phải là một số nguyên.", en: "'\(key)' must be a whole number.")
+        }
+        return v
+    }
+
+    func decimal(_ node: Node?, _ key: String) throws -> ExactDecimal? {
+        guard let node else { return nil }
+        guard let s = node.scalar?.string, let v = ExactDecimal(s) else {
+            throw fail(node, vi: "'\(key)' phải là một số (dấu chấm thập phân).", en: "'\(key)' must be a number.")
+        }
+        return v
+    }
+
+    func checkKeys(_ node: Node, allowed: Set<String>, what: String) throws {
+        guard let mapping = node.mapping else { return }
+        for (k, _) in mapping {
+            let key = k.scalar?.string ?? ""
+            if !allowed.contains(key) {
+                throw fail(k, vi: "khoá '\(key)' không dùng được trong \(what). Các khoá được dùng: \(allowed.sorted().joined(separator: ", ")).",
+                           en: "'\(key)' is not a key of \(what). Allowed: \(allowed.sorted().joined(separator: ", ")).")
+            }
+        }
+    }
+
+    static let formKeys: Set<String> = ["form", "version", "title", "appendix_label", "description", "sheet", "headers",
+                                        "status_texts", "yes_texts", "no_texts", "key_ratios", "rows", "rules"]
+    static let rowKeys: Set<String> = ["id", "code", "label", "variants", "unit", "kind", "parent", "numerator",
+                                       "denominator", "choices", "merge", "required", "min", "max", "integer",
+                                       "decimals", "cumulative", "marker", "style"]
+    static let headerKeys: Set<String> = ["code", "label", "result", "unit", "value", "note"]
+
+    mutating func form(_ root: Node) throws -> FormDefinition {
+        try checkKeys(root, allowed: NodeReader.formKeys, what: "biểu mẫu")
+        let id = try string(root["form"], "form", required: true, in: root)!
+        guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+            throw fail(root["form"], vi: "mã biểu mẫu '\(id)' chỉ được gồm chữ thường không dấu, số, '-', '.', '_'.",
+                       en: "the form id '\(id)' may hold only lower-case ASCII letters, digits, '-', '.', '_'.")
+        }
+        guard let version = try int(root["version"], "version") else {
+            throw fail(root, vi: "thiếu khoá bắt buộc 'version'.", en: "the required key 'version' is missing.")
+        }
+        let title = try string(root["title"], "title", required: true, in: root)!
+        var headers = TableHeaders()
+        if let h = root["headers"] {
+            try checkKeys(h, allowed: NodeReader.headerKeys, what: "headers")
+            headers = TableHeaders(
+                code: try string(h["code"], "code", in: h) ?? headers.code,
+                label: try string(h["label"], "label", in: h) ?? headers.label,
+                result: try string(h["result"], "result", in: h) ?? headers.result,
+                unit: try string(h["unit"], "unit", in: h) ?? headers.unit,
+                value: try string(h["value"], "value", in: h) ?? headers.value,
+                note: try string(h["note"], "note", in: h) ?? headers.note)
+        }
+        guard let rowsNode = root["rows"], let rowSeq = rowsNode.sequence, !rowSeq.isEmpty else {
+            throw fail(root["rows"] ?? root, vi: "'rows' phải là danh sách các dòng của biểu, không được rỗng.",
+                       en: "'rows' must be a non-empty list of the form's rows.")
+        }
+        var rows: [FormRow] = []
+        var seen: [String: Int] = [:]
+        for item in rowSeq {
+            let r = try row(item)
+            if let first = seen[r.id] {
+                throw fail(item, vi: "mã dòng '\(r.id)' bị trùng (đã dùng ở dòng \(first)).",
+                           en: "the row id '\(r.id)' is used twice (first at line \(first)).")
+            }
+            seen[r.id] = r.line
+            rows.append(r)
+        }
+        // Coded rows without an explicit parent belong to the nearest earlier row whose code is their prefix.
+        var lastByCode: [String: String] = [:]
+        for i in rows.indices {
+            let r = rows[i]
+            if r.parent == nil && !r.code.isEmpty {
+                var parts = r.code.split(separator: ".").map(String.init)
+                while parts.count > 1 {
+                    parts.removeLast()
+                    if let p = lastByCode[parts.joined(separator: ".")] { rows[i].parent = p; break }
+                }
+            }
+            if !r.code.isEmpty && lastByCode[r.code] == nil { lastByCode[r.code] = r.id }
+        }
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
+        func ref(_ target: String?, _ key: String, of r: FormRow) throws {
+            guard let target else { return }
+            guard byID[target] != nil else {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)': '\(key)' trỏ tới dòng '\(target)' không có trong biểu.",
+                                      en: "row '\(r.id)': '\(key)' names the row '\(target)', which is not in the form.")
+            }
+        }
+        for r in rows {
+            try ref(r.parent, "parent", of: r)
+            try ref(r.numerator, "numerator", of: r)
+            try ref(r.denominator, "denominator", of: r)
+            if (r.numerator == nil) != (r.denominator == nil) {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)': cần khai báo cả 'numerator' và 'denominator'.",
+                                      en: "row '\(r.id)': give both 'numerator' and 'denominator'.")
+            }
+            if r.numerator != nil && r.kind != .ratio {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)': chỉ dòng loại 'ratio' mới có tử số/mẫu số.",
+                                      en: "row '\(r.id)': only 'ratio' rows have a numerator and denominator.")
+            }
+            if r.kind == .choice && r.choices.isEmpty {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)': dòng loại 'choice' cần danh sách 'choices'.",
+                                      en: "row '\(r.id)': a 'choice' row needs its 'choices'.")
+            }
+            if r.merge == .ratio && r.numerator == nil {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)': quy tắc gộp 'ratio' cần tử số và mẫu số.",
+                                      en: "row '\(r.id)': the merge rule 'ratio' needs a numerator and denominator.")
+            }
+            if r.code.isEmpty && r.parent == nil && r.kind != .section {
+                throw FormLoader.fail(file, r.line, vi: "dòng '\(r.id)' không có số thứ tự nên phải có 'parent' (dòng mà nó thuộc về).",
+                                      en: "row '\(r.id)' has no code, so it needs a 'parent'.")
+            }
+        }
+        var rules: [CrossRule] = []
+        if let rulesNode = root["rules"] {
+            guard let seq = rulesNode.sequence else {
+                throw fail(rulesNode, vi: "'rules' phải là một danh sách.", en: "'rules' must be a list.")
+            }
+            for item in seq { rules.append(try rule(item, byID: byID)) }
+        }
+        let keyRatios = try strings(root["key_ratios"], "key_ratios")
+        for k in keyRatios where byID[k] == nil {
+            throw fail(root["key_ratios"], vi: "'key_ratios' nêu dòng '\(k)' không có trong biểu.",
+                       en: "'key_ratios' names the row '\(k)', which is not in the form.")
+        }
+        let sheet = try string(root["sheet"], "sheet", in: root) ?? "Phụ lục"
+        if sheet.count > 31 || sheet.contains(where: { "[]:*?/\\".contains($0) }) {
+            throw fail(root["sheet"], vi: "tên trang tính '\(sheet)' không hợp lệ trong Excel (tối đa 31 ký tự, không có []:*?/\\).",
+                       en: "the sheet name '\(sheet)' is not valid in Excel (31 characters at most, none of []:*?/\\).")
+        }
+        return FormDefinition(
+            id: id, version: version,
+            appendixLabel: try string(root["appendix_label"], "appendix_label", in: root) ?? "Phụ lục",
+            title: title,
+            description: try string(root["description"], "description", in: root) ?? "",
+            sheetName: sheet, headers: headers,
+            statusTexts: try strings(root["status_texts"], "status_texts"),
+            yesTexts: root["yes_texts"] == nil ? ["Có"] : try strings(root["yes_texts"], "yes_texts"),
+            noTexts: root["no_texts"] == nil ? ["Không"] : try strings(root["no_texts"], "no_texts"),
+            keyRatios: keyRatios, rows: rows, rules: rules, file: file)
+    }
+
+    func row(_ node: Node) throws -> FormRow {
+        guard node.mapping != nil else {
+            throw fail(node, vi: "mỗi dòng của biểu phải là một bảng khoá: giá trị (id, code, label, kind…).",
+                       en: "each row must be a mapping (id, code, label, kind…).")
+        }
+        try checkKeys(node, allowed: NodeReader.rowKeys, what: "một dòng")
+        let id = try string(node["id"], "id", required: true, in: node)!
+        let kindText = try string(node["kind"], "kind", required: true, in: node)!
+        guard let kind = RowKind(rawValue: kindText) ?? (kindText == "percent" ? .ratio : nil) else {
+            throw fail(node["kind"], vi: "loại dòng '\(kindText)' không có. Các loại: \(RowKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+                       en: "unknown row kind '\(kindText)'. Kinds: \(RowKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        var merge: MergeRule?
+        if let m = try string(node["merge"], "merge", in: node) {
+            guard let rule = MergeRule(rawValue: m) else {
+                throw fail(node["merge"], vi: "quy tắc gộp '\(m)' không có. Các quy tắc: \(MergeRule.allCases.map(\.rawValue).joined(separator: ", ")).",
+                           en: "unknown merge rule '\(m)'. Rules: \(MergeRule.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            merge = rule
+        }
+        var style: RowStyle?
+        if let s = try string(node["style"], "style", in: node) {
+            guard let st = RowStyle(rawValue: s) else {
+                throw fail(node["style"], vi: "kiểu chữ '\(s)' không có (bold, italic, normal).", en: "unknown style '\(s)' (bold, italic, normal).")
+            }
+            style = st
+        }
+        let label = try string(node["label"], "label", required: true, in: node)!
+        return FormRow(
+            id: id,
+            code: try string(node["code"], "code", in: node) ?? "",
+            label: label,
+            variants: try strings(node["variants"], "variants"),
+            unit: try string(node["unit"], "unit", in: node) ?? "",
+            kind: kind,
+            parent: try string(node["parent"], "parent", in: node),
+            numerator: try string(node["numerator"], "numerator", in: node),
+            denominator: try string(node["denominator"], "denominator", in: node),
+            choices: try strings(node["choices"], "choices"),
+            merge: merge,
+            required: try bool(node["required"], "required") ?? false,
+            minimum: try decimal(node["min"], "min"),
+            maximum: try decimal(node["max"], "max"),
+            integer: try bool(node["integer"], "integer"),
+            decimals: try int(node["decimals"], "decimals"),
+            cumulative: try bool(node["cumulative"], "cumulative") ?? false,
+            marker: try string(node["marker"], "marker", in: node),
+            style: style,
+            line: line(node) ?? 0)
+    }
+
+    func rule(_ node: Node, byID: [String: FormRow]) throws -> CrossRule {
+        let kind = try string(node["rule"], "rule", required: true, in: node)!
+        let l = line(node) ?? 0
+        func known(_ id: String, _ key: String) throws -> String {
+            guard byID[id] != nil else {
+                throw fail(node, vi: "quy tắc '\(kind)': '\(key)' trỏ tới dòng '\(id)' không có trong biểu.",
+                           en: "rule '\(kind)': '\(key)' names the row '\(id)', which is not in the form.")
+            }
+            return id
+        }
+        switch kind {
+        case "part-le-whole":
+            try checkKeys(node, allowed: ["rule", "part", "whole"], what: "quy tắc part-le-whole")
+            let part = try string(node["part"], "part", required: true, in: node)!
+            let whole = try string(node["whole"], "whole", required: true, in: node)!
+            return .partNotAboveWhole(part: try known(part, "part"), whole: try known(whole, "whole"), line: l)
+        case "sum":
+            try checkKeys(node, allowed: ["rule", "total", "parts"], what: "quy tắc sum")
+            let total = try string(node["total"], "total", required: true, in: node)!
+            let parts = try strings(node["parts"], "parts")
+            guard !parts.isEmpty else {
+                throw fail(node, vi: "quy tắc 'sum' cần danh sách 'parts'.", en: "the rule 'sum' needs 'parts'.")
+            }
+            return .sum(total: try known(total, "total"), parts: try parts.map { try known($0, "parts") }, line: l)
+        default:
+            throw fail(node["rule"], vi: "quy tắc '\(kind)' không có (part-le-whole, sum).",
+                       en: "unknown rule '\(kind)' (part-le-whole, sum).")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Module OfficialWorkbook: to be filled.

@@ -1,0 +1,206 @@
+import Support
+
+/// What a cell holds, as its producer stored it. Numbers keep their stored text (`"0.25"`,
+/// `"136284"`) so that no value ever passes through binary floating point.
+public enum CellValue: Sendable, Hashable {
+    case empty
+    case text(String)
+    /// A numeric cell: the number exactly as written in the file (e.g. `"0.1"`, `"1E-3"`).
+    case number(String)
+    case bool(Bool)
+    /// An error value such as `#DIV/0!`.
+    case error(String)
+    /// A date or time, ISO 8601 (`2023-03-14`, `2023-03-14T08:30:00`), resolved by the reader.
+    case date(String)
+
+    public var isEmpty: Bool {
+        switch self {
+        case .empty: return true
+        case .text(let s): return s.allSatisfy { $0.isWhitespace }
+        default: return false
+        }
+    }
+
+    /// The text a CSV export of this cell holds.
+    public var plainText: String {
+        switch self {
+        case .empty: return ""
+        case .text(let s): return s
+        case .number(let s): return s
+        case .bool(let b): return b ? "TRUE" : "FALSE"
+        case .error(let e): return e
+        case .date(let d): return d
+        }
+    }
+}
+
+/// Presentation details a locator may use (bold section rows, italic sub-rows, percent formats).
+public struct CellStyle: Sendable, Hashable {
+    public var bold: Bool
+    public var italic: Bool
+    /// The number format code (`0%`, `#,##0`, `General`), resolved from built-in ids.
+    public var numberFormat: String?
+    public init(bold: Bool = false, italic: Bool = false, numberFormat: String? = nil) {
+        self.bold = bold
+        self.italic = italic
+        self.numberFormat = numberFormat
+    }
+    public var isPercentFormat: Bool {
+        guard let f = numberFormat else { return false }
+        // A % outside quotes and brackets makes Excel multiply by 100.
+        var inQuote = false, inBracket = false, escaped = false
+        for ch in f {
+            if escaped { escaped = false; continue }
+            switch ch {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "[": if !inQuote { inBracket = true }
+            case "]": if !inQuote { inBracket = false }
+            case "%": if !inQuote && !inBracket { return true }
+            default: break
+            }
+        }
+        return false
+    }
+}
+
+public struct Cell: Sendable, Hashable {
+    /// 0-based column.
+    public var column: Int
+    public var value: CellValue
+    public var style: CellStyle
+    /// The formula text (without `=`) when the cell holds one; `value` is then its cached result.
+    public var formula: String?
+
+    public init(column: Int, value: CellValue, style: CellStyle = CellStyle(), formula: String? = nil) {
+        self.column = column
+        self.value = value
+        self.style = style
+        self.formula = formula
+    }
+}
+
+/// One row of a sheet; cells are sparse and sorted by column.
+public struct GridRow: Sendable, Hashable {
+    /// 0-based row index in the sheet (for CSV: the record index).
+    public var index: Int
+    public var cells: [Cell]
+    public var hidden: Bool
+    /// 1-based physical line where the record starts (CSV only; a quoted field may span lines).
+    public var sourceLine: Int?
+
+    public init(index: Int, cells: [Cell], hidden: Bool = false, sourceLine: Int? = nil) {
+        self.index = index
+        self.cells = cells
+        self.hidden = hidden
+        self.sourceLine = sourceLine
+    }
+
+    public func cell(at column: Int) -> Cell? {
+        // Rows are short; a linear scan beats a dictionary here.
+        for c in cells where c.column == column { return c }
+        return nil
+    }
+
+    public func value(at column: Int) -> CellValue { cell(at: column)?.value ?? .empty }
+
+    public var isBlank: Bool { cells.allSatisfy { $0.value.isEmpty } }
+}
+
+/// A rectangular range, 0-based inclusive.
+public struct CellRange: Sendable, Hashable {
+    public var firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int
+    public init(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) {
+        self.firstRow = firstRow
+        self.firstColumn = firstColumn
+        self.lastRow = lastRow
+        self.lastColumn = lastColumn
+    }
+    public func contains(row: Int, column: Int) -> Bool {
+        row >= firstRow && row <= lastRow && column >= firstColumn && column <= lastColumn
+    }
+    /// `A1:D2`
+    public var a1: String {
+        CellReference.a1(row: firstRow, column: firstColumn) + ":" + CellReference.a1(row: lastRow, column: lastColumn)
+    }
+}
+
+/// Where a grid came from, for messages.
+public enum GridSource: Sendable, Hashable {
+    case csv(file: String)
+    case workbook(file: String, sheet: String)
+}
+
+/// A sheet of cells from any format: what the locator reads.
+public struct Grid: Sendable {
+    public var source: GridSource
+    public var rows: [GridRow]
+    public var merges: [CellRange]
+    /// Document properties the producer stored (custom properties of a workbook; empty for CSV).
+    public var properties: [String: String]
+
+    public init(source: GridSource, rows: [GridRow], merges: [CellRange] = [], properties: [String: String] = [:]) {
+        self.source = source
+        self.rows = rows
+        self.merges = merges
+        self.properties = properties
+    }
+
+    public var fileName: String {
+        switch source {
+        case .csv(let f): return f
+        case .workbook(let f, _): return f
+        }
+    }
+
+    /// The location of a cell, as a user would look for it: `'Sheet'!D23` or a CSV line and column.
+    public func location(row: GridRow, column: Int) -> SourceLocation {
+        switch source {
+        case .csv(let file):
+            return SourceLocation(file: file, line: row.sourceLine ?? (row.index + 1), column: column + 1)
+        case .workbook(let file, let sheet):
+            return SourceLocation(file: file, sheet: sheet, cell: CellReference.a1(row: row.index, column: column))
+        }
+    }
+}
+
+public enum CellReference {
+    /// Column letters for a 0-based column: 0 → A, 25 → Z, 26 → AA.
+    public static func columnLetters(_ column: Int) -> String {
+        var n = column + 1
+        var letters: [Character] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            letters.append(Character(UnicodeScalar(UInt8(65 + r))))
+            n = (n - 1) / 26
+        }
+        return String(letters.reversed())
+    }
+
+    public static func a1(row: Int, column: Int) -> String {
+        columnLetters(column) + String(row + 1)
+    }
+
+    /// Parses `D23` (also `$D$23`) into 0-based (row, column). Returns nil when malformed or
+    /// beyond XFD1048576.
+    public static func parse(_ ref: some StringProtocol) -> (row: Int, column: Int)? {
+        var col = 0, row = 0, sawLetter = false, sawDigit = false
+        for u in ref.utf8 {
+            switch u {
+            case UInt8(ascii: "$"): continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                if sawDigit { return nil }
+                sawLetter = true
+                col = col * 26 + Int((u & 0xDF) - 64)
+                if col > 16384 { return nil }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sawDigit = true
+                row = row * 10 + Int(u - 48)
+                if row > 1_048_576 { return nil }
+            default: return nil
+            }
+        }
+        guard sawLetter, sawDigit, row >= 1 else { return nil }
+        return (row - 1, col - 1)
+    }
+}

@@ -1,0 +1,227 @@
+/// An exact decimal number: `significand × 10^-scale`. Counts and money are summed with it,
+/// never with binary floating point. 128-bit significand, scale 0...30.
+public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    public private(set) var significand: Int128
+    public private(set) var scale: Int
+
+    public static let maxScale = 30
+    public static let zero = ExactDecimal(significand: 0, scale: 0)
+
+    public init(significand: Int128, scale: Int) {
+        precondition(scale >= 0 && scale <= ExactDecimal.maxScale)
+        self.significand = significand
+        self.scale = scale
+    }
+
+    public init(_ int: Int) {
+        self.init(significand: Int128(int), scale: 0)
+    }
+
+    /// Parses plain decimal text as stored in files and by `description`: `-12`, `2.304717`,
+    /// `.5`, `1E-3`, `1.5e+2`. No grouping separators, no locale: see `NumberParser` for user text.
+    public init?(_ text: some StringProtocol) {
+        var sig: Int128 = 0
+        var scale = 0
+        var negative = false
+        var sawDigit = false, sawPoint = false
+        var exponent = 0
+        var bytes = Array(text.utf8)[...]
+        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b >= 48 && b <= 57 {
+                sawDigit = true
+                let (m, o1) = sig.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int128(b - 48))
+                if o1 || o2 { return nil }
+                sig = a
+                if sawPoint { scale += 1 }
+            } else if b == UInt8(ascii: ".") && !sawPoint {
+                sawPoint = true
+            } else if (b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) && sawDigit {
+                let rest = String(decoding: bytes[(i + 1)...], as: UTF8.self)
+                guard let e = Int(rest), abs(e) < 60 else { return nil }
+                exponent = e
+                break
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard sawDigit else { return nil }
+        // Apply the exponent.
+        scale -= exponent
+        while scale < 0 {
+            let (m, o) = sig.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            sig = m
+            scale += 1
+        }
+        while scale > ExactDecimal.maxScale {
+            // More digits than we keep: only acceptable if they are zeros.
+            if sig % 10 != 0 { return nil }
+            sig /= 10
+            scale -= 1
+        }
+        self.init(significand: negative ? -sig : sig, scale: scale)
+        self = self.normalized
+    }
+
+    /// The same number with trailing fractional zeros removed.
+    public var normalized: ExactDecimal {
+        var s = significand, sc = scale
+        while sc > 0 && s % 10 == 0 { s /= 10; sc -= 1 }
+        return ExactDecimal(significand: s, scale: sc)
+    }
+
+    public var isZero: Bool { significand == 0 }
+    public var isNegative: Bool { significand < 0 }
+    public var isInteger: Bool { normalized.scale == 0 }
+
+    private static func pow10(_ n: Int) -> Int128 {
+        var r: Int128 = 1
+        for _ in 0..<n { r *= 10 }
+        return r
+    }
+
+    /// Both numbers at the same scale.
+    private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
+        if a.scale == b.scale { return (a.significand, b.significand, a.scale) }
+        if a.scale < b.scale { return (a.significand * pow10(b.scale - a.scale), b.significand, b.scale) }
+        return (a.significand, b.significand * pow10(a.scale - b.scale), a.scale)
+    }
+
+    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        let (x, y, s) = aligned(a, b)
+        return ExactDecimal(significand: x + y, scale: s)
+    }
+
+    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        let (x, y, s) = aligned(a, b)
+        return ExactDecimal(significand: x - y, scale: s)
+    }
+
+    public static func += (a: inout ExactDecimal, b: ExactDecimal) { a = a + b }
+
+    public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        var r = ExactDecimal(significand: a.significand * b.significand, scale: 0)
+        var s = a.scale + b.scale
+        var sig = r.significand
+        while s > maxScale { sig /= 10; s -= 1 }
+        r = ExactDecimal(significand: sig, scale: s)
+        return r.normalized
+    }
+
+    public static prefix func - (a: ExactDecimal) -> ExactDecimal {
+        ExactDecimal(significand: -a.significand, scale: a.scale)
+    }
+
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        let (x, y, _) = aligned(a, b)
+        return x < y
+    }
+
+    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        let (x, y, _) = aligned(a, b)
+        return x == y
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let n = normalized
+        hasher.combine(n.significand)
+        hasher.combine(n.scale)
+    }
+
+    public var magnitude: ExactDecimal { ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale) }
+
+    /// Rounds half away from zero to `places` decimals.
+    public func rounded(toPlaces places: Int) -> ExactDecimal {
+        if places >= scale { return self }
+        let drop = ExactDecimal.pow10(scale - places)
+        var q = significand / drop
+        let r = significand % drop
+        if (r < 0 ? -r : r) * 2 >= drop { q += significand < 0 ? -1 : 1 }
+        return ExactDecimal(significand: q, scale: places)
+    }
+
+    /// `self / divisor`, rounded half away from zero to `places` decimals; nil for a zero divisor.
+    public func divided(by divisor: ExactDecimal, places: Int) -> ExactDecimal? {
+        guard !divisor.isZero else { return nil }
+        // self/div = (a/10^sa) / (b/10^sb) = a*10^sb / (b*10^sa); scaled by 10^(places+1) for rounding.
+        let p = min(places, ExactDecimal.maxScale)
+        var num = significand * ExactDecimal.pow10(divisor.scale) * ExactDecimal.pow10(p + 1)
+        var den = divisor.significand * ExactDecimal.pow10(scale)
+        if den < 0 { den = -den; num = -num }
+        var q = num / den           // truncated, p+1 decimals
+        let lastDigit = q % 10
+        q /= 10
+        if lastDigit >= 5 { q += 1 } else if lastDigit <= -5 { q -= 1 }
+        return ExactDecimal(significand: q, scale: p)
+    }
+
+    /// Plain text with `.` as decimal point and no grouping: `136284`, `2.3`, `-0.05`.
+    public var description: String {
+        let n = self
+        let neg = n.significand < 0
+        var digits = String(neg ? -n.significand : n.significand)
+        if n.scale > 0 {
+            if digits.count <= n.scale { digits = String(repeating: "0", count: n.scale - digits.count + 1) + digits }
+            let idx = digits.index(digits.endIndex, offsetBy: -n.scale)
+            digits = digits[..<idx] + "." + digits[idx...]
+        }
+        return (neg ? "-" : "") + digits
+    }
+
+    /// Vietnamese presentation: `136.284`, `2,30`, `2.304,717`; `places` fixes the decimals shown.
+    public func formatted(_ locale: NumberLocale, places: Int? = nil) -> String {
+        var v = self
+        if let places { v = v.rounded(toPlaces: places) }
+        var s = v.description
+        var neg = false
+        if s.hasPrefix("-") { neg = true; s.removeFirst() }
+        var intPart = s, frac = ""
+        if let dot = s.firstIndex(of: ".") {
+            intPart = String(s[..<dot])
+            frac = String(s[s.index(after: dot)...])
+        }
+        if let places, frac.count < places { frac += String(repeating: "0", count: places - frac.count) }
+        let group: Character = locale == .vi ? "." : ","
+        let point = locale == .vi ? "," : "."
+        var grouped = ""
+        for (i, ch) in intPart.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { grouped.append(group) }
+            grouped.append(ch)
+        }
+        var out = String(grouped.reversed())
+        if !frac.isEmpty { out += point + frac }
+        return (neg ? "-" : "") + out
+    }
+
+    /// For the spreadsheet writer only: XLSX stores numbers as IEEE doubles.
+    public var doubleValue: Double { Double(description) ?? .nan }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let v = ExactDecimal(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a decimal: \(s)")
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+public enum NumberLocale: String, Sendable, Hashable, Codable {
+    /// Thousands `.`, decimal `,` (`136.284`, `2,30`).
+    case vi
+    /// Thousands `,`, decimal `.`.
+    case en
+}

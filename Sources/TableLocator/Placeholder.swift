@@ -1,0 +1,1 @@
+// Module TableLocator: to be filled.

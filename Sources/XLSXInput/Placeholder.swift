@@ -1,0 +1,1 @@
+// Module XLSXInput: to be filled.

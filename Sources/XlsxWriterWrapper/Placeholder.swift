@@ -1,0 +1,1 @@
+// Module XlsxWriterWrapper: to be filled.

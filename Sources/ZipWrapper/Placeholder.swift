@@ -1,0 +1,1 @@
+// Module ZipWrapper: to be filled.

@@ -1,0 +1,36 @@
+import Foundation
+import Support
+
+/// Printing for the CLI: results to stdout, messages to stderr, in the user's language.
+enum Console {
+    nonisolated(unsafe) static var language: Language = {
+        ProcessInfo.processInfo.environment["BIEUMAU_LANG"].flatMap(Language.init(rawValue:)) ?? .vi
+    }()
+
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("bieumau: " + text + "\n").utf8))
+    }
+
+    static func warn(_ message: Localized) {
+        FileHandle.standardError.write(Data(((language == .en ? "warning: " : "cảnh báo: ") + message.text(language) + "\n").utf8))
+    }
+
+    static func text(_ vi: String, _ en: String) -> String { language == .en ? en : vi }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// Removes temporary outputs when the user presses Ctrl-C or the process is terminated.
+    static func installInterruptHandlers() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { s in
+                TemporaryFiles.shared.removeAll()
+                signal(s, SIG_DFL)
+                raise(s)
+            }
+        }
+    }
+}
