@@ -124,12 +124,28 @@ public struct FormRow: Sendable, Hashable, Identifiable {
     public var hasCode: Bool { !code.isEmpty }
 }
 
+/// How serious a broken rule is.
+public enum RuleLevel: String, Sendable, Hashable, Codable {
+    case error, warning
+}
+
 /// A rule that holds between rows.
-public enum CrossRule: Sendable, Hashable {
-    /// `part ≤ whole`.
-    case partNotAboveWhole(part: String, whole: String, line: Int)
-    /// `total = Σ parts`.
-    case sum(total: String, parts: [String], line: Int)
+public struct CrossRule: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// `part ≤ whole`.
+        case partNotAboveWhole(part: String, whole: String)
+        /// `total = Σ parts`.
+        case sum(total: String, parts: [String])
+    }
+    public var kind: Kind
+    public var level: RuleLevel
+    /// Line in the form file.
+    public var line: Int
+    public init(_ kind: Kind, level: RuleLevel = .error, line: Int = 0) {
+        self.kind = kind
+        self.level = level
+        self.line = line
+    }
 }
 
 /// A form: the printed layout, its rows and the rules between them. Loaded from `Templates/`.

@@ -132,7 +132,7 @@ private struct NodeReader {
     static let headerKeys: Set<String> = ["code", "label", "result", "unit", "value", "note"]
 
     mutating func form(_ root: Node) throws -> FormDefinition {
-        try checkKeys(root, allowed: NodeReader.formKeys, what: "biểu mẫu")
+        try checkKeys(root, allowed: NodeReader.formKeys, what: "biểu mẫu / the form")
         let id = try string(root["form"], "form", required: true, in: root)!
         guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
             throw fail(root["form"], vi: "mã biểu mẫu '\(id)' chỉ được gồm chữ thường không dấu, số, '-', '.', '_'.",
@@ -248,7 +248,7 @@ private struct NodeReader {
             throw fail(node, vi: "mỗi dòng của biểu phải là một bảng khoá: giá trị (id, code, label, kind…).",
                        en: "each row must be a mapping (id, code, label, kind…).")
         }
-        try checkKeys(node, allowed: NodeReader.rowKeys, what: "một dòng")
+        try checkKeys(node, allowed: NodeReader.rowKeys, what: "một dòng / a row")
         let id = try string(node["id"], "id", required: true, in: node)!
         let kindText = try string(node["kind"], "kind", required: true, in: node)!
         guard let kind = RowKind(rawValue: kindText) ?? (kindText == "percent" ? .ratio : nil) else {
@@ -297,6 +297,13 @@ private struct NodeReader {
     func rule(_ node: Node, byID: [String: FormRow]) throws -> CrossRule {
         let kind = try string(node["rule"], "rule", required: true, in: node)!
         let l = line(node) ?? 0
+        var level = RuleLevel.error
+        if let lv = try string(node["level"], "level", in: node) {
+            guard let parsed = RuleLevel(rawValue: lv) else {
+                throw fail(node["level"], vi: "mức '\(lv)' không có (error, warning).", en: "unknown level '\(lv)' (error, warning).")
+            }
+            level = parsed
+        }
         func known(_ id: String, _ key: String) throws -> String {
             guard byID[id] != nil else {
                 throw fail(node, vi: "quy tắc '\(kind)': '\(key)' trỏ tới dòng '\(id)' không có trong biểu.",
@@ -306,18 +313,18 @@ private struct NodeReader {
         }
         switch kind {
         case "part-le-whole":
-            try checkKeys(node, allowed: ["rule", "part", "whole"], what: "quy tắc part-le-whole")
+            try checkKeys(node, allowed: ["rule", "part", "whole", "level"], what: "quy tắc part-le-whole")
             let part = try string(node["part"], "part", required: true, in: node)!
             let whole = try string(node["whole"], "whole", required: true, in: node)!
-            return .partNotAboveWhole(part: try known(part, "part"), whole: try known(whole, "whole"), line: l)
+            return CrossRule(.partNotAboveWhole(part: try known(part, "part"), whole: try known(whole, "whole")), level: level, line: l)
         case "sum":
-            try checkKeys(node, allowed: ["rule", "total", "parts"], what: "quy tắc sum")
+            try checkKeys(node, allowed: ["rule", "total", "parts", "level"], what: "quy tắc sum")
             let total = try string(node["total"], "total", required: true, in: node)!
             let parts = try strings(node["parts"], "parts")
             guard !parts.isEmpty else {
                 throw fail(node, vi: "quy tắc 'sum' cần danh sách 'parts'.", en: "the rule 'sum' needs 'parts'.")
             }
-            return .sum(total: try known(total, "total"), parts: try parts.map { try known($0, "parts") }, line: l)
+            return CrossRule(.sum(total: try known(total, "total"), parts: try parts.map { try known($0, "parts") }), level: level, line: l)
         default:
             throw fail(node["rule"], vi: "quy tắc '\(kind)' không có (part-le-whole, sum).",
                        en: "unknown rule '\(kind)' (part-le-whole, sum).")
