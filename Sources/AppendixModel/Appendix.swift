@@ -19,6 +19,10 @@ public struct Metadata: Sendable, Hashable {
     public var title: String?
     /// Where each metadata item was read (for messages).
     public var locations: [String: SourceLocation]
+    /// `WorkbookProperty.kind` of the workbook it was read from (`appendix`, `merged`, `template`), if any.
+    public var workbookKind: String?
+    /// For a merged workbook: how many units it merged (its yes/no rows then hold counts of units).
+    public var mergedUnits: Int?
 
     public init(unit: String? = nil, parentBody: String? = nil, period: Period? = nil, periodText: String? = nil,
                 reportNumber: String? = nil, reportDate: ReportDate? = nil, reportReference: String? = nil,
@@ -32,6 +36,8 @@ public struct Metadata: Sendable, Hashable {
         self.reportReference = reportReference
         self.title = title
         self.locations = locations
+        self.workbookKind = nil
+        self.mergedUnits = nil
     }
 
     /// Fills the blanks of `self` from `other` (flags first, then the file).
@@ -46,6 +52,8 @@ public struct Metadata: Sendable, Hashable {
         m.reportReference = m.reportReference ?? other.reportReference
         m.title = m.title ?? other.title
         m.locations.merge(other.locations) { a, _ in a }
+        m.workbookKind = m.workbookKind ?? other.workbookKind
+        m.mergedUnits = m.mergedUnits ?? other.mergedUnits
         return m
     }
 }
