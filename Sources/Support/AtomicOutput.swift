@@ -38,8 +38,36 @@ public enum AtomicOutput {
 
     /// Runs `produce` on a temporary path, flushes it and renames it to `path`.
     /// On any error the temporary file is removed and `path` is untouched.
+    ///
+    /// Where the file system allows it (Linux `O_TMPFILE`), the temporary file has no name until it
+    /// is complete: `produce` gets `/proc/self/fd/N`, and a process killed mid-write (even by
+    /// SIGKILL) leaves nothing behind. Elsewhere it is a hidden `.NAME.tmp-PID-…` file beside the
+    /// target, removed on error or interrupt, and by the next run if the process was killed.
     public static func write<T>(to path: String, force: Bool, _ produce: (String) throws -> T) throws -> T {
         try checkWritable(path, force: force)
+        removeStaleTemporaries(for: path)
+        let dir = (path as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        #if os(Linux)
+        // O_TMPFILE is a C macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
+        let fd = open(folder, 0o20000000 | O_DIRECTORY | O_RDWR, 0o644)
+        if fd >= 0 {
+            defer { close(fd) }
+            let procPath = "/proc/self/fd/\(fd)"
+            let result = try produce(procPath)
+            _ = fsync(fd)
+            let named = temporaryPath(for: path)
+            TemporaryFiles.shared.register(named)
+            defer { TemporaryFiles.shared.unregister(named) }
+            if linkat(AT_FDCWD, procPath, AT_FDCWD, named, AT_SYMLINK_FOLLOW) != 0 {
+                let reason = String(cString: strerror(errno))
+                throw BieuMauError(.cannotCreate, vi: "Không ghi được tệp \(path) (\(reason)).",
+                                   en: "Cannot write \(path) (\(reason)).")
+            }
+            do { try commit(named, to: path) } catch { unlink(named); throw error }
+            return result
+        }
+        #endif
         let tmp = temporaryPath(for: path)
         TemporaryFiles.shared.register(tmp)
         defer { TemporaryFiles.shared.unregister(tmp) }
@@ -50,6 +78,21 @@ public enum AtomicOutput {
         } catch {
             unlink(tmp)
             throw error
+        }
+    }
+
+    /// Removes `.NAME.tmp-PID-…` files left beside `path` by a process that no longer runs.
+    static func removeStaleTemporaries(for path: String) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((folder as NSString).appendingPathComponent(name))
+            }
         }
     }
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""bieumau benchmarks: runs bieumau beside the reference tools on the same generated workloads,
+in one run, and prints medians of wall time, CPU time (user+sys) and peak memory, with CPU ratios
+against each workload's reference. The machine is shared and noisy: compare ratios, not seconds.
+
+Usage: Benchmarks/run [--quick] [--only convert,merge,read,write] [--markdown FILE]
+"""
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "Benchmarks")
+REF = os.path.join(BENCH, "reference")
+BIN = os.path.join(ROOT, ".build-release", "release", "bieumau")
+PY = sys.executable
+
+
+def measure(argv, cwd=None):
+    """Runs argv under /usr/bin/time; returns (wall s, cpu s, peak RSS MiB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        full = ["/usr/bin/time", "-o", tf.name, "-f", "%e %U %S %M"] + argv
+        r = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} failed ({r.returncode}): {r.stderr[-2000:]}")
+        wall, user, sys_, rss = tf.read().split()[-4:]
+        return float(wall), float(user) + float(sys_), int(rss) / 1024.0
+
+
+def run_workload(name, tools, repeats, reference, results, out_dir):
+    print(f"\n## {name}", flush=True)
+    rows = []
+    for tool, argv_fn in tools:
+        samples = []
+        for i in range(repeats):
+            argv = argv_fn(i)
+            samples.append(measure(argv))
+        wall = statistics.median(s[0] for s in samples)
+        cpu = statistics.median(s[1] for s in samples)
+        rss = max(s[2] for s in samples)
+        rows.append((tool, wall, cpu, rss))
+    ref_cpu = next((r[2] for r in rows if r[0] == reference), None)
+    print(f"| tool | wall s (median of {repeats}) | CPU s | peak MiB | CPU ÷ {reference} |")
+    print("|---|---:|---:|---:|---:|")
+    for tool, wall, cpu, rss in rows:
+        ratio = f"{cpu / ref_cpu:.2f}" if ref_cpu else "–"
+        print(f"| {tool} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {ratio} |")
+    results[name] = rows
+    sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller workloads, fewer repeats (a smoke run)")
+    ap.add_argument("--only", default="convert,write,read,merge")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    work = tempfile.mkdtemp(prefix="bieumau-bench-")
+    results = {}
+    print(f"bieumau benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores; work folder {work}")
+    seed = os.path.join(ROOT, "Examples", "ngan-son-q1-2023.csv")
+    cref = lambda prog: os.path.join(work, prog)
+    for prog in ("convert_appendix", "write_big"):
+        subprocess.run(["cc", "-O2", "-o", cref(prog), os.path.join(REF, prog + ".c")]
+                       + subprocess.check_output(["pkg-config", "--cflags", "--libs", "xlsxwriter"], text=True).split(),
+                       check=True)
+
+    if "convert" in only:
+        n = 3 if args.quick else 11
+        out = lambda tool: (lambda i: os.path.join(work, f"convert-{tool}-{i}.xlsx"))
+        run_workload("Convert one appendix (seed CSV → official XLSX), including process start", [
+            ("C + libxlsxwriter", lambda i: [cref("convert_appendix"), seed, out("c")(i)]),
+            ("bieumau convert", lambda i: [BIN, "convert", seed, "-o", out("bieumau")(i), "--force",
+                                           "--unit", "ỦY BAN NHÂN DÂN HUYỆN NGÂN SƠN", "--period", "Quý I/2023"]),
+            ("Python XlsxWriter", lambda i: [PY, os.path.join(REF, "convert_appendix_xlsxwriter.py"), seed, out("xw")(i)]),
+            ("Python openpyxl", lambda i: [PY, os.path.join(REF, "convert_appendix_openpyxl.py"), seed, out("opx")(i)]),
+        ], n, "C + libxlsxwriter", results, work)
+
+    rows = 20_000 if args.quick else 200_000
+    big_csv = os.path.join(work, "big.csv")
+    if "write" in only or "read" in only:
+        subprocess.run([PY, os.path.join(REF, "make_big_csv.py"), big_csv, str(rows)], check=True)
+    if "write" in only:
+        n = 1 if args.quick else 3
+        out = lambda tool: (lambda i: os.path.join(work, f"write-{tool}-{i}.xlsx"))
+        run_workload(f"Write a {rows:,} × 10 CSV to XLSX (streaming)", [
+            ("C + libxlsxwriter (constant_memory)", lambda i: [cref("write_big"), big_csv, out("c")(i)]),
+            ("bieumau dump CSV → XLSX", lambda i: [BIN, "dump", big_csv, "-o", out("bieumau")(i), "--force"]),
+            ("Python XlsxWriter (constant_memory)", lambda i: [PY, os.path.join(REF, "write_big_xlsxwriter.py"), big_csv, out("xw")(i)]),
+            ("Python openpyxl (write_only)", lambda i: [PY, os.path.join(REF, "write_big_openpyxl.py"), big_csv, out("opx")(i)]),
+        ], n, "C + libxlsxwriter (constant_memory)", results, work)
+    if "read" in only:
+        n = 1 if args.quick else 3
+        big_xlsx = os.path.join(work, "big.xlsx")
+        subprocess.run([PY, os.path.join(REF, "write_big_xlsxwriter.py"), big_csv, big_xlsx], check=True)
+        out = lambda tool: (lambda i: os.path.join(work, f"read-{tool}-{i}.csv"))
+        run_workload(f"Read a {rows:,} × 10 sheet to CSV", [
+            ("fastexcel", lambda i: [PY, os.path.join(REF, "read_big.py"), "fastexcel", big_xlsx, out("fx")(i)]),
+            ("bieumau dump XLSX → CSV", lambda i: [BIN, "dump", big_xlsx, "-o", out("bieumau")(i), "--force"]),
+            ("python-calamine", lambda i: [PY, os.path.join(REF, "read_big.py"), "calamine", big_xlsx, out("cal")(i)]),
+            ("openpyxl (read_only)", lambda i: [PY, os.path.join(REF, "read_big.py"), "openpyxl", big_xlsx, out("opx")(i)]),
+        ], n, "fastexcel", results, work)
+    if "merge" in only:
+        n = 1 if args.quick else 3
+        units = 40 if args.quick else 700
+        unit_dir = os.path.join(work, "units")
+        subprocess.run([PY, os.path.join(REF, "make_units.py"), seed, unit_dir, str(units)], check=True)
+        out = lambda tool: (lambda i: os.path.join(work, f"merge-{tool}-{i}.xlsx"))
+        run_workload(f"Merge {units} unit workbooks into the parent's workbook", [
+            ("python-calamine + XlsxWriter", lambda i: [PY, os.path.join(REF, "merge_calamine.py"), unit_dir, out("cal")(i)]),
+            ("bieumau merge", lambda i: [BIN, "merge", unit_dir, "-o", out("bieumau")(i), "--force",
+                                         "--unit", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "--period", "Quý I/2023"]),
+            ("openpyxl + XlsxWriter", lambda i: [PY, os.path.join(REF, "merge_calamine.py"), "--openpyxl", unit_dir, out("opx")(i)]),
+        ], n, "python-calamine + XlsxWriter", results, work)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
