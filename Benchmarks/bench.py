@@ -102,7 +102,7 @@ def main():
         n = 1 if args.quick else 3
         units = 40 if args.quick else 700
         unit_dir = os.path.join(work, "units")
-        subprocess.run([PY, os.path.join(REF, "make_units.py"), seed, unit_dir, str(units)], check=True)
+        subprocess.run([PY, os.path.join(REF, "make_units.py"), os.path.join(ROOT, "Templates", "cchc-2023", "form.yaml"), unit_dir, str(units)], check=True)
         out = lambda tool: (lambda i: os.path.join(work, f"merge-{tool}-{i}.xlsx"))
         run_workload(f"Merge {units} unit workbooks into the parent's workbook", [
             ("python-calamine + XlsxWriter", lambda i: [PY, os.path.join(REF, "merge_calamine.py"), unit_dir, out("cal")(i)]),
