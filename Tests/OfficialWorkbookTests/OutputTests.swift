@@ -151,3 +151,17 @@ struct OutputTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
+
+@Suite("Official workbook: the example for docs/images")
+struct DocsExampleTests {
+    /// Writes the seed appendix as an official workbook; `scripts/render-docs-images.sh` sets
+    /// BIEUMAU_RENDER_DIR to keep it (else it goes to a temporary folder).
+    @Test("the Ngân Sơn Q1/2023 example is written as an official workbook")
+    func example() throws {
+        let dir = ProcessInfo.processInfo.environment["BIEUMAU_RENDER_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? TestPaths.temporaryFolder("docs")
+        let path = dir.appendingPathComponent("phu-luc-ngan-son-q1-2023.xlsx").path
+        try OfficialWorkbookWriter.writeAppendix(try seedAppendix(), to: path, force: true)
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+}
