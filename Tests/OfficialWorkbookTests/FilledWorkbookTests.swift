@@ -246,6 +246,20 @@ struct FilledWorkbookTests {
         #expect(ratio?.cached == "0.5357" && ratio?.fmt == "0.00%")
     }
 
+    @Test("a percent read from a workbook keeps all its digits but shows the unit's decimals")
+    func percentFromWorkbook() throws {
+        var appendix = try seedAppendix()
+        let form = appendix.form
+        let one3 = try #require(ExactDecimal("0.333333"))
+        appendix.values["r5_1_2"] = ValueInterpreter.interpret(.number(one3, percentFormat: true, decimals: 0),
+                                                               row: form.row("r5_1_2")!, form: form, locale: .vi)
+        let (path, _) = try writeFilled(appendix)
+        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let rows = try findRows(dump.sheet, form: form)
+        let cell = dump.sheet.cells["D\(rows["r5_1_2"]!)"]
+        #expect(cell?.v == "0.333333" && cell?.fmt == "0%")
+    }
+
     @Test("annotations: red fill for errors, amber for warnings, and the message as a comment")
     func annotations() throws {
         let appendix = try seedAppendix()
