@@ -8,6 +8,8 @@ enum TemporalKind: Sendable, Hashable {
     /// Only time parts (h, m, s).
     case time
     case dateTime
+    /// Elapsed time (`[h]:mm:ss`): a duration, not a point in time.
+    case elapsed
 }
 
 enum NumberFormats {
@@ -50,7 +52,7 @@ enum NumberFormats {
     /// y/m/d/h/s outside quotes, brackets (except elapsed `[h]`, `[m]`, `[s]`) and escapes.
     static func temporalKind(_ code: String) -> TemporalKind {
         if code.isEmpty || code.caseInsensitiveEquals("General") || code == "@" { return .none }
-        var hasDate = false, hasTime = false, hasMonthOrMinute = false
+        var hasDate = false, hasTime = false, hasMonthOrMinute = false, hasElapsed = false
         var inQuote = false
         var bracket: [UInt8]? = nil
         var skipNext = false
@@ -65,7 +67,7 @@ enum NumberFormats {
                     // Elapsed time: [h], [hh], [mm], [ss].
                     let lower = b.map { $0 | 0x20 }
                     if !lower.isEmpty && lower.allSatisfy({ $0 == UInt8(ascii: "h") || $0 == UInt8(ascii: "m") || $0 == UInt8(ascii: "s") }) {
-                        hasTime = true
+                        hasElapsed = true
                     }
                     bracket = nil
                 } else {
@@ -76,20 +78,17 @@ enum NumberFormats {
             }
             switch u | 0x20 {
             case _ where u == UInt8(ascii: ";"):
-                return kind(hasDate, hasTime, hasMonthOrMinute)
+                return hasElapsed ? .elapsed : kind(hasDate, hasTime, hasMonthOrMinute)
             case _ where u == UInt8(ascii: "\""): inQuote = true
             case _ where u == UInt8(ascii: "["): bracket = []
             case _ where u == UInt8(ascii: "\\") || u == UInt8(ascii: "_") || u == UInt8(ascii: "*"): skipNext = true
             case UInt8(ascii: "y"), UInt8(ascii: "d"): hasDate = true
             case UInt8(ascii: "h"), UInt8(ascii: "s"): hasTime = true
             case UInt8(ascii: "m"): hasMonthOrMinute = true
-            case UInt8(ascii: "e") where u == UInt8(ascii: "e"):
-                // `e` is the era year in a date format, but an exponent in 0.00E+00 (upper case).
-                hasDate = hasDate || false
             default: break
             }
         }
-        return kind(hasDate, hasTime, hasMonthOrMinute)
+        return hasElapsed ? .elapsed : kind(hasDate, hasTime, hasMonthOrMinute)
     }
 
     private static func kind(_ date: Bool, _ time: Bool, _ m: Bool) -> TemporalKind {
@@ -105,26 +104,34 @@ enum NumberFormats {
 }
 
 enum SerialDates {
-    /// The ISO 8601 text for a date serial, or nil when it has no sensible date reading
-    /// (negative serials, 1900-02-29 of the 1900 leap-year bug, out of range, not a number).
+    /// The ISO 8601 text for a date serial, or nil when it has no sensible date reading: negative
+    /// serials, 1900-02-29 of the 1900 leap-year bug, elapsed-time formats (`[h]`: a duration), out of
+    /// range, not a number; the number is then kept. A time-only format on a value of a day or more
+    /// gives the full date and time (nothing is lost; python-calamine does the same).
+    /// Times are rounded to the millisecond; `.SSS` is written only when not zero.
     static func iso(_ serial: String, kind: TemporalKind, date1904: Bool) -> String? {
-        guard kind != .none, let dec = ExactDecimal(serial), !dec.isNegative else { return nil }
+        guard kind != .none, kind != .elapsed, let dec = ExactDecimal(serial), !dec.isNegative else { return nil }
         var sig = dec.significand, scale = dec.scale
-        while scale > 9 { sig /= 10; scale -= 1 }
+        while scale > 12 { sig /= 10; scale -= 1 }
         var pow: Int128 = 1
         for _ in 0..<scale { pow *= 10 }
-        let (scaled, overflow) = sig.multipliedReportingOverflow(by: 86_400)
+        let (scaled, overflow) = sig.multipliedReportingOverflow(by: 86_400_000)
         guard !overflow else { return nil }
-        let totalSeconds = (scaled + pow / 2) / pow
-        let days = Int(totalSeconds / 86_400)
-        let secs = Int(totalSeconds % 86_400)
+        let totalMillis = (scaled + pow / 2) / pow
+        let days = Int(totalMillis / 86_400_000)
+        let millis = Int(totalMillis % 86_400_000)
         guard days <= 2_958_465 else { return nil } // 9999-12-31
-        let time = String(format2(secs / 3600)) + ":" + format2(secs / 60 % 60) + ":" + format2(secs % 60)
-        if !date1904 && days == 0 {
-            // Serial 0.x: a time of day without a date.
-            return time
+        let secs = millis / 1000
+        var time = format2(secs / 3600) + ":" + format2(secs / 60 % 60) + ":" + format2(secs % 60)
+        if millis % 1000 != 0 {
+            let ms = millis % 1000
+            time += "." + (ms < 10 ? "00" : ms < 100 ? "0" : "") + String(ms)
         }
         if kind == .time && days == 0 { return time }
+        if !date1904 && days == 0 {
+            // Serial 0.x: a time of day without a date (Excel shows the phantom 1900-01-00).
+            return millis == 0 ? nil : time
+        }
         let offset: Int
         if date1904 {
             offset = daysFromCivil(1904, 1, 1) + days
@@ -137,7 +144,7 @@ enum SerialDates {
         }
         let (y, m, d) = civilFromDays(offset)
         let date = String(y) + "-" + format2(m) + "-" + format2(d)
-        if kind == .date && secs == 0 { return date }
+        if kind == .date && millis == 0 { return date }
         return date + "T" + time
     }
 

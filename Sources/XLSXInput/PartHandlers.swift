@@ -66,7 +66,8 @@ struct WorkbookHandler: XMLHandler {
             let state = SheetState(rawValue: stateText) ?? .visible
             sheets.append(SheetEntry(name: try a.string("name") ?? "", relationshipID: try a.string("id") ?? "", state: state))
         } else if name.equals("workbookPr") {
-            date1904 = a.bool("date1904")
+            // Extension elements of the same local name (x15:workbookPr) carry no date1904.
+            if a.raw("date1904") != nil { date1904 = a.bool("date1904") }
         } else if name.equals("definedName") {
             currentName = DefinedName(name: try a.string("name") ?? "", formula: "",
                                       localSheet: a.int("localSheetId"), hidden: a.bool("hidden"))
@@ -131,7 +132,8 @@ struct StylesHandler: XMLHandler {
             if customFormats[xf.numFmt] == nil {
                 switch xf.numFmt {
                 case 14...17: temporal = .date
-                case 18...21, 45...47: temporal = .time
+                case 18...21, 45, 47: temporal = .time
+                case 46: temporal = .elapsed
                 case 22: temporal = .dateTime
                 case 27...36, 50...58: temporal = .date // East Asian locale date formats
                 default: break

@@ -47,7 +47,10 @@ struct DumpCommand: ParsableCommand {
             return
         }
         let target = try sheet.map { try workbook.sheet($0) } ?? workbook.firstSheet
-        let width = workbook.declaredDimension(of: target).map { $0.lastColumn + 1 } ?? 0
+        // Pad records to the declared width so that CSV readers see a rectangle; a declared width
+        // beyond 1024 columns (producers write A1:XFD1048576) is not trusted.
+        let declared = workbook.declaredDimension(of: target).map { $0.lastColumn + 1 } ?? 0
+        let width = declared <= 1024 ? declared : 0
         if let out = output, out != "-" {
             try AtomicOutput.write(to: out, force: force) { tmp in
                 guard let file = fopen(tmp, "wb") else {
@@ -87,6 +90,7 @@ struct DumpCommand: ParsableCommand {
             while nextRow < row.index {
                 writer.endRecord(fieldsSoFar: 0, width: width)
                 nextRow += 1
+                try writer.flushIfFull()
             }
             guard row.index >= nextRow else { return } // rows out of order: keep the first
             var column = 0
