@@ -90,11 +90,12 @@ struct XMLScanner<H: XMLHandler> {
     mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var bytes = chunk
         if !started {
+            // A UTF-8 byte order mark before the declaration, possibly split across chunks.
+            pending.append(contentsOf: bytes)
+            if pending.count < 3 { return }
             started = true
-            // A UTF-8 byte order mark before the declaration.
-            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-                bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
-            }
+            if pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF { pending.removeFirst(3) }
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
         }
         if pending.isEmpty {
             let used = try bytes.withMemoryRebound(to: UInt8.self) { try parse($0, final: false) }
@@ -111,6 +112,10 @@ struct XMLScanner<H: XMLHandler> {
     }
 
     mutating func finish() throws {
+        if !started && pending.count >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF {
+            pending.removeFirst(3)
+        }
+        started = true
         let buf = pending
         let used = try buf.withUnsafeBufferPointer { try parse($0, final: true) }
         pending.removeFirst(used)
