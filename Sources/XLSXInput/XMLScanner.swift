@@ -173,10 +173,22 @@ struct XMLScanner<H: XMLHandler> {
         guard let base = p.baseAddress else { return 0 }
         while i < n {
             if p[i] != UInt8(ascii: "<") {
-                let end: Int
+                var end: Int
                 if let lt = Self.find(UInt8(ascii: "<"), in: p, from: i) { end = lt }
                 else if final { end = n }
-                else { return i }
+                else {
+                    // Hand over what we have, so a long text never accumulates here; keep back a
+                    // possibly split entity reference or CR LF pair for the next chunk.
+                    end = n
+                    var k = n - 1
+                    while k >= i && n - k <= 12 {
+                        if p[k] == UInt8(ascii: ";") { break }
+                        if p[k] == UInt8(ascii: "&") { end = k; break }
+                        k -= 1
+                    }
+                    if end == n && p[n - 1] == 0x0D { end = n - 1 }
+                    if end == i { return i }
+                }
                 let slice = XMLBytes(start: base + i, count: end - i)
                 if nameLengths.isEmpty {
                     for b in slice where !Self.isSpace(b) { throw malformed("text outside the root element", i) }
