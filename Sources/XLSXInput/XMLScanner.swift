@@ -70,7 +70,9 @@ struct XMLStop: Error {}
 struct XMLScanner<H: XMLHandler> {
     var handler: H
     private var pending: [UInt8] = []
+    /// Open element names, back to back; only the first `nameStackCount` bytes are live.
     private var nameStack: [UInt8] = []
+    private var nameStackCount = 0
     private var nameLengths: [Int] = []
     private var attrSpans: [(Int, Int, Int, Int)] = []
     private var rootClosed = false
@@ -209,13 +211,16 @@ struct XMLScanner<H: XMLHandler> {
                 while e > i + 2 && Self.isSpace(p[e - 1]) { e -= 1 }
                 let s = i + 2
                 guard let top = nameLengths.last else { throw malformed("end tag without start tag", i) }
-                let topStart = nameStack.count - top
+                let topStart = nameStackCount - top
                 var same = (e - s) == top
                 if same {
-                    for k in 0..<top where nameStack[topStart + k] != p[s + k] { same = false; break }
+                    same = nameStack.withUnsafeBufferPointer { stack in
+                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
+                        return true
+                    }
                 }
                 if !same { throw malformed("mismatched end tag", i) }
-                nameStack.removeLast(top)
+                nameStackCount = topStart
                 nameLengths.removeLast()
                 if nameLengths.isEmpty { rootClosed = true }
                 let ls = Self.localStart(p, s, e)
@@ -314,8 +319,15 @@ struct XMLScanner<H: XMLHandler> {
                 if nameLengths.isEmpty { rootClosed = true }
                 try handler.endElement(local)
             } else {
-                nameStack.append(contentsOf: XMLBytes(start: base + s, count: nameEnd - s))
-                nameLengths.append(nameEnd - s)
+                let len = nameEnd - s
+                if nameStack.count < nameStackCount + len {
+                    nameStack.append(contentsOf: repeatElement(0, count: nameStackCount + len - nameStack.count))
+                }
+                nameStack.withUnsafeMutableBufferPointer { stack in
+                    for k in 0..<len { stack[nameStackCount + k] = p[s + k] }
+                }
+                nameStackCount += len
+                nameLengths.append(len)
             }
             i = j
         }
