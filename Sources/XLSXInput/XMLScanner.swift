@@ -75,6 +75,7 @@ struct XMLScanner<H: XMLHandler> {
     private var nameStackCount = 0
     private var nameLengths: [Int] = []
     private var attrSpans: [(Int, Int, Int, Int)] = []
+    private var attrCount = 0
     private var rootClosed = false
     private var sawRoot = false
     private var started = false
@@ -266,7 +267,7 @@ struct XMLScanner<H: XMLHandler> {
             if j >= n { if final { throw malformed("truncated start tag", i) }; return i }
             if j == s { throw malformed("empty element name", i) }
             let nameEnd = j
-            attrSpans.removeAll(keepingCapacity: true)
+            attrCount = 0
             var selfClosing = false
             var complete = false
             while j < n {
@@ -295,7 +296,9 @@ struct XMLScanner<H: XMLHandler> {
                 }
                 guard let close = Self.find(quote, in: p, from: j + 1) else { j = n; break }
                 for k in (j + 1)..<close where p[k] == UInt8(ascii: "<") { throw malformed("'<' in attribute value", k) }
-                attrSpans.append((Self.localStart(p, an, anEnd), anEnd, j + 1, close))
+                let span = (Self.localStart(p, an, anEnd), anEnd, j + 1, close)
+                if attrCount < attrSpans.count { attrSpans[attrCount] = span } else { attrSpans.append(span) }
+                attrCount += 1
                 j = close + 1
                 if j < n && !(Self.isSpace(p[j]) || p[j] == UInt8(ascii: ">") || p[j] == UInt8(ascii: "/")) {
                     throw malformed("missing space between attributes", j)
@@ -312,8 +315,9 @@ struct XMLScanner<H: XMLHandler> {
             if nameLengths.count >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
             let ls = Self.localStart(p, s, nameEnd)
             let local = XMLBytes(start: base + ls, count: nameEnd - ls)
+            let count = attrCount
             try attrSpans.withUnsafeBufferPointer { spans in
-                try handler.startElement(local, XMLAttributes(base: base, spans: spans))
+                try handler.startElement(local, XMLAttributes(base: base, spans: UnsafeBufferPointer(rebasing: spans[0..<count])))
             }
             if selfClosing {
                 if nameLengths.isEmpty { rootClosed = true }
