@@ -43,17 +43,18 @@ BIN=".build-release/release/bieumau"
 
 measure() { # name, command...
     local name="$1"; shift
-    local out="$WORK/time-$name.txt"
+    local out="$WORK/time-${name//[^A-Za-z0-9]/_}.txt"
     /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" >/dev/null
     read -r wall user sys rss < "$out"
-    printf "| %-22s | %7.2f | %7.2f | %8.1f |\n" "$name" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "scale=1; $rss / 1024" | bc)"
+    printf "| %-24s | %7.2f | %7.2f | %8.1f |\n" "$name" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "scale=1; $rss / 1024" | bc)"
 }
 
 echo "file: $BIG ($(du -h "$BIG" | cut -f1)), $(nproc) cores, $(uname -m)"
 echo
-echo "| tool                   | wall s  | CPU s   | peak RSS MiB |"
-echo "|------------------------|---------|---------|----------|"
-measure "bieumau dump (CSV)" "$BIN" dump "$BIG" -o "$WORK/out.csv" --force
+echo "| tool                     | wall s  | CPU s   | peak RSS MiB |"
+echo "|--------------------------|---------|---------|----------|"
+measure "bieumau dump -o file" "$BIN" dump "$BIG" -o "$WORK/out.csv" --force
+measure "bieumau dump > /dev/null" "$BIN" dump "$BIG"
 measure "python-calamine" python3 -c "
 import sys, python_calamine as pc
 rows = pc.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
