@@ -1,6 +1,8 @@
 import Foundation
 import SheetGrid
+import Support
 import Testing
+import TestSupport
 @testable import XLSXInput
 
 /// A deterministic generator, so a failure can be replayed.
@@ -66,5 +68,34 @@ struct SplitMix64: RandomNumberGenerator {
         }
         #expect(read + refused == 3000)
         #expect(read > 0 && refused > 0)
+    }
+
+    @Test func mutatedPackagesFailCleanly() throws {
+        var rng = SplitMix64(state: 7)
+        var f = WorkbookFixture(sheetData: "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"><v>2</v></c></row>")
+        f.sharedStrings = "<sst xmlns=\"\(WorkbookFixture.ns)\"><si><t>x</t></si></sst>"
+        let seed = f.bytes()
+        let folder = TestPaths.temporaryFolder("mutated")
+        var read = 0, refused = 0
+        for n in 0..<300 {
+            var bytes = seed
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let pos = Int.random(in: 0..<bytes.count, using: &rng)
+                bytes[pos] = UInt8.random(in: 0...255, using: &rng)
+            }
+            let path = folder.appendingPathComponent("m\(n).xlsx").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let wb = try XLSXWorkbook(path: path)
+                for s in wb.sheets { _ = try wb.readGrid(s) }
+                read += 1
+            } catch is BieuMauError {
+                refused += 1
+            } catch {
+                Issue.record("\(path): unexpected error type: \(error)")
+            }
+        }
+        #expect(read + refused == 300)
+        #expect(refused > 0)
     }
 }
