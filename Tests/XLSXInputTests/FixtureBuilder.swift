@@ -21,7 +21,8 @@ enum ZipBuilder {
         out += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
     }
 
-    static func zip(_ entries: [(String, [UInt8])], corruptCRCOf: String? = nil) -> [UInt8] {
+    /// `encrypted` entries get the "traditional PKWARE encryption" flag (their data is not encrypted).
+    static func zip(_ entries: [(String, [UInt8])], corruptCRCOf: String? = nil, encrypted: Set<String> = []) -> [UInt8] {
         var out: [UInt8] = []
         var central: [UInt8] = []
         for (name, data) in entries {
@@ -29,12 +30,13 @@ enum ZipBuilder {
             var crc = crc32(data)
             if name == corruptCRCOf { crc ^= 0xDEAD_BEEF }
             let offset = UInt32(out.count)
-            le32(0x0403_4B50, &out); le16(20, &out); le16(0x0800, &out); le16(0, &out); le16(0, &out); le16(0x21, &out)
+            let flags = encrypted.contains(name) ? 0x0801 : 0x0800
+            le32(0x0403_4B50, &out); le16(20, &out); le16(flags, &out); le16(0, &out); le16(0, &out); le16(0x21, &out)
             le32(crc, &out); le32(UInt32(data.count), &out); le32(UInt32(data.count), &out)
             le16(nameBytes.count, &out); le16(0, &out)
             out += nameBytes
             out += data
-            le32(0x0201_4B50, &central); le16(20, &central); le16(20, &central); le16(0x0800, &central); le16(0, &central)
+            le32(0x0201_4B50, &central); le16(20, &central); le16(20, &central); le16(flags, &central); le16(0, &central)
             le16(0, &central); le16(0x21, &central)
             le32(crc, &central); le32(UInt32(data.count), &central); le32(UInt32(data.count), &central)
             le16(nameBytes.count, &central); le16(0, &central); le16(0, &central); le16(0, &central); le16(0, &central)
@@ -91,7 +93,7 @@ struct WorkbookFixture {
         """
     }
 
-    func bytes(corruptCRCOf: String? = nil) -> [UInt8] {
+    func bytes(corruptCRCOf: String? = nil, encrypted: Set<String> = []) -> [UInt8] {
         var parts: [(String, [UInt8])] = [
             ("[Content_Types].xml", Array(contentTypes.utf8)),
             ("_rels/.rels", Array(rootRels.utf8)),
@@ -105,7 +107,7 @@ struct WorkbookFixture {
         parts = parts.filter { !omit.contains($0.0) }
         let extraNames = Set(extra.map(\.0))
         parts = parts.filter { !extraNames.contains($0.0) } + extra
-        return ZipBuilder.zip(parts, corruptCRCOf: corruptCRCOf)
+        return ZipBuilder.zip(parts, corruptCRCOf: corruptCRCOf, encrypted: encrypted)
     }
 
     /// Writes the package to a fresh temporary file and returns its path.

@@ -71,6 +71,11 @@ private let simpleSheet = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
         #expect(e2?.message.en.contains("CRC") == true)
         #expect(e2?.message.en.contains("xl/worksheets/sheet1.xml") == true)
 
+        let zipEncrypted = try writeTemp(f.bytes(encrypted: ["xl/worksheets/sheet1.xml"]), name: "zipcrypto.xlsx")
+        let e4 = refusal(zipEncrypted)
+        #expect(e4?.message.en.contains("encrypted with a zip password") == true)
+        #expect(e4?.message.en.contains("xl/worksheets/sheet1.xml") == true)
+
         var noSheets = f
         noSheets.workbook = "<workbook xmlns=\"\(WorkbookFixture.ns)\"><sheets/></workbook>"
         #expect(refusal(try noSheets.write())?.message.en.contains("no sheets") == true)
