@@ -115,3 +115,34 @@ enum InputRowReader {
         return rows
     }
 }
+
+/// Matching keys of every form row, computed once (LabelKey is costly on long labels).
+struct LabelIndex: Sendable {
+    private var keys: [String: (exact: Set<String>, loose: Set<String>)] = [:]
+    private var cache: [String: (String, String)] = [:]
+
+    init(form: FormDefinition) {
+        for row in form.rows {
+            let labels = row.acceptedLabels
+            keys[row.id] = (Set(labels.map(LabelKey.make)), Set(labels.map(LabelKey.loose)))
+        }
+    }
+
+    mutating func key(_ label: String) -> (String, String) {
+        if let k = cache[label] { return k }
+        let k = (LabelKey.make(label), LabelKey.loose(label))
+        cache[label] = k
+        return k
+    }
+
+    /// Same answer as `FormRow.matchesLabel`.
+    mutating func matches(_ row: FormRow, _ label: String) -> Bool {
+        guard let k = keys[row.id] else { return row.matchesLabel(label) }
+        let (exact, loose) = key(label)
+        return k.exact.contains(exact) || k.loose.contains(loose)
+    }
+
+    mutating func matchesAny(_ rows: [FormRow], _ label: String) -> Bool {
+        rows.contains { matches($0, label) }
+    }
+}
