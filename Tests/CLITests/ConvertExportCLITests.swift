@@ -235,3 +235,71 @@ private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atP
         #expect(exists(out))
     }
 }
+
+@Suite struct WorkbookInputCLITests {
+    /// CSV → official workbook → appendix again: every row means the same.
+    @Test func officialWorkbookRoundTrip() throws {
+        let folder = TestPaths.temporaryFolder("cli")
+        let xlsx = folder.appendingPathComponent("o.xlsx").path
+        let fromCSV = folder.appendingPathComponent("a.csv").path
+        let fromXLSX = folder.appendingPathComponent("b.csv").path
+        #expect(try Run.bieumau(["convert", seedPath, "-o", xlsx, "--period", "Quý I/2023"]).status == 0)
+        #expect(try Run.bieumau(["export", seedPath, "-o", fromCSV]).status == 0)
+        let r = try Run.bieumau(["export", xlsx, "-o", fromXLSX])
+        #expect(r.status == 0, "\(r.stderr)")
+        let py = try Run.python("""
+        import csv, sys
+        a = {r['id']: r for r in csv.DictReader(open(sys.argv[1], encoding='utf-8', newline=''))}
+        b = {r['id']: r for r in csv.DictReader(open(sys.argv[2], encoding='utf-8', newline=''))}
+        diff = [k for k in a if (a[k]['type'], a[k]['value'], a[k]['note']) != (b[k]['type'], b[k]['value'], b[k]['note'])]
+        print(len(a), len(b), diff, b['r6_1_1']['cell'])
+        """, [fromCSV, fromXLSX])
+        #expect(py.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("121 121 []"), "\(py.stdout) \(py.stderr)")
+        #expect(py.stdout.contains("'Phụ lục'!D"))
+    }
+
+    /// A workbook typed by hand: the table on the second sheet, numbers as numeric cells.
+    @Test func looseWorkbookTableOnSecondSheet() throws {
+        guard Run.pythonHas("openpyxl") else { return }
+        let folder = TestPaths.temporaryFolder("cli")
+        let xlsx = folder.appendingPathComponent("tay.xlsx").path
+        let py = try Run.python("""
+        import csv, sys, openpyxl
+        wb = openpyxl.Workbook()
+        wb.active.title = 'Hướng dẫn'
+        wb.active['A1'] = 'Điền số liệu ở trang sau'
+        ws = wb.create_sheet('Số liệu')
+        ws.append(['UBND HUYỆN NGÂN SƠN'])
+        ws.append(['Quý I năm 2023'])
+        for row in list(csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))[4:]:
+            row = row + [''] * (5 - len(row))
+            v = row[3]
+            if v.isdigit(): v = int(v)
+            elif v == '25%': v = 0.25
+            ws.append([row[0], row[1], row[2], v if v != '' else None, row[4] or None])
+            if v == 0.25: ws.cell(row=ws.max_row, column=4).number_format = '0%'
+        wb.save(sys.argv[2])
+        """, [seedPath, xlsx])
+        #expect(py.status == 0, "\(py.stderr)")
+        let out = folder.appendingPathComponent("tay.json").path
+        let r = try Run.bieumau(["export", xlsx, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let check = try Run.python("""
+        import json, sys
+        d = json.load(open(sys.argv[1], encoding='utf-8'))
+        rows = {r['id']: r for r in d['rows']}
+        print(d['metadata']['unit'], '|', d['metadata']['period'])
+        print(rows['r1_2']['value'], rows['r1_2_1']['value'], rows['r3_1_1']['value'], rows['r6_1']['value'], rows['r6_1_1']['value'])
+        print(rows['r1_2']['cell'])
+        """, [out])
+        #expect(check.stdout.split(separator: "\n").map(String.init) == [
+            "UBND HUYỆN NGÂN SƠN | quy-1/2023",
+            "25 56 Chưa có đánh giá kết quả 2.3 136284",
+            "'Số liệu'!D7",
+        ], "\(check.stderr)")
+        // --sheet names the sheet; a sheet without the table is an error naming what is missing.
+        let wrong = try Run.bieumau(["export", xlsx, "-o", folder.appendingPathComponent("x.json").path, "--sheet", "Hướng dẫn"])
+        #expect(wrong.status == 65)
+        #expect(wrong.stderr.contains("không tìm thấy bảng"))
+    }
+}
