@@ -108,6 +108,26 @@ private func table(_ lines: [String]) throws -> Appendix {
         #expect(w.first?.message.vi.contains("kiểu Anh") == true)
     }
 
+    @Test func signatureBlockUnderTheTableEndsIt() throws {
+        let a = try table(["1.1,Số văn bản chỉ đạo CCHC đã ban hành,Văn bản,13,",
+                           "",
+                           ",Người lập biểu,,TM. ỦY BAN NHÂN DÂN,",
+                           ",,,CHỦ TỊCH,",
+                           ",Nguyễn Văn A,,Trần Thị B,"])
+        #expect(a.unmatched.isEmpty)
+        #expect(a.readingFindings.isEmpty)
+        #expect(a.value("r1_1").inputLabel == "Số văn bản chỉ đạo CCHC đã ban hành")
+        #expect(a.number("r1_1") == ExactDecimal(13))
+    }
+
+    @Test func columnNumberRowUnderTheHeaderIsSkipped() throws {
+        let a = try table(["(1),(2),(3),(4),(5)",
+                           "1.1,Số văn bản chỉ đạo CCHC đã ban hành,Văn bản,13,"])
+        #expect(a.unmatched.isEmpty)
+        #expect(a.values["s1"] == nil)
+        #expect(a.number("r1_1") == ExactDecimal(13))
+    }
+
     @Test func missingValueColumnIsNamed() throws {
         let error = #expect(throws: BieuMauError.self) {
             try Seed.appendix(text: "STT,Chỉ tiêu thống kê,Đơn vị tính\n1.1,Số văn bản,Văn bản\n", name: "thieu.csv")
