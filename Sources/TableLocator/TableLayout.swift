@@ -1,3 +1,4 @@
+import AppendixModel
 import FormSchema
 import SheetGrid
 import Support
@@ -26,6 +27,9 @@ public struct TableLayout: Sendable, Hashable {
     public var firstDataRow: Int
     /// 0-based columns.
     public var columns: [TableColumn: Int]
+    /// The value column's heading when it is not "Số liệu" (e.g. the period, "Quý I/2023").
+    public var valueHeading: String?
+    public var valueHeadingLocation: SourceLocation?
 
     public func column(_ c: TableColumn) -> Int? { columns[c] }
 }
@@ -118,7 +122,27 @@ enum LayoutFinder {
                     next = pos + 2
                 }
             }
-            return TableLayout(headerRow: pos, firstDataRow: next, columns: found)
+            var valueHeading: (String, Int, Int)?
+            if found[.value] == nil {
+                // "Kết quả" alone over the values, or the period itself as the heading ("Quý I/2023").
+                let taken = Set(found.values)
+                outer: for r in pos..<next {
+                    for cell in grid.rows[r].cells where !taken.contains(cell.column) {
+                        let t = text(cell)
+                        if vocabulary.spanning.contains(LabelKey.make(t)) || Period.parse(t) != nil {
+                            found[.value] = cell.column
+                            valueHeading = (t, r, cell.column)
+                            break outer
+                        }
+                    }
+                }
+            }
+            var layout = TableLayout(headerRow: pos, firstDataRow: next, columns: found)
+            if let (t, r, c) = valueHeading {
+                layout.valueHeading = t
+                layout.valueHeadingLocation = grid.location(row: grid.rows[r], column: c)
+            }
+            return layout
         }
         return nil
     }

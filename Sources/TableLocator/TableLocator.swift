@@ -24,6 +24,11 @@ public enum TableLocator {
         appendix.sourceFile = grid.fileName
         if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
         var metadata = MetadataReader.read(grid: grid, above: layout.headerRow)
+        if metadata.period == nil, let heading = layout.valueHeading, let p = Period.parse(heading) {
+            metadata.period = p
+            metadata.periodText = heading
+            metadata.locations["period"] = layout.valueHeadingLocation
+        }
         MetadataReader.applyProperties(grid.properties, file: grid.fileName, into: &metadata)
         appendix.metadata = metadata
 

@@ -101,7 +101,8 @@ enum ConversionCheck {
     /// Unknown rows and unreadable numbers stop a conversion; all are listed, then exit 65.
     static func requireReadable(_ appendix: Appendix) throws {
         var problems: [BieuMauError] = []
-        for f in appendix.readingFindings where f.severity == .error {
+        // Unknown rows block; a duplicate row is reported (the first one is kept) but does not.
+        for f in appendix.readingFindings where f.severity == .error && f.rule != .duplicateRow {
             problems.append(BieuMauError(.dataError, f.message, at: f.location))
         }
         for row in appendix.form.rows where row.kind.isNumeric {
@@ -125,7 +126,7 @@ enum ConversionCheck {
     }
 
     static func warnings(_ appendix: Appendix) -> [Localized] {
-        appendix.readingFindings.filter { $0.severity == .warning }.map { f in
+        appendix.readingFindings.filter { $0.severity == .warning || $0.rule == .duplicateRow }.map { f in
             let whereVi = f.location?.describe(.vi) ?? "", whereEn = f.location?.describe(.en) ?? ""
             return Localized(vi: whereVi.isEmpty ? f.message.vi : "\(whereVi): \(f.message.vi)",
                              en: whereEn.isEmpty ? f.message.en : "\(whereEn): \(f.message.en)")

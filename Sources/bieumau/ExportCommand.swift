@@ -54,7 +54,7 @@ struct ExportCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let appendix = try loadAppendix(path: input, library: library, formID: form, sheet: sheet)
         ConversionCheck.warnings(appendix).forEach(Console.warn)
-        for f in appendix.readingFindings where f.severity == .error {
+        for f in appendix.readingFindings where f.severity == .error && f.rule != .duplicateRow {
             let w = f.location?.describe(Console.language) ?? ""
             Console.error((w.isEmpty ? "" : w + ": ") + f.message.text(Console.language))
         }

@@ -148,6 +148,24 @@ private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atP
         #expect(r.stderr.contains("136.284"))
     }
 
+    @Test func duplicateRowIsAWarningAndTheFirstIsKept() throws {
+        // Line 11 (1.2.2) repeats line 10 (1.2.1) with another value.
+        let (folder, input) = try fixture(seed(replacing: 11, with: "1.2.1,Số nhiệm vụ đề ra trong kế hoạch,Nhiệm vụ,99,"))
+        let out = folder.appendingPathComponent("o.json").path
+        let r = try Run.bieumau(["export", input, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("dòng 11, cột 2"))
+        #expect(r.stderr.contains("hai lần"))
+        let py = try Run.python("""
+        import json, sys
+        rows = {r['id']: r for r in json.load(open(sys.argv[1], encoding='utf-8'))['rows']}
+        print(rows['r1_2_1']['value'], rows['r1_2_2']['type'])
+        """, [out])
+        #expect(py.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "56 absent")
+        let xlsx = folder.appendingPathComponent("o.xlsx").path
+        #expect(try Run.bieumau(["convert", input, "-o", xlsx]).status == 0)
+    }
+
     @Test func existingOutputIsKept() throws {
         let folder = TestPaths.temporaryFolder("cli")
         let out = folder.appendingPathComponent("o.xlsx").path

@@ -128,6 +128,20 @@ private func table(_ lines: [String]) throws -> Appendix {
         #expect(a.number("r1_1") == ExactDecimal(13))
     }
 
+    @Test func periodAsTheValueHeading() throws {
+        let text = "STT,Chỉ tiêu thống kê,ĐVT,Quý I/2023,Ghi chú\n1.1,Số văn bản chỉ đạo CCHC đã ban hành,Văn bản,13,\n"
+        let a = try Seed.appendix(text: text)
+        #expect(a.number("r1_1") == ExactDecimal(13))
+        #expect(a.metadata.period == Period(kind: .q1, year: 2023))
+        #expect(a.metadata.locations["period"]?.column == 4)
+    }
+
+    @Test func resultHeadingAloneOverTheValues() throws {
+        let text = "TT,Chỉ tiêu,Đơn vị tính,Kết quả\n1.1,Số văn bản chỉ đạo CCHC đã ban hành,Văn bản,13\n"
+        let a = try Seed.appendix(text: text)
+        #expect(a.number("r1_1") == ExactDecimal(13))
+    }
+
     @Test func missingValueColumnIsNamed() throws {
         let error = #expect(throws: BieuMauError.self) {
             try Seed.appendix(text: "STT,Chỉ tiêu thống kê,Đơn vị tính\n1.1,Số văn bản,Văn bản\n", name: "thieu.csv")
