@@ -98,6 +98,8 @@ struct ConvertCommand: ParsableCommand {
 
 /// What convert accepts and what it only warns about.
 enum ConversionCheck {
+    static let maxListedProblems = 20
+
     /// Unknown rows and unreadable numbers stop a conversion; all are listed, then exit 65.
     static func requireReadable(_ appendix: Appendix) throws {
         var problems: [BieuMauError] = []
@@ -115,12 +117,15 @@ enum ConversionCheck {
         }
         guard !problems.isEmpty else { return }
         let sorted = problems.sorted { ($0.location?.line ?? 0, $0.location?.cell ?? "") < ($1.location?.line ?? 0, $1.location?.cell ?? "") }
-        for p in sorted.dropLast() { Console.error(p.text(Console.language)) }
-        var last = sorted.last!
+        // A wrong file can hold thousands of unknown rows: show the first ones and count the rest.
+        let shown = sorted.prefix(maxListedProblems)
+        for p in shown.dropLast() { Console.error(p.text(Console.language)) }
+        var last = shown.last!
         if sorted.count > 1 {
+            let more = sorted.count - shown.count
             last.message = Localized(
-                vi: last.message.vi + " (\(sorted.count) lỗi; chưa ghi tệp kết quả)",
-                en: last.message.en + " (\(sorted.count) errors; no output written)")
+                vi: last.message.vi + " (\(sorted.count) lỗi\(more > 0 ? ", \(more) lỗi không liệt kê" : ""); chưa ghi tệp kết quả)",
+                en: last.message.en + " (\(sorted.count) errors\(more > 0 ? ", \(more) not listed" : ""); no output written)")
         }
         throw last
     }

@@ -54,9 +54,14 @@ struct ExportCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let appendix = try loadAppendix(path: input, library: library, formID: form, sheet: sheet)
         ConversionCheck.warnings(appendix).forEach(Console.warn)
-        for f in appendix.readingFindings where f.severity == .error && f.rule != .duplicateRow {
+        let errors = appendix.readingFindings.filter { $0.severity == .error && $0.rule != .duplicateRow }
+        for f in errors.prefix(ConversionCheck.maxListedProblems) {
             let w = f.location?.describe(Console.language) ?? ""
             Console.error((w.isEmpty ? "" : w + ": ") + f.message.text(Console.language))
+        }
+        if errors.count > ConversionCheck.maxListedProblems {
+            Console.error(Console.text("… và \(errors.count - ConversionCheck.maxListedProblems) dòng không có trong biểu mẫu nữa.",
+                                       "… and \(errors.count - ConversionCheck.maxListedProblems) more rows not in the form."))
         }
         let text = chosen == .csv ? AppendixExport.csv(appendix) : AppendixExport.json(appendix)
         try AtomicOutput.write(Data(text.utf8), to: output, force: force)

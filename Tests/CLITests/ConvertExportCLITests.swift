@@ -166,6 +166,17 @@ private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atP
         #expect(try Run.bieumau(["convert", input, "-o", xlsx]).status == 0)
     }
 
+    @Test func manyUnknownRowsAreCountedNotAllListed() throws {
+        var text = seedLines.prefix(8).joined(separator: "\n") + "\n"
+        for i in 1...30 { text += "9.\(i),Chỉ tiêu lạ số \(i),Cái,\(i),\n" }
+        let (folder, input) = try fixture(text)
+        let r = try Run.bieumau(["convert", input, "-o", folder.appendingPathComponent("o.xlsx").path, "--form", "cchc-2023"])
+        #expect(r.status == 65)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 20)
+        #expect(r.stderr.contains("30 lỗi, 10 lỗi không liệt kê"))
+    }
+
     @Test func existingOutputIsKept() throws {
         let folder = TestPaths.temporaryFolder("cli")
         let out = folder.appendingPathComponent("o.xlsx").path
