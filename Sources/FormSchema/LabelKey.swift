@@ -12,6 +12,10 @@ public enum LabelKey {
         "\u{0323}": "5", // nặng
     ]
 
+    /// Built once: building a CharacterSet union per word dominated matching time.
+    private static let edgePunctuation = CharacterSet.punctuationCharacters.union(.symbols)
+    private static let looseKept = CharacterSet.alphanumerics
+
     /// The matching key of a label.
     public static func make(_ label: String) -> String {
         let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
@@ -24,7 +28,7 @@ public enum LabelKey {
             }
             var w = String(base).precomposedStringWithCanonicalMapping
             // Punctuation at either end of a word does not matter ("thường xuyên." / "(lũy").
-            w = w.trimmingCharacters(in: .punctuationCharacters.union(.symbols))
+            w = w.trimmingCharacters(in: edgePunctuation)
             if w.isEmpty { continue }
             if let tone { w.append("#"); w.append(tone) }
             words.append(w)
@@ -34,7 +38,7 @@ public enum LabelKey {
 
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {
-        String(make(label).unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "#" }.map(Character.init))
+        String(make(label).unicodeScalars.filter { looseKept.contains($0) || $0 == "#" }.map(Character.init))
     }
 
     /// True when two labels are the same for a person reading them.
