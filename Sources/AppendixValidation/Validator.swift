@@ -455,7 +455,13 @@ struct Checker {
             }
         }
         guard given > 0 else { return }
-        let partNames = partIDs.compactMap { form.row($0) }.map { form.displayCode(of: $0.id).isEmpty ? "«\(Self.shorten($0.label, to: 40))»" : form.displayCode(of: $0.id) }
+        // Parts are named by their printed code; a breakdown printed under the total itself
+        // (unnumbered, same code as the total) by its label.
+        let totalCode = form.displayCode(of: totalID)
+        let partNames = partIDs.compactMap { form.row($0) }.map { part -> String in
+            let code = form.displayCode(of: part.id)
+            return code.isEmpty || code == totalCode ? "«\(Self.shorten(part.label, to: 40))»" : code
+        }
         let distinctCodes = partNames.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let partsText = distinctCodes.joined(separator: " + ")
         let partsLabel = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) dòng)"

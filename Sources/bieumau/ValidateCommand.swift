@@ -1,13 +1,128 @@
+import AppendixModel
+import AppendixValidation
 import ArgumentParser
+import FormSchema
+import Foundation
 import Support
 
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "(chưa có / not yet available)")
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Kiểm tra phụ lục trước khi gửi: mỗi vấn đề nêu tại ô của nó. / Check appendices before submission.",
+        discussion: """
+        Mọi quy tắc lấy từ định nghĩa biểu mẫu (loại dòng, giới hạn, tỷ lệ tử số/mẫu số, các quy tắc tổng và \
+        thành phần). Xem docs/validation.md. Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, \
+        65 có tệp không đọc được, 64 sai cách dùng.
+        Every rule comes from the form definition. Exit 0: no errors (warnings allowed); 1: errors; \
+        65: a file could not be read; 64: usage.
+        """)
 
     @OptionGroup var common: CommonOptions
 
+    @Argument(help: "Các tệp phụ lục (.csv hoặc .xlsx). / Appendix files.")
+    var files: [String]
+
+    @Option(name: .long, help: "Mã biểu mẫu (xem `bieumau forms`). / Form id.")
+    var form: String?
+
+    @Option(name: .long, help: "Kỳ báo cáo phải có, vd. \"Quý I/2023\". / Expected period.")
+    var period: String?
+
+    @Option(name: .long, help: "Đơn vị báo cáo phải có, vd. \"UBND huyện Ngân Sơn\". / Expected unit.")
+    var unit: String?
+
+    @Option(name: .long, help: "Phụ lục kỳ trước (lũy kế) để so sánh. / The previous cumulative period's appendix.")
+    var previous: String?
+
+    @Flag(name: .long, help: "Coi cảnh báo là lỗi. / Treat warnings as errors.")
+    var strict = false
+
+    @Option(name: .long, help: "Định dạng kết quả: text hoặc json. / Output format.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: "Ghi bản sao có đánh dấu các ô có vấn đề (.xlsx; chỉ một tệp đầu vào). / Annotated copy.")
+    var annotate: String?
+
+    @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite an existing output.")
+    var force = false
+
+    @Option(name: .long, help: "Trang tính cần đọc (tệp .xlsx). / Sheet to read.")
+    var sheet: String?
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     func run() throws {
         common.apply()
-        throw BieuMauError(.usage, vi: "Lệnh 'validate' chưa được xây dựng.", en: "The 'validate' command is not built yet.")
+        let lang = Console.language
+        if annotate != nil && files.count != 1 {
+            throw BieuMauError(.usage, vi: "--annotate chỉ dùng với đúng một tệp đầu vào (đang có \(files.count)).",
+                               en: "--annotate takes exactly one input file (\(files.count) given).")
+        }
+        var expectedPeriod: Period?
+        if let period {
+            guard let p = Period.parse(period) else {
+                throw BieuMauError(.usage,
+                    vi: "không hiểu kỳ báo cáo \"\(period)\". Ví dụ: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".",
+                    en: "cannot read the period \"\(period)\". Examples: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".")
+            }
+            expectedPeriod = p
+        }
+        if let annotate { try AtomicOutput.checkWritable(annotate, force: force) }
+        let library = try FormLibrary.load(extraFolders: common.formsDirs)
+        var previousAppendix: Appendix?
+        if let previous {
+            previousAppendix = try loadAppendix(path: previous, library: library, formID: form, sheet: nil)
+        }
+        let options = ValidationOptions(expectedPeriod: expectedPeriod, expectedUnit: unit.map(TextNormalization.nfc),
+                                        previous: previousAppendix, strict: strict)
+
+        var reports: [ValidationReport] = []
+        var unreadable: [(file: String, reason: String)] = []
+        var annotated: (Appendix, ValidationReport)?
+        for file in files {
+            do {
+                let appendix = try loadAppendix(path: file, library: library, formID: form, sheet: sheet)
+                let report = ValidationReport(appendix: appendix, file: file, options: options)
+                reports.append(report)
+                if annotate != nil { annotated = (appendix, report) }
+            } catch let error as BieuMauError {
+                Console.error(error.text(lang))
+                unreadable.append((file, error.message.text(lang)))
+            }
+        }
+
+        switch format {
+        case .json:
+            Console.say(files.count == 1 && reports.count == 1 ? reports[0].json(lang) : ValidationReport.json(reports, lang))
+        case .text:
+            var blocks = reports.map { $0.text(lang) }
+            if files.count > 1 {
+                blocks.append((lang == .en ? "Summary of \(files.count) files:" : "Tổng hợp \(files.count) tệp:") + "\n"
+                              + ValidationReport.summaryTable(reports, unreadable: unreadable, lang))
+            }
+            if !blocks.isEmpty { Console.say(blocks.joined(separator: "\n\n" + String(repeating: "=", count: 60) + "\n\n")) }
+        }
+
+        if let annotate, let (appendix, report) = annotated {
+            try Annotation.write(appendix: appendix, report: report, to: annotate, force: force, language: lang)
+            if format == .text {
+                Console.say(lang == .en ? "Wrote the annotated copy \(annotate)." : "Đã ghi bản đánh dấu \(annotate).")
+            }
+        }
+
+        if !unreadable.isEmpty { throw ExitFindings(status: .dataError) }
+        if reports.contains(where: \.hasErrors) { throw ExitFindings(status: .findings) }
+    }
+}
+
+/// `--annotate`: the appendix in the official layout with each problem cell highlighted and commented,
+/// plus a sheet "Kiểm tra" listing the findings with links to their cells.
+enum Annotation {
+    static func write(appendix: Appendix, report: ValidationReport, to path: String, force: Bool, language: Language) throws {
+        throw BieuMauError(.usage,
+            vi: "bản bieumau này chưa ghi được bản đánh dấu (--annotate): phần ghi biểu Excel chưa có.",
+            en: "this build of bieumau cannot write the annotated copy (--annotate) yet: the workbook writer is missing.")
     }
 }
