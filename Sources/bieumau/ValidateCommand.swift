@@ -80,6 +80,7 @@ struct ValidateCommand: ParsableCommand {
 
         var reports: [ValidationReport] = []
         var unreadable: [(file: String, reason: String)] = []
+        var failureStatus: ExitStatus?
         var annotated: (Appendix, ValidationReport)?
         for file in files {
             do {
@@ -90,6 +91,8 @@ struct ValidateCommand: ParsableCommand {
             } catch let error as BieuMauError {
                 Console.error(error.text(lang))
                 unreadable.append((file, error.message.text(lang)))
+                // A file that is there but cannot be read as an appendix: 65; only missing files: 66.
+                if failureStatus != .dataError { failureStatus = error.status == .noInput ? .noInput : .dataError }
             }
         }
 
@@ -112,7 +115,7 @@ struct ValidateCommand: ParsableCommand {
             }
         }
 
-        if !unreadable.isEmpty { throw ExitFindings(status: .dataError) }
+        if let failureStatus { throw ExitFindings(status: failureStatus) }
         if reports.contains(where: \.hasErrors) { throw ExitFindings(status: .findings) }
     }
 }
