@@ -56,7 +56,7 @@ public struct ValidationReport: Sendable {
 
     // MARK: text
 
-    static func severityWord(_ s: Severity, _ lang: Language) -> String {
+    public static func severityWord(_ s: Severity, _ lang: Language) -> String {
         switch (s, lang) {
         case (.error, .vi): return "LỖI"
         case (.warning, .vi): return "CẢNH BÁO"

@@ -208,3 +208,117 @@ struct ValidateCommandTests {
         #expect(!t.stdout.contains("cumulative-decrease"))
     }
 }
+
+@Suite("bieumau validate --annotate")
+struct ValidateAnnotateTests {
+    /// Reads the annotated workbook with openpyxl and reports, as JSON, what a person would look at.
+    static let inspect = #"""
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+main = wb[wb.sheetnames[0]]
+cells = {}
+for row in main.iter_rows():
+    code = row[0].value
+    if code is None:
+        continue
+    d = row[3]
+    fill = d.fill.fgColor.rgb if d.fill is not None and d.fill.fill_type == "solid" else None
+    cells.setdefault(str(code), []).append({"cell": d.coordinate, "fill": fill,
+                                             "comment": d.comment.text if d.comment else None})
+check = wb["Kiểm tra"]
+header = None
+findings = []
+for row in check.iter_rows():
+    values = [c.value for c in row]
+    if header is None:
+        if values and values[0] in ("STT", "No."):
+            header = values
+        continue
+    if values[0] is None:
+        continue
+    link = row[5].hyperlink.location if row[5].hyperlink else None
+    findings.append({"severity": values[1], "rule": values[2], "code": values[3] or "", "link": link})
+print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}))
+"""#
+
+    @Test func problemCellsAreHighlightedCommentedAndListed() throws {
+        guard Run.pythonHas("openpyxl") else { return }
+        let dir = TestPaths.temporaryFolder("validate-annotate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("kiem-tra.xlsx").path
+        let r = try Run.bieumau(["validate", ValidateCommandTests.seedPath, "--period", "Quý I/2023", "--annotate", out])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out))
+        let py = try Run.python(Self.inspect, [out])
+        #expect(py.status == 0, "\(py.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any])
+        #expect(object["sheets"] as? [String] == ["Phụ lục", "Kiểm tra"])
+        let cells = try #require(object["cells"] as? [String: [[String: Any]]])
+        func cell(_ code: String) -> [String: Any]? { cells[code]?.first }
+        // The six problem rows of the seed (hand-picked: see the task), errors and warnings.
+        let errors = ["1.6", "3.1.4"], warnings = ["2.3", "1.3.4", "3.4", "4.3"]
+        for code in errors + warnings {
+            let c = try #require(cell(code), "row \(code) not found")
+            #expect(c["fill"] is String, "\(code) has no fill")
+            #expect((c["comment"] as? String)?.isEmpty == false, "\(code) has no comment")
+        }
+        let errorFills = Set(errors.compactMap { cell($0)?["fill"] as? String })
+        let warningFills = Set(warnings.compactMap { cell($0)?["fill"] as? String })
+        #expect(errorFills.count == 1 && warningFills.count == 1 && errorFills != warningFills)
+        #expect((cell("3.1.4")?["comment"] as? String)?.contains("375") == true)
+        // Rows without problems: no comment, not coloured like a problem.
+        for code in ["1.1", "1.2", "6.1", "3.3.1"] {
+            let c = try #require(cell(code))
+            #expect(c["comment"] is NSNull || c["comment"] == nil, "\(code) has a comment")
+            #expect(!errorFills.union(warningFills).contains(c["fill"] as? String ?? ""), "\(code) is highlighted")
+        }
+        // "Kiểm tra": one row per finding, each linking to its cell on the appendix sheet.
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        #expect(findings.count == 7)
+        #expect(findings.map { "\($0["rule"] as? String ?? "") \($0["code"] as? String ?? "")" }.sorted() == [
+            "period-mismatch ", "sum-mismatch 3.1.4", "sum-mismatch 4.3", "type-error 1.6",
+            "value-on-group-row 2.3", "zero-denominator 1.3.4", "zero-denominator 3.4",
+        ])
+        for f in findings {
+            let link = try #require(f["link"] as? String)
+            #expect(link.hasPrefix("'Phụ lục'!"))
+            let code = f["code"] as? String ?? ""
+            if !code.isEmpty, let target = cell(code)?["cell"] as? String {
+                #expect(link == "'Phụ lục'!\(target)", "\(code)")
+            }
+        }
+    }
+
+    @Test func annotatedCopyIsWrittenAtomicallyAndNotOverwritten() throws {
+        let dir = TestPaths.temporaryFolder("validate-annotate-force")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("a.xlsx").path
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: out))
+        let refused = try Run.bieumau(["validate", ValidateCommandTests.seedPath, "--annotate", out])
+        #expect(refused.status == 73)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "keep")
+        let forced = try Run.bieumau(["validate", ValidateCommandTests.seedPath, "--annotate", out, "--force"])
+        #expect(forced.status == 1)
+        let head = try #require(FileHandle(forReadingAtPath: out)?.readData(ofLength: 2))
+        #expect(head == Data("PK".utf8))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func annotatedSeedRendersInLibreOffice() throws {
+        guard let soffice = Run.which("soffice"), let pdftoppm = Run.which("pdftoppm") else { return }
+        let dir = TestPaths.temporaryFolder("validate-render")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("annotated.xlsx").path
+        _ = try Run.bieumau(["validate", ValidateCommandTests.seedPath, "--period", "Quý I/2023", "--annotate", out])
+        let pdf = try Run.process(soffice, ["--headless", "--convert-to", "pdf", "--outdir", dir.path, out],
+                                  environment: ["HOME": dir.path])
+        #expect(pdf.status == 0, "\(pdf.stderr)")
+        let png = try Run.process(pdftoppm, ["-png", "-r", "60", "-f", "1", "-l", "1",
+                                             dir.appendingPathComponent("annotated.pdf").path,
+                                             dir.appendingPathComponent("page").path])
+        #expect(png.status == 0)
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }
+        #expect(pages.count == 1)
+    }
+}
