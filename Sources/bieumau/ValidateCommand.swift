@@ -156,11 +156,15 @@ enum Annotation {
             try ws.writeString(row: 0, col: 0, en ? "VALIDATION OF \(report.file)" : "KẾT QUẢ KIỂM TRA \(report.file)", format: title)
             var who = [report.unit, report.period.map { en ? $0.english : $0.vietnamese }].compactMap { $0 }
             who.append(ValidationReport.summaryLine(report.summary, language))
-            try ws.writeString(row: 1, col: 0, who.joined(separator: " — "))
+            try ws.writeString(row: 1, col: 0, who.joined(separator: " — "), format: wb.addFormat(FormatSpec(italic: true)))
+            ws.setPaperA4()
+            ws.setLandscape()
+            ws.fitToPages(width: 1, height: 0)
+            try ws.repeatRows(first: 3, last: 3)
             let headers = en
                 ? ["No.", "Severity", "Rule", "Code", "Item", "Cell", "Found", "Expected", "What to do"]
                 : ["STT", "Mức độ", "Quy tắc", "Mã", "Chỉ tiêu", "Ô", "Giá trị", "Cần", "Nội dung, cách sửa"]
-            let widths: [Double] = [6, 11, 20, 8, 40, 14, 14, 14, 80]
+            let widths: [Double] = [5, 11, 19, 7, 36, 13, 13, 13, 70]
             for (c, h) in headers.enumerated() {
                 try ws.writeString(row: 3, col: c, h, format: header)
                 try ws.setColumn(first: c, width: widths[c])
@@ -182,6 +186,10 @@ enum Annotation {
                 try ws.writeString(row: r, col: 6, f.found ?? "", format: plain)
                 try ws.writeString(row: r, col: 7, f.expected ?? "", format: plain)
                 try ws.writeString(row: r, col: 8, f.message.text(language), format: plain)
+                // Wrapped cells do not grow by themselves in every spreadsheet: size the row for its text.
+                func lines(_ text: String, _ width: Double) -> Int { max(1, Int((Double(text.count) / width).rounded(.up))) }
+                let height = max(lines(f.message.text(language), widths[8]), lines(f.label, widths[4]))
+                try ws.setRow(r, height: Double(height) * 15.5)
             }
             if report.findings.isEmpty {
                 try ws.writeString(row: 4, col: 0, en ? "No problems found." : "Không phát hiện vấn đề nào.")
