@@ -258,6 +258,36 @@ struct RuleTests {
         #expect(Validator.validate(q1, options: .init(previous: down)).isEmpty)
     }
 
+    @Test func workbookDoublesDoNotUpsetRatios() throws {
+        // Numbers from workbooks arrive as IEEE doubles with up to 17 digits.
+        var a = Build.clean
+        let form = Build.form
+        func put(_ id: String, _ input: CellInput) {
+            a.values[id] = ValueInterpreter.interpret(input, row: form.row(id)!, form: form, locale: .vi)
+        }
+        // 14 / 56 = 0,25 shown as 25 % (a percent format with no decimals), stored a hair off.
+        put("r1_2", .number(ExactDecimal("0.25000000000000006")!, percentFormat: true, decimals: 0))
+        // 3.135 / 136.284 = 2,3003…; the cell holds Excel's quotient, shown with two decimals.
+        put("r6_1", .number(ExactDecimal("2.3003433418450296")!, percentFormat: false, decimals: 2))
+        put("r6_1_2", .number(ExactDecimal("3135.0000000000005")!, percentFormat: false, decimals: nil))
+        #expect(Validator.validate(a).isEmpty)
+        put("r1_2", .number(ExactDecimal("0.30000000000000004")!, percentFormat: true, decimals: 0))
+        let f = Validator.validate(a)
+        #expect(f.ruleCodes == ["ratio-mismatch 1.2"] && f.first?.expected == "25%")
+    }
+
+    @Test func mergedChoiceRowsHoldCounts() {
+        var md = Build.metadata(date: "ngày 15/3/2023")
+        md.mergedUnits = 8
+        md.workbookKind = "merged"
+        let ok = Build.appendix(Build.cleanValues.merging(["r1_5_2": "Trực tuyến (3); Kết hợp (2)"]) { $1 }, metadata: md)
+        #expect(Validator.validate(ok).isEmpty)
+        let bad = Build.appendix(Build.cleanValues.merging(["r1_5_2": "Qua mạng (3)"]) { $1 }, metadata: md)
+        #expect(Validator.validate(bad).ruleCodes == ["invalid-choice 1.5.2"])
+        // Outside a merged workbook, counts are not choices.
+        #expect(Validator.validate(Build.with(["r1_5_2": "Trực tuyến (3)"])).ruleCodes == ["invalid-choice 1.5.2"])
+    }
+
     @Test func mergedYesNoRowsHoldCounts() {
         var md = Build.metadata(date: "ngày 15/3/2023")
         md.mergedUnits = 8
