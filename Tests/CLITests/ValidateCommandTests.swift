@@ -322,3 +322,33 @@ print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}
         #expect(pages.count == 1)
     }
 }
+
+@Suite("bieumau validate on workbooks")
+struct ValidateWorkbookTests {
+    @Test func convertedSeedGivesTheSameFindingsAtItsCells() throws {
+        let dir = TestPaths.temporaryFolder("validate-xlsx")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let xlsx = dir.appendingPathComponent("seed.xlsx").path
+        let convert = try Run.bieumau(["convert", ValidateCommandTests.seedPath, "-o", xlsx])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        let r = try Run.bieumau(["validate", xlsx, "--period", "Quý I/2023", "--format", "json"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let object = try ValidateCommandTests.json(r.stdout)
+        #expect(ValidateCommandTests.ruleCodes(object) == [
+            "period-mismatch ", "sum-mismatch 3.1.4", "sum-mismatch 4.3", "type-error 1.6",
+            "value-on-group-row 2.3", "zero-denominator 1.3.4", "zero-denominator 3.4",
+        ])
+        guard Run.pythonHas("openpyxl") else { return }
+        // Each cell named is the value cell (column D) of the row printing that code, read with openpyxl.
+        let py = try Run.python("""
+            import json, sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1])["Phụ lục"]
+            print(json.dumps({str(r[0].value): "'Phụ lục'!D%d" % r[0].row for r in ws.iter_rows() if r[0].value is not None}))
+            """, [xlsx])
+        let cellOf = try #require(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: String])
+        for f in (object["findings"] as? [[String: Any]]) ?? [] {
+            guard let code = f["code"] as? String, !code.isEmpty else { continue }
+            #expect(f["cell"] as? String == cellOf[code], "\(code)")
+        }
+    }
+}
