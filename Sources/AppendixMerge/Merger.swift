@@ -72,8 +72,10 @@ public enum Merger {
             unexpected = accepted.map(\.unitName).filter { !expectedKeys.contains(UnitIdentity.key($0)) }
         }
         // 5. All or nothing unless partial merges are allowed.
-        if !options.allowPartial && (!rejected.isEmpty || !missing.isEmpty) {
-            throw incompleteError(rejected: rejected, missing: missing)
+        // (A file superseded under --latest is what the user asked for: listed, not an error.)
+        let blocking = rejected.filter { $0.kind != .superseded }
+        if !options.allowPartial && (!blocking.isEmpty || !missing.isEmpty) {
+            throw incompleteError(rejected: blocking, missing: missing)
         }
         if accepted.isEmpty {
             throw BieuMauError(.dataError,
