@@ -1,1 +1,0 @@
-// Module AppendixValidation: to be filled.

@@ -1,0 +1,507 @@
+import AppendixModel
+import FormSchema
+import Support
+
+/// What the caller knows about the appendix beyond the file itself.
+public struct ValidationOptions: Sendable {
+    /// The period the appendix must report on (`--period`).
+    public var expectedPeriod: Period?
+    /// The unit that must have sent it (`--unit`).
+    public var expectedUnit: String?
+    /// The same unit's appendix for an earlier cumulative period of the same year (`--previous`).
+    public var previous: Appendix?
+    /// Warnings count as errors.
+    public var strict: Bool
+
+    public init(expectedPeriod: Period? = nil, expectedUnit: String? = nil, previous: Appendix? = nil, strict: Bool = false) {
+        self.expectedPeriod = expectedPeriod
+        self.expectedUnit = expectedUnit
+        self.previous = previous
+        self.strict = strict
+    }
+}
+
+/// Whether an earlier appendix could be compared with this one, and why not.
+public enum PreviousComparison: Sendable, Hashable {
+    case compared(previous: Period, current: Period)
+    case notComparable(Localized)
+}
+
+/// Checks a filled appendix against its form definition: every rule comes from the form
+/// (row kinds, constraints, numerator/denominator, `rules:`), nothing from Swift.
+public enum Validator {
+    /// All findings, in this order: document level (period, unit), problems noticed while reading,
+    /// then the rows in form order. With `options.strict` every warning is an error.
+    public static func validate(_ appendix: Appendix, options: ValidationOptions = .init()) -> [Finding] {
+        var c = Checker(appendix: appendix, options: options)
+        c.checkDocument()
+        c.findings += appendix.readingFindings
+        c.checkRows()
+        c.checkRatios()
+        c.checkCrossRules()
+        c.checkCumulative()
+        var result = deduplicated(c.findings)
+        if options.strict {
+            for i in result.indices where result[i].severity == .warning { result[i].severity = .error }
+        }
+        return result
+    }
+
+    /// Whether `options.previous` can be compared with `appendix` (same form, same unit, same year,
+    /// an earlier cumulative period), with the reason when it cannot. Nil when there is no previous appendix.
+    public static func previousComparison(_ appendix: Appendix, options: ValidationOptions) -> PreviousComparison? {
+        guard let previous = options.previous else { return nil }
+        return comparison(current: appendix, currentPeriod: appendix.metadata.period ?? options.expectedPeriod,
+                          previous: previous)
+    }
+
+    /// The same problem found twice (a ratio's implied part ≤ whole and an explicit rule on the
+    /// same rows) is reported once, at its most severe.
+    static func deduplicated(_ findings: [Finding]) -> [Finding] {
+        var out: [Finding] = []
+        var indexByKey: [String: Int] = [:]
+        for f in findings {
+            guard let row = f.rowID, f.rule == .partExceedsWhole || f.rule == .sumMismatch else {
+                out.append(f)
+                continue
+            }
+            let key = "\(f.rule.rawValue)|\(row)|\(f.expected ?? "")"
+            if let i = indexByKey[key] {
+                if f.severity < out[i].severity { out[i] = f }
+            } else {
+                indexByKey[key] = out.count
+                out.append(f)
+            }
+        }
+        return out
+    }
+
+    static func comparison(current: Appendix, currentPeriod: Period?, previous: Appendix) -> PreviousComparison {
+        if previous.form.id != current.form.id {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: kỳ trước dùng biểu mẫu \(previous.form.id), kỳ này dùng \(current.form.id).",
+                en: "Not compared with the previous period: it uses the form \(previous.form.id), this one \(current.form.id)."))
+        }
+        guard let cur = currentPeriod else {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: không biết kỳ báo cáo của tệp này. Dùng --period để nêu kỳ.",
+                en: "Not compared with the previous period: this file's period is unknown. Name it with --period."))
+        }
+        guard let prev = previous.metadata.period else {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: không đọc được kỳ báo cáo của tệp kỳ trước.",
+                en: "Not compared with the previous period: the previous file's period could not be read."))
+        }
+        if let a = previous.metadata.unit, let b = current.metadata.unit, !UnitName.same(a, b) {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: tệp kỳ trước của đơn vị «\(a)», tệp này của «\(b)».",
+                en: "Not compared with the previous period: the previous file is from '\(a)', this one from '\(b)'."))
+        }
+        if prev.year != cur.year {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: \(prev.vietnamese) và \(cur.vietnamese) không cùng năm; số liệu lũy kế tính lại từ đầu mỗi năm.",
+                en: "Not compared with the previous period: \(prev.english) and \(cur.english) are in different years; cumulative figures restart every year."))
+        }
+        if !cur.kind.isCumulative || !prev.kind.isCumulative {
+            let q3 = !cur.kind.isCumulative ? cur : prev
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: \(q3.vietnamese) không phải kỳ lũy kế (chỉ tính từ 15/6 đến 14/9), nên số liệu có thể nhỏ hơn kỳ trước.",
+                en: "Not compared with the previous period: \(q3.english) is not cumulative (it covers 15/6–14/9 only), so its figures may be lower."))
+        }
+        if prev.kind.endMonth >= cur.kind.endMonth {
+            return .notComparable(Localized(
+                vi: "Không so sánh với kỳ trước: \(prev.vietnamese) không phải kỳ trước của \(cur.vietnamese).",
+                en: "Not compared with the previous period: \(prev.english) does not come before \(cur.english)."))
+        }
+        return .compared(previous: prev, current: cur)
+    }
+}
+
+extension Period {
+    /// `Q1 2023`, `6 months 2023`, `Year 2023`.
+    public var english: String { "\(kind.english) \(year)" }
+}
+
+/// Names of reporting units as people type them: `UBND` and `Ủy ban nhân dân` are one thing,
+/// case, tone placement and punctuation do not matter, and `huyện Ngân Sơn` names
+/// `UBND huyện Ngân Sơn`.
+public enum UnitName {
+    static let longForm = LabelKey.make("Ủy ban nhân dân")
+    static let shortForm = LabelKey.make("UBND")
+
+    public static func key(_ name: String) -> String {
+        var k = " " + LabelKey.make(name) + " "
+        k = k.replacingOccurrences(of: " \(longForm) ", with: " \(shortForm) ")
+        return k.trimmingCharacters(in: .whitespaces)
+    }
+
+    public static func same(_ a: String, _ b: String) -> Bool {
+        let ka = key(a), kb = key(b)
+        if ka.isEmpty || kb.isEmpty { return false }
+        if ka == kb { return true }
+        // One names the other without its leading words ("huyện Ngân Sơn" / "UBND huyện Ngân Sơn").
+        let (short, long) = ka.count < kb.count ? (ka, kb) : (kb, ka)
+        return long.hasSuffix(" " + short) && short.split(separator: " ").count >= 2
+    }
+}
+
+/// The state of one validation run.
+struct Checker {
+    let appendix: Appendix
+    let options: ValidationOptions
+    var findings: [Finding] = []
+
+    init(appendix: Appendix, options: ValidationOptions) {
+        self.appendix = appendix
+        self.options = options
+    }
+
+    var form: FormDefinition { appendix.form }
+    var locale: NumberLocale { appendix.numberLocale }
+    var isMerged: Bool { appendix.metadata.mergedUnits != nil || appendix.metadata.workbookKind == "merged" }
+
+    // MARK: helpers
+
+    func shown(_ rv: RowValue) -> String {
+        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.raw))
+    }
+
+    func number(_ n: ExactDecimal, places: Int? = nil) -> String { n.formatted(locale, places: places) }
+
+    mutating func add(_ severity: Severity, _ rule: Rule, row: FormRow?, location: SourceLocation? = nil,
+                      found: String? = nil, expected: String? = nil, vi: String, en: String) {
+        findings.append(Finding(
+            severity: severity, rule: rule, rowID: row?.id,
+            code: row.map { form.displayCode(of: $0.id) } ?? "",
+            label: row?.label ?? "",
+            location: location ?? row.flatMap { appendix.values[$0.id]?.location },
+            found: found, expected: expected, message: Localized(vi: vi, en: en)))
+    }
+
+    /// `1.6 «Tổ chức đối thoại…»` for messages.
+    func name(_ row: FormRow) -> String {
+        let code = form.displayCode(of: row.id)
+        let label = Self.shorten(row.label, to: 60)
+        return code.isEmpty ? "«\(label)»" : "\(code) «\(label)»"
+    }
+
+    static func shorten(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    var statusList: String { form.statusTexts.map { "«\($0)»" }.joined(separator: ", ") }
+
+    static func severity(_ level: RuleLevel) -> Severity { level == .error ? .error : .warning }
+
+    // MARK: document level
+
+    mutating func checkDocument() {
+        let md = appendix.metadata
+        let periodLocation = md.locations["period"] ?? md.locations["title"]
+        if let expected = options.expectedPeriod, let actual = md.period, expected != actual {
+            add(.error, .periodMismatch, row: nil, location: periodLocation,
+                found: actual.vietnamese, expected: expected.vietnamese,
+                vi: "Tệp ghi kỳ báo cáo \(actual.vietnamese) nhưng cần \(expected.vietnamese). Kiểm tra lại có gửi nhầm tệp không, hoặc sửa kỳ báo cáo ở tiêu đề.",
+                en: "The file reports on \(actual.english) but \(expected.english) is expected. Check that this is the right file, or correct the period in the title.")
+        }
+        if let period = md.period ?? options.expectedPeriod, let date = md.reportDate {
+            checkReportDate(date, period: period)
+        }
+        if let expectedUnit = options.expectedUnit {
+            let location = md.locations["unit"] ?? md.locations["reportReference"]
+            if let unit = md.unit {
+                if !UnitName.same(unit, expectedUnit) {
+                    add(.error, .unitMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
+                        vi: "Tệp là của đơn vị «\(unit)», không phải «\(expectedUnit)». Kiểm tra lại có gửi nhầm tệp không.",
+                        en: "The file is from '\(unit)', not '\(expectedUnit)'. Check that this is the right file.")
+                }
+            } else {
+                add(.warning, .unitMismatch, row: nil, location: location, found: nil, expected: expectedUnit,
+                    vi: "Tệp không ghi tên đơn vị báo cáo nên không đối chiếu được với «\(expectedUnit)». Ghi tên đơn vị ở đầu biểu hoặc trong dòng «Kèm theo Báo cáo số … của …».",
+                    en: "The file does not name its reporting unit, so it cannot be matched with '\(expectedUnit)'. Write the unit in the header or in the '(Kèm theo Báo cáo số … của …)' line.")
+            }
+        }
+    }
+
+    /// Months in which a report on `kind` is normally dated.
+    static func months(for kind: PeriodKind) -> [Int] {
+        switch kind {
+        case .q1: return [3, 4]
+        case .sixMonths: return [6, 7]
+        case .q3, .nineMonths: return [9, 10]
+        case .year: return [11, 12, 1]
+        }
+    }
+
+    mutating func checkReportDate(_ date: ReportDate, period: Period) {
+        let md = appendix.metadata
+        let location = md.locations["reportDate"] ?? md.locations["reportReference"] ?? md.locations["title"]
+        let months = Self.months(for: period.kind)
+        let monthsText = period.kind == .year ? "11, 12 hoặc 1 năm sau" : months.map(String.init).joined(separator: " hoặc ")
+        let monthsTextEn = period.kind == .year ? "11, 12 or January of the next year" : months.map(String.init).joined(separator: " or ")
+        let reference = md.reportReference.map { Self.shorten(TextNormalization.collapseWhitespace($0), to: 90) }
+            ?? "(Kèm theo Báo cáo số … ngày …)"
+        let printed = date.vietnamese
+        if let year = date.year {
+            let fine = year == period.year || (period.kind == .year && year == period.year + 1 && date.month == 1)
+            if !fine {
+                let expectedYear = period.year
+                let expected = ReportDate(day: date.day, month: date.month, year: expectedYear).vietnamese
+                findings.append(Finding(
+                    severity: .error, rule: .periodMismatch, code: "", label: reference, location: location,
+                    found: printed, expected: expected,
+                    message: Localized(
+                        vi: "Ngày báo cáo ghi năm \(year) nhưng kỳ báo cáo là \(period.vietnamese). Sửa năm trong dòng «\(reference)» thành \(expectedYear).",
+                        en: "The report is dated \(year) but the period is \(period.english). Correct the year in the line '\(reference)' to \(expectedYear).")))
+                return
+            }
+        }
+        if let month = date.month, !months.contains(month) {
+            let expected = period.kind == .year ? "tháng 11, 12 hoặc 1" : "tháng " + months.map(String.init).joined(separator: "–")
+            findings.append(Finding(
+                severity: .warning, rule: .periodMismatch, code: "", label: reference, location: location,
+                found: printed, expected: expected,
+                message: Localized(
+                    vi: "Ngày báo cáo ghi tháng \(month), không khớp kỳ \(period.vietnamese) (thường lập vào tháng \(monthsText)). Kiểm tra lại ngày báo cáo hoặc kỳ báo cáo.",
+                    en: "The report is dated month \(month), which does not fit \(period.english) (usually dated in month \(monthsTextEn)). Check the report date or the period.")))
+        }
+    }
+
+    // MARK: each row
+
+    mutating func checkRows() {
+        for row in form.rows {
+            guard let rv = appendix.values[row.id] else {
+                if row.kind.holdsValue {
+                    if row.required {
+                        add(.error, .missingRow, row: row, found: nil, expected: row.unit.isEmpty ? nil : row.unit,
+                            vi: "Thiếu dòng \(name(row)), là dòng bắt buộc. Thêm dòng này theo đúng biểu mẫu và điền số liệu.",
+                            en: "The row \(name(row)) is missing and it is required. Add it as in the form and fill in its value.")
+                    } else {
+                        add(.warning, .missingRow, row: row, found: nil, expected: nil,
+                            vi: "Thiếu dòng \(name(row)) so với biểu mẫu \(form.id). Thêm dòng này (để trống nếu chưa có số liệu), hoặc kiểm tra có dùng đúng mẫu không.",
+                            en: "The row \(name(row)) of the form \(form.id) is missing. Add it (blank if there is no figure yet), or check that the right form was used.")
+                    }
+                }
+                continue
+            }
+            check(row, rv)
+        }
+    }
+
+    mutating func check(_ row: FormRow, _ rv: RowValue) {
+        let found = shown(rv)
+        switch row.kind {
+        case .section, .group:
+            if !rv.value.isEmpty {
+                add(.warning, .valueOnGroupRow, row: row, found: found, expected: "",
+                    vi: "Dòng \(name(row)) là dòng tiêu đề nhóm, không có số liệu, nhưng ô số liệu ghi «\(found)». Xóa giá trị này; số liệu ghi ở các dòng con.",
+                    en: "The row \(name(row)) is a heading and holds no value, but its value cell reads '\(found)'. Delete it; the figures belong in the rows below.")
+            }
+            return
+        default:
+            break
+        }
+        if rv.value.isEmpty {
+            if row.required {
+                add(.error, .missingRow, row: row, found: "", expected: row.unit.isEmpty ? nil : row.unit,
+                    vi: "Dòng \(name(row)) là dòng bắt buộc nhưng để trống. Điền số liệu, hoặc ghi một trạng thái của biểu (\(statusList)).",
+                    en: "The row \(name(row)) is required but empty. Fill it in, or write one of the form's status texts (\(statusList)).")
+            }
+            return
+        }
+        if case .status = rv.value { return }
+        switch row.kind {
+        case .count, .money, .ratio:
+            checkNumeric(row, rv, found: found)
+        case .yesno:
+            checkYesNo(row, rv, found: found)
+        case .choice:
+            checkChoice(row, rv, found: found)
+        case .text, .section, .group:
+            break
+        }
+    }
+
+    var yesNoText: String { "\(form.yesTexts.first ?? "Có")/\(form.noTexts.first ?? "Không")" }
+
+    mutating func checkNumeric(_ row: FormRow, _ rv: RowValue, found: String) {
+        let unit = row.unit.isEmpty ? "" : " (\(row.unit))"
+        guard case .number(let n) = rv.value else {
+            add(.error, .typeError, row: row, found: found, expected: row.kind == .ratio ? "%" : row.unit,
+                vi: "Dòng \(name(row)) cần một số\(unit) nhưng ô ghi «\(found)». Ghi số liệu bằng chữ số, hoặc một trạng thái của biểu (\(statusList)); giải thích thì ghi vào cột Ghi chú.",
+                en: "The row \(name(row)) needs a number\(unit) but the cell reads '\(found)'. Write the figure in digits, or one of the form's status texts (\(statusList)); put explanations in the Ghi chú column.")
+            return
+        }
+        if rv.percentSign && row.kind != .ratio {
+            add(.error, .typeError, row: row, found: found, expected: row.unit,
+                vi: "Dòng \(name(row)) là số đếm\(unit), không phải tỷ lệ, nhưng ô ghi «\(found)» có dấu %. Ghi số lượng (không có %).",
+                en: "The row \(name(row)) is a count\(unit), not a ratio, but the cell reads '\(found)' with a % sign. Write the number itself (without %).")
+            return
+        }
+        if let min = row.minimum, n < min {
+            add(.error, .outOfRange, row: row, found: found, expected: "≥ \(number(min))",
+                vi: "Dòng \(name(row)) không được nhỏ hơn \(number(min)) nhưng ghi «\(found)». Kiểm tra lại số liệu.",
+                en: "The row \(name(row)) may not be below \(number(min)) but reads '\(found)'. Check the figure.")
+        } else if let max = row.maximum, n > max {
+            let pct = row.kind == .ratio ? "%" : ""
+            add(.error, .outOfRange, row: row, found: found, expected: "≤ \(number(max))\(pct)",
+                vi: "Dòng \(name(row)) không được lớn hơn \(number(max))\(pct) nhưng ghi «\(found)». Kiểm tra lại số liệu\(row.kind == .ratio ? " (tỷ lệ ghi theo phần trăm, ví dụ 25%)" : "").",
+                en: "The row \(name(row)) may not exceed \(number(max))\(pct) but reads '\(found)'. Check the figure\(row.kind == .ratio ? " (ratios are written in percent, e.g. 25%)" : "").")
+        }
+        if row.integer && !n.isInteger {
+            add(.error, .outOfRange, row: row, found: found, expected: row.unit.isEmpty ? "số nguyên" : "số nguyên (\(row.unit))",
+                vi: "Dòng \(name(row)) đếm \(row.unit.isEmpty ? "số lượng" : row.unit.lowercased()) nên phải là số nguyên, nhưng ghi «\(found)». Nếu dấu «,» hay «.» là dấu phân cách hàng nghìn thì kiểm tra lại cách ghi.",
+                en: "The row \(name(row)) counts \(row.unit.isEmpty ? "items" : row.unit) and must be a whole number, but reads '\(found)'. If the ',' or '.' separates thousands, check how the number is written.")
+        }
+    }
+
+    mutating func checkYesNo(_ row: FormRow, _ rv: RowValue, found: String) {
+        switch rv.value {
+        case .yesNo:
+            return
+        case .number(let n) where isMerged:
+            // A merged workbook's yes/no rows count the units answering yes.
+            if n.isNegative || !n.isInteger || (appendix.metadata.mergedUnits.map { n > ExactDecimal($0) } ?? false) {
+                add(.error, .outOfRange, row: row, found: found,
+                    expected: appendix.metadata.mergedUnits.map { "0–\($0)" } ?? "≥ 0",
+                    vi: "Dòng \(name(row)) trong biểu tổng hợp đếm số đơn vị trả lời «\(form.yesTexts.first ?? "Có")», nên phải là số nguyên từ 0 đến số đơn vị đã tổng hợp, nhưng ghi «\(found)».",
+                    en: "The row \(name(row)) of a merged appendix counts the units answering '\(form.yesTexts.first ?? "Có")', so it must be a whole number from 0 to the number of units merged, but reads '\(found)'.")
+            }
+        default:
+            add(.error, .typeError, row: row, found: found, expected: yesNoText,
+                vi: "Dòng \(name(row)) là câu hỏi \(yesNoText) nhưng ô ghi «\(found)». Ghi «\(form.yesTexts.first ?? "Có")» hoặc «\(form.noTexts.first ?? "Không")».",
+                en: "The row \(name(row)) asks yes or no (\(yesNoText)) but the cell reads '\(found)'. Write '\(form.yesTexts.first ?? "Có")' (yes) or '\(form.noTexts.first ?? "Không")' (no).")
+        }
+    }
+
+    mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
+        if case .choices = rv.value { return }
+        let list = row.choices.joined(separator: "; ")
+        add(.error, .invalidChoice, row: row, found: found, expected: list,
+            vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
+            en: "The row \(name(row)) accepts only the choices: \(list) (several allowed, separated by ';'), but the cell reads '\(found)'. Write the choices as named.")
+    }
+
+    // MARK: between rows
+
+    /// Decimals that the printed value carries: as printed, else the form's, else the number's own (at most 4).
+    func printedDecimals(_ rv: RowValue, _ row: FormRow, _ n: ExactDecimal) -> Int {
+        if let d = rv.decimals { return d }
+        if let d = row.decimals { return d }
+        return min(n.normalized.scale, 4)
+    }
+
+    mutating func checkRatios() {
+        for row in form.rows where row.kind == .ratio {
+            guard let numID = row.numerator, let denID = row.denominator,
+                  let numRow = form.row(numID), let denRow = form.row(denID) else { continue }
+            let num = appendix.number(numID), den = appendix.number(denID)
+            let ratioValue = appendix.values[row.id]
+            // Part ≤ whole holds whatever the ratio cell says.
+            if let num, let den, num > den {
+                add(.error, .partExceedsWhole, row: numRow, found: number(num), expected: "≤ \(number(den))",
+                    vi: "\(name(numRow).capitalizedFirst) (\(number(num))) lớn hơn \(name(denRow)) (\(number(den))), là tổng số của tỷ lệ \(name(row)). Kiểm tra lại hai số này.",
+                    en: "\(name(numRow)) (\(number(num))) is larger than \(name(denRow)) (\(number(den))), the whole of the ratio \(name(row)). Check both figures.")
+            }
+            guard let rv = ratioValue, case .number(let r) = rv.value, let num, let den else { continue }
+            let found = shown(rv)
+            if den.isZero {
+                add(.warning, .zeroDenominator, row: row, found: found, expected: "",
+                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",
+                    en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0, so there is no ratio to compute (0 out of 0 is not 0%). Leave the ratio blank or write one of the form's status texts (\(statusList)), and explain in the Ghi chú column.")
+                continue
+            }
+            let places = printedDecimals(rv, row, r)
+            guard let exact = (num * ExactDecimal(100)).divided(by: den, places: places + 12) else { continue }
+            let diff = (r - exact).magnitude
+            // Half a unit of the last printed digit.
+            let tolerance = ExactDecimal(significand: 5, scale: places + 1)
+            if diff > tolerance {
+                let expectedText = number(exact, places: places) + (rv.percentSign ? "%" : "")
+                add(.error, .ratioMismatch, row: row, found: found, expected: expectedText,
+                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(number(num)) / \(number(den)) × 100 = \(expectedText). Sửa tỷ lệ thành \(expectedText), hoặc sửa tử số (\(name(numRow))) / mẫu số (\(name(denRow))) nếu chúng sai.",
+                    en: "The ratio \(name(row)) reads '\(found)' but \(number(num)) / \(number(den)) × 100 = \(expectedText). Correct it to \(expectedText), or correct the numerator (\(name(numRow))) / denominator (\(name(denRow))) if they are wrong.")
+            }
+        }
+    }
+
+    mutating func checkCrossRules() {
+        for rule in form.rules {
+            let severity = Self.severity(rule.level)
+            switch rule.kind {
+            case .partNotAboveWhole(let partID, let wholeID):
+                guard let part = form.row(partID), let whole = form.row(wholeID),
+                      let p = appendix.number(partID), let w = appendix.number(wholeID), p > w else { continue }
+                add(severity, .partExceedsWhole, row: part, found: number(p), expected: "≤ \(number(w))",
+                    vi: "\(name(part).capitalizedFirst) (\(number(p))) lớn hơn \(name(whole)) (\(number(w))), nhưng là một phần của nó. Kiểm tra lại hai số này.",
+                    en: "\(name(part)) (\(number(p))) is larger than \(name(whole)) (\(number(w))), of which it is a part. Check both figures.")
+            case .sum(let totalID, let partIDs):
+                checkSum(totalID: totalID, partIDs: partIDs, severity: severity)
+            }
+        }
+    }
+
+    mutating func checkSum(totalID: String, partIDs: [String], severity: Severity) {
+        guard let totalRow = form.row(totalID), let totalValue = appendix.values[totalID] else { return }
+        var sum = ExactDecimal.zero
+        var given = 0, blank = 0
+        for id in partIDs {
+            let v = appendix.value(id).value
+            switch v {
+            case .number(let n): sum += n; given += 1
+            case .empty: blank += 1
+            default: return   // a status text or words: nothing to compare
+            }
+        }
+        guard given > 0 else { return }
+        let partNames = partIDs.compactMap { form.row($0) }.map { form.displayCode(of: $0.id).isEmpty ? "«\(Self.shorten($0.label, to: 40))»" : form.displayCode(of: $0.id) }
+        let distinctCodes = partNames.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let partsText = distinctCodes.joined(separator: " + ")
+        let partsLabel = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) dòng)"
+        let partsLabelEn = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) rows)"
+        let found = shown(totalValue)
+        switch totalValue.value {
+        case .empty:
+            add(severity, .sumMismatch, row: totalRow, found: "", expected: number(sum),
+                vi: "Dòng tổng \(name(totalRow)) để trống nhưng các dòng thành phần \(partsLabel) cộng lại được \(number(sum)). Ghi tổng \(number(sum)) vào dòng này.",
+                en: "The total \(name(totalRow)) is blank but its parts \(partsLabelEn) add up to \(number(sum)). Write the total \(number(sum)) in this row.")
+        case .number(let total):
+            if blank > 0 {
+                guard sum > total else { return }
+                add(severity, .sumMismatch, row: totalRow, found: found, expected: "≥ \(number(sum))",
+                    vi: "Dòng tổng \(name(totalRow)) ghi \(number(total)) nhưng các dòng thành phần đã điền (\(partsLabel)) cộng lại đã được \(number(sum)). Kiểm tra lại tổng và các dòng thành phần.",
+                    en: "The total \(name(totalRow)) reads \(number(total)) but the parts filled in (\(partsLabelEn)) already add up to \(number(sum)). Check the total and its parts.")
+            } else if sum != total {
+                add(severity, .sumMismatch, row: totalRow, found: found, expected: number(sum),
+                    vi: "Dòng tổng \(name(totalRow)) ghi \(number(total)) nhưng các dòng thành phần \(partsLabel) cộng lại được \(number(sum)) (lệch \(number((sum - total).magnitude))). Sửa tổng hoặc các dòng thành phần cho khớp.",
+                    en: "The total \(name(totalRow)) reads \(number(total)) but its parts \(partsLabelEn) add up to \(number(sum)) (off by \(number((sum - total).magnitude))). Correct the total or its parts so that they agree.")
+            }
+        default:
+            return
+        }
+    }
+
+    // MARK: against the previous period
+
+    mutating func checkCumulative() {
+        guard let previous = options.previous,
+              case .compared(let prevPeriod, _)? = Validator.previousComparison(appendix, options: options) else { return }
+        for row in form.rows where row.cumulative {
+            guard let now = appendix.number(row.id), let before = previous.number(row.id), now < before else { continue }
+            let prevCell = previous.values[row.id]?.location?.cellText(.vi).map { " (\($0))" } ?? ""
+            let prevCellEn = previous.values[row.id]?.location?.cellText(.en).map { " (\($0))" } ?? ""
+            add(.warning, .cumulativeDecrease, row: row, found: number(now), expected: "≥ \(number(before))",
+                vi: "Dòng \(name(row)) là số lũy kế từ đầu năm nhưng giảm từ \(number(before)) (\(prevPeriod.vietnamese)\(prevCell)) xuống \(number(now)). Kiểm tra lại; nếu số kỳ trước sai thì ghi rõ ở cột Ghi chú.",
+                en: "The row \(name(row)) accumulates from the start of the year but went down from \(number(before)) (\(prevPeriod.english)\(prevCellEn)) to \(number(now)). Check it; if the earlier figure was wrong, say so in the Ghi chú column.")
+        }
+    }
+}
+
+extension String {
+    /// The text with its first letter in upper case (for a sentence starting with a row's name).
+    var capitalizedFirst: String {
+        guard let f = first else { return self }
+        return f.uppercased() + dropFirst()
+    }
+}
