@@ -1,0 +1,194 @@
+import Foundation
+import SheetGrid
+import Support
+
+/// What the reader found out about a CSV file besides its cells.
+public struct CSVDocument: Sendable {
+    public var grid: Grid
+    public var encoding: CSVEncoding
+    public var delimiter: Character
+}
+
+/// Reads CSV as offices produce it: UTF-8 (with or without BOM), UTF-16 with BOM (Excel
+/// "Unicode text", tabs), Windows-1258 (Excel "CSV" on Vietnamese Windows); `,` `;` or tab;
+/// RFC 4180 quoting with line breaks inside quoted fields; CRLF, LF or CR line ends.
+/// Every field keeps its raw text (NFC); `GridRow.sourceLine` is the line the record starts on.
+public enum CSVReader {
+    /// Reads a file; a missing file is exit 66, unreadable content exit 65.
+    public static func read(file path: String, delimiter: Character? = nil) throws -> CSVDocument {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BieuMauError(.noInput, vi: "Không có tệp \(path).", en: "The file \(path) does not exist.",
+                               at: SourceLocation(file: path))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read the file \(path).",
+                               at: SourceLocation(file: path))
+        }
+        return try read(data: data, fileName: path, delimiter: delimiter)
+    }
+
+    public static func read(data: Data, fileName: String, delimiter: Character? = nil) throws -> CSVDocument {
+        let (text, encoding) = try TextDecoder.decode(data, fileName: fileName)
+        let scalars = Array(text.unicodeScalars)
+        let delim = delimiter ?? detectDelimiter(scalars)
+        let rows = try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName)
+        return CSVDocument(grid: Grid(source: .csv(file: fileName), rows: rows), encoding: encoding, delimiter: delim)
+    }
+
+    /// Parses already decoded text.
+    public static func parse(text: String, fileName: String, delimiter: Character? = nil) throws -> Grid {
+        let scalars = Array(TextNormalization.nfc(text).unicodeScalars)
+        let delim = delimiter ?? detectDelimiter(scalars)
+        return Grid(source: .csv(file: fileName),
+                    rows: try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName))
+    }
+
+    /// The delimiter (`,`, `;` or tab) that splits the first lines into the most records of one
+    /// consistent width of at least 3 columns; `,` when nothing is convincing.
+    public static func detectDelimiter(_ scalars: [Unicode.Scalar], sampleRecords: Int = 60) -> Character {
+        var best: (delim: Character, score: Int) = (",", 0)
+        for candidate in [",", ";", "\t"] as [Character] {
+            let d = candidate.unicodeScalars.first!
+            let widths = sampleWidths(scalars, delimiter: d, limit: sampleRecords)
+            var histogram: [Int: Int] = [:]
+            for w in widths where w >= 2 { histogram[w, default: 0] += 1 }
+            // The most common width of at least 3 columns, and how many records have it.
+            let mode = histogram.filter { $0.key >= 3 }.max { a, b in a.value < b.value || (a.value == b.value && a.key < b.key) }
+            let score = mode?.value ?? 0
+            if score > best.score { best = (candidate, score) }
+        }
+        return best.delim
+    }
+
+    /// Field counts of the first records (quote-aware, never throws).
+    static func sampleWidths(_ s: [Unicode.Scalar], delimiter: Unicode.Scalar, limit: Int) -> [Int] {
+        var widths: [Int] = []
+        var fields = 1
+        var inQuotes = false
+        var atFieldStart = true
+        var nonEmpty = false
+        var i = 0
+        while i < s.count && widths.count < limit {
+            let c = s[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < s.count && s[i + 1] == "\"" { i += 1 } else { inQuotes = false }
+                }
+            } else if c == "\"" && atFieldStart {
+                inQuotes = true
+                atFieldStart = false
+                nonEmpty = true
+            } else if c == delimiter {
+                fields += 1
+                atFieldStart = true
+            } else if c == "\n" || c == "\r" {
+                if nonEmpty || fields > 1 { widths.append(fields) }
+                if c == "\r" && i + 1 < s.count && s[i + 1] == "\n" { i += 1 }
+                fields = 1
+                atFieldStart = true
+                nonEmpty = false
+            } else {
+                atFieldStart = false
+                if c != " " { nonEmpty = true }
+            }
+            i += 1
+        }
+        if (nonEmpty || fields > 1) && widths.count < limit { widths.append(fields) }
+        return widths
+    }
+
+    static func parse(_ s: [Unicode.Scalar], delimiter: Unicode.Scalar, fileName: String) throws -> [GridRow] {
+        var rows: [GridRow] = []
+        var cells: [Cell] = []
+        var field = String.UnicodeScalarView()
+        var column = 0
+        var line = 1
+        var recordLine = 1
+        var inQuotes = false
+        var quoteLine = 0
+        var atFieldStart = true
+        var fieldWasQuoted = false
+
+        func endField() {
+            if !field.isEmpty {
+                cells.append(Cell(column: column, value: .text(String(field))))
+            }
+            field = String.UnicodeScalarView()
+            column += 1
+            atFieldStart = true
+            fieldWasQuoted = false
+        }
+        func endRecord() {
+            endField()
+            rows.append(GridRow(index: rows.count, cells: cells, sourceLine: recordLine))
+            cells = []
+            column = 0
+        }
+
+        var i = 0
+        let n = s.count
+        while i < n {
+            let c = s[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < n && s[i + 1] == "\"" {
+                        field.append("\"")
+                        i += 2
+                        continue
+                    }
+                    inQuotes = false
+                    i += 1
+                    continue
+                }
+                if c == "\r" {
+                    line += 1
+                    if i + 1 < n && s[i + 1] == "\n" {
+                        field.append("\r"); field.append("\n")
+                        i += 2
+                        continue
+                    }
+                } else if c == "\n" {
+                    line += 1
+                }
+                field.append(c)
+                i += 1
+                continue
+            }
+            if c == "\"" && atFieldStart {
+                inQuotes = true
+                quoteLine = line
+                atFieldStart = false
+                fieldWasQuoted = true
+                i += 1
+                continue
+            }
+            if c == delimiter {
+                endField()
+                i += 1
+                continue
+            }
+            if c == "\n" || c == "\r" {
+                endRecord()
+                if c == "\r" && i + 1 < n && s[i + 1] == "\n" { i += 1 }
+                line += 1
+                recordLine = line
+                i += 1
+                continue
+            }
+            atFieldStart = false
+            field.append(c)
+            i += 1
+        }
+        if inQuotes {
+            throw BieuMauError(.dataError,
+                vi: "dấu ngoặc kép mở ở dòng \(quoteLine) không được đóng đến hết tệp. Hãy kiểm tra ô có dấu \" ở dòng này (ô có dấu \" bên trong phải viết \"\").",
+                en: "the double quote opened on line \(quoteLine) is never closed. Check the field with \" on that line (a \" inside a field is written \"\").",
+                at: SourceLocation(file: fileName, line: quoteLine))
+        }
+        // The last record, unless the text ended with a line break.
+        if !(cells.isEmpty && field.isEmpty && column == 0 && !fieldWasQuoted) {
+            endRecord()
+        }
+        return rows
+    }
+}

@@ -1,1 +1,0 @@
-// Module CSVInput: to be filled.

@@ -1,0 +1,136 @@
+import AppendixModel
+import Foundation
+import SheetGrid
+import Support
+
+/// Reads who/when/which report from the lines above the table and from workbook properties.
+enum MetadataReader {
+    /// Words that open the name of an issuing body (generic Vietnamese administration, not a form).
+    static let bodyPrefixes = [
+        "ủy ban", "uỷ ban", "ubnd", "hđnd", "hội đồng nhân dân", "sở ", "phòng ", "văn phòng", "ban ", "bộ ",
+        "cục ", "chi cục", "trung tâm", "tỉnh ", "huyện ", "thành phố", "quận ", "thị xã", "thị trấn", "xã ",
+        "phường ", "đảng ủy", "đảng uỷ",
+    ]
+
+    static func isBody(_ lower: String) -> Bool {
+        bodyPrefixes.contains { lower.hasPrefix($0) }
+    }
+
+    static func read(grid: Grid, above headerRow: Int) -> Metadata {
+        var m = Metadata()
+        var bodies: [(String, SourceLocation)] = []
+        var referenceUnit: String?
+        for pos in 0..<min(headerRow, grid.rows.count) {
+            let row = grid.rows[pos]
+            for cell in row.cells {
+                let text = InputRowReader.clean(cell.value)
+                guard text.contains(where: \.isLetter) else { continue }
+                let lower = text.lowercased()
+                let loc = grid.location(row: row, column: cell.column)
+                if lower.hasPrefix("cộng hòa") || lower.hasPrefix("cộng hoà") || lower.hasPrefix("độc lập") { continue }
+                if lower.contains("kèm theo") {
+                    referenceUnit = readReference(text, at: loc, into: &m) ?? referenceUnit
+                    continue
+                }
+                if lower.hasPrefix("phụ lục") {
+                    // "Phụ lục: BIỂU THỐNG KÊ …" carries the title after the colon.
+                    if let colon = text.firstIndex(where: { $0 == ":" || $0 == "-" }) {
+                        let rest = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                        if rest.count > 10 && m.title == nil { setTitle(rest, at: loc, into: &m) }
+                    }
+                    continue
+                }
+                if lower.hasPrefix("số") && text.contains("/") && m.reportNumber == nil,
+                   let r = text.range(of: #"[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+"#, options: .regularExpression) {
+                    m.reportNumber = text[r].replacingOccurrences(of: " ", with: "")
+                    m.locations["reportNumber"] = loc
+                    continue
+                }
+                if m.title == nil && isBody(lower) {
+                    bodies.append((text, loc))
+                    continue
+                }
+                // "Ngân Sơn, ngày 15 tháng 3 năm 2023": the report's date, not a period.
+                if lower.range(of: #"ngày\s*[0-9]*\s*(tháng|/)"#, options: .regularExpression) != nil {
+                    if m.reportDate == nil, let d = ReportDate.parse(text) {
+                        m.reportDate = d
+                        m.locations["reportDate"] = loc
+                    }
+                    continue
+                }
+                if m.period == nil, let p = Period.parse(text) {
+                    m.period = p
+                    m.periodText = text
+                    m.locations["period"] = loc
+                    if m.title == nil && text.count > 30 { setTitle(text, at: loc, into: &m) }
+                    continue
+                }
+                if m.title == nil && text.count > 10 {
+                    setTitle(text, at: loc, into: &m)
+                }
+            }
+        }
+        if let last = bodies.last {
+            m.unit = last.0
+            m.locations["unit"] = last.1
+            if bodies.count >= 2 {
+                let parent = bodies[bodies.count - 2]
+                m.parentBody = parent.0
+                m.locations["parentBody"] = parent.1
+            }
+        }
+        if m.unit == nil, let u = referenceUnit {
+            m.unit = u
+            m.locations["unit"] = m.locations["reportReference"]
+        }
+        return m
+    }
+
+    static func setTitle(_ text: String, at loc: SourceLocation, into m: inout Metadata) {
+        m.title = text
+        m.locations["title"] = loc
+    }
+
+    /// "(Kèm theo Báo cáo số /BC-UBND ngày /3/2022 của UBND huyện Ngân Sơn)".
+    /// Returns the unit named after "của".
+    static func readReference(_ text: String, at loc: SourceLocation, into m: inout Metadata) -> String? {
+        m.reportReference = text
+        m.locations["reportReference"] = loc
+        if m.reportNumber == nil,
+           let r = text.range(of: #"(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)"#, options: .regularExpression) {
+            let found = text[r].dropFirst(2).replacingOccurrences(of: " ", with: "")
+            m.reportNumber = found
+            m.locations["reportNumber"] = loc
+        }
+        if m.reportDate == nil, let d = ReportDate.parse(text) {
+            m.reportDate = d
+            m.locations["reportDate"] = loc
+        }
+        if let r = text.range(of: " của ", options: [.caseInsensitive, .backwards]) {
+            var unit = text[r.upperBound...].trimmingCharacters(in: .whitespaces)
+            while let last = unit.last, last == ")" || last == "." || last == " " { unit.removeLast() }
+            if !unit.isEmpty { return unit }
+        }
+        return nil
+    }
+
+    /// Workbook custom properties win over what is printed.
+    static func applyProperties(_ properties: [String: String], file: String, into m: inout Metadata) {
+        let loc = SourceLocation(file: file)
+        func value(_ key: String) -> String? {
+            guard let v = properties[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            return TextNormalization.nfc(v)
+        }
+        if let u = value(WorkbookProperty.unit) { m.unit = u; m.locations["unit"] = loc }
+        if let p = value(WorkbookProperty.parentBody) { m.parentBody = p; m.locations["parentBody"] = loc }
+        if let p = value(WorkbookProperty.period), let period = WorkbookProperty.decodePeriod(p) {
+            m.period = period
+            m.periodText = nil
+            m.locations["period"] = loc
+        }
+        if let n = value(WorkbookProperty.reportNumber) { m.reportNumber = n; m.locations["reportNumber"] = loc }
+        if let k = value(WorkbookProperty.kind) { m.workbookKind = k }
+        if let n = value(WorkbookProperty.unitCount), let c = Int(n) { m.mergedUnits = c }
+    }
+}
+

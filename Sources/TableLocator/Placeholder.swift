@@ -1,1 +1,0 @@
-// Module TableLocator: to be filled.

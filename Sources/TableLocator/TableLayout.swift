@@ -1,0 +1,155 @@
+import FormSchema
+import SheetGrid
+import Support
+
+/// The column kinds of the appendix table.
+public enum TableColumn: String, Sendable, Hashable, CaseIterable {
+    case code, label, unit, value, note
+
+    /// The header as the user sees it in messages.
+    func printed(_ headers: TableHeaders) -> String {
+        switch self {
+        case .code: return headers.code
+        case .label: return headers.label
+        case .unit: return headers.unit
+        case .value: return headers.value
+        case .note: return headers.note
+        }
+    }
+}
+
+/// Where the table is in a grid.
+public struct TableLayout: Sendable, Hashable {
+    /// Position in `grid.rows` of the (first) header row.
+    public var headerRow: Int
+    /// Position in `grid.rows` of the first row below the header.
+    public var firstDataRow: Int
+    /// 0-based columns.
+    public var columns: [TableColumn: Int]
+
+    public func column(_ c: TableColumn) -> Int? { columns[c] }
+}
+
+/// Header texts accepted for each column: the forms' own headings plus common variants.
+public struct HeaderVocabulary: Sendable {
+    var keys: [TableColumn: Set<String>]
+    /// Headings that span columns ("Kết quả thống kê").
+    var spanning: Set<String>
+    /// The headings printed by the form, for messages.
+    public var printed: TableHeaders
+
+    public init(forms: [FormDefinition]) {
+        var k: [TableColumn: Set<String>] = [:]
+        func add(_ c: TableColumn, _ texts: [String]) { for t in texts { k[c, default: []].insert(LabelKey.make(t)) } }
+        add(.code, ["STT", "TT", "Số TT", "Số thứ tự", "Mã số"])
+        add(.label, ["Chỉ tiêu thống kê", "Chỉ tiêu", "Tên chỉ tiêu", "Nội dung", "Nội dung chỉ tiêu"])
+        add(.unit, ["Đơn vị tính", "ĐVT", "Đơn vị"])
+        add(.value, ["Số liệu", "Giá trị", "Số liệu thống kê"])
+        add(.note, ["Ghi chú"])
+        var spanning: Set<String> = [LabelKey.make("Kết quả thống kê"), LabelKey.make("Kết quả")]
+        for f in forms {
+            add(.code, [f.headers.code])
+            add(.label, [f.headers.label])
+            add(.unit, [f.headers.unit])
+            add(.value, [f.headers.value])
+            add(.note, [f.headers.note])
+            spanning.insert(LabelKey.make(f.headers.result))
+        }
+        keys = k
+        self.spanning = spanning
+        printed = forms.first?.headers ?? TableHeaders()
+    }
+
+    /// The column kind a header cell names, if any.
+    func column(for text: String) -> TableColumn? {
+        let key = LabelKey.make(text)
+        guard !key.isEmpty else { return nil }
+        for c in TableColumn.allCases where keys[c]?.contains(key) == true { return c }
+        // "Số liệu (lũy kế)", "Ghi chú (nếu có)": a known heading followed by more words.
+        for c in [TableColumn.value, .note] {
+            for k in keys[c] ?? [] where key.hasPrefix(k + " ") { return c }
+        }
+        return nil
+    }
+
+    func isHeaderText(_ text: String) -> Bool {
+        column(for: text) != nil || spanning.contains(LabelKey.make(text))
+    }
+}
+
+enum LayoutFinder {
+    static func text(_ cell: Cell) -> String {
+        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(cell.value.plainText)))
+    }
+
+    /// Finds the header rows; nil when no row has both the code and the label heading.
+    static func find(in grid: Grid, vocabulary: HeaderVocabulary) -> TableLayout? {
+        for (pos, row) in grid.rows.enumerated() {
+            var found: [TableColumn: Int] = [:]
+            for cell in row.cells {
+                if let c = vocabulary.column(for: text(cell)), found[c] == nil { found[c] = cell.column }
+            }
+            guard found[.code] != nil, found[.label] != nil else { continue }
+            var next = pos + 1
+            if pos + 1 < grid.rows.count {
+                let second = grid.rows[pos + 1]
+                let secondCells = second.cells.filter { !$0.value.isEmpty }
+                if !secondCells.isEmpty && secondCells.allSatisfy({ vocabulary.isHeaderText(text($0)) }) {
+                    for cell in secondCells {
+                        if let c = vocabulary.column(for: text(cell)), found[c] == nil { found[c] = cell.column }
+                    }
+                    next = pos + 2
+                }
+            }
+            return TableLayout(headerRow: pos, firstDataRow: next, columns: found)
+        }
+        return nil
+    }
+
+    /// Like `find`, but explains what is missing.
+    static func require(in grid: Grid, vocabulary: HeaderVocabulary) throws -> TableLayout {
+        let file = grid.fileName
+        let sheetLoc: SourceLocation = {
+            if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
+            return SourceLocation(file: file)
+        }()
+        let h = vocabulary.printed
+        guard let layout = find(in: grid, vocabulary: vocabulary) else {
+            // Say which of the two key headings was seen, if any.
+            var sawCode = false, sawLabel = false
+            for row in grid.rows { for cell in row.cells {
+                switch vocabulary.column(for: text(cell)) {
+                case .code?: sawCode = true
+                case .label?: sawLabel = true
+                default: break
+                }
+            } }
+            let missing = [sawCode ? nil : h.code, sawLabel ? nil : h.label].compactMap { $0 }
+                .map { "'\($0)'" }.joined(separator: ", ")
+            let missingText = missing.isEmpty ? "'\(h.code)', '\(h.label)'" : missing
+            throw BieuMauError(.dataError,
+                vi: "không tìm thấy bảng phụ lục: thiếu dòng tiêu đề có cột \(missingText) (cùng một dòng). Hãy giữ nguyên dòng tiêu đề của biểu (STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu | Ghi chú).",
+                en: "the appendix table was not found: no header row with the column(s) \(missingText) (on one row). Keep the form's header row (STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu | Ghi chú).",
+                at: sheetLoc)
+        }
+        let missing = [TableColumn.unit, .value].filter { layout.columns[$0] == nil }
+        if !missing.isEmpty {
+            let names = missing.map { "'\($0.printed(h))'" }.joined(separator: ", ")
+            let row = grid.rows[layout.headerRow]
+            throw BieuMauError(.dataError,
+                vi: "bảng thiếu cột \(names) ở dòng tiêu đề (hoặc dòng tiêu đề thứ hai ngay dưới). Hãy thêm cột này với đúng tên tiêu đề.",
+                en: "the table has no \(names) column in its header row (or the second header row below it). Add the column with that heading.",
+                at: grid.location(row: row, column: layout.columns[.code] ?? 0).droppingColumn())
+        }
+        return layout
+    }
+}
+
+extension SourceLocation {
+    /// For CSV: the line only.
+    func droppingColumn() -> SourceLocation {
+        var c = self
+        if c.line != nil { c.column = nil }
+        return c
+    }
+}

@@ -1,0 +1,253 @@
+import AppendixModel
+import FormSchema
+import SheetGrid
+import Support
+
+/// Finds the appendix table in a grid (CSV or workbook sheet), recognises its form, matches its
+/// rows to the form's rows and reads the values. Shared by every input format.
+public enum TableLocator {
+    /// The table's position, or nil when the grid has no header row with the code and label headings.
+    public static func findTable(in grid: Grid, library: FormLibrary) -> TableLayout? {
+        LayoutFinder.find(in: grid, vocabulary: HeaderVocabulary(forms: library.forms))
+    }
+
+    /// Reads the appendix in `grid`.
+    /// - Parameter formID: `--form`; else the workbook property `bieumau.form`; else the best-matching form.
+    public static func locate(grid: Grid, library: FormLibrary, formID: String? = nil) throws -> Appendix {
+        let vocabulary = HeaderVocabulary(forms: library.forms)
+        let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
+        let form = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary, library: library, formID: formID)
+        let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
+                                       namesSomething: { label in form.rows.contains { $0.matchesLabel(label) } })
+        var appendix = Appendix(form: form)
+        appendix.sourceFile = grid.fileName
+        if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
+        var metadata = MetadataReader.read(grid: grid, above: layout.headerRow)
+        MetadataReader.applyProperties(grid.properties, file: grid.fileName, into: &metadata)
+        appendix.metadata = metadata
+
+        let matches = RowMatcher.match(rows, form: form)
+        var findings: [Finding] = []
+        var inputs: [(InputRow, FormRow, CellInput)] = []
+        var seen: [String: InputRow] = [:]
+        for (row, match) in zip(rows, matches) {
+            let valueColumn = layout.columns[.value] ?? 0
+            let loc = grid.location(row: row.gridRow, column: valueColumn)
+            let labelLoc = grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0)
+            guard let formRow = match else {
+                let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
+                appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
+                                                       label: row.fullLabel, raw: raw, location: labelLoc))
+                let codeText = row.code.isEmpty ? "" : "\(row.code) "
+                findings.append(Finding(
+                    severity: .error, rule: .unknownRow, code: row.code, label: row.fullLabel, location: labelLoc,
+                    found: row.fullLabel,
+                    message: Localized(
+                        vi: "dòng \"\(codeText)\(row.fullLabel)\" không có trong biểu mẫu \(form.id). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
+                        en: "the row \"\(codeText)\(row.fullLabel)\" is not in the form \(form.id). Correct its code/label to match the form, or delete the row.")))
+                continue
+            }
+            if let first = seen[formRow.id] {
+                let firstLoc = grid.location(row: first.gridRow, column: layout.columns[.label] ?? 0)
+                let firstWhere = firstLoc.cellText(.vi) ?? ""
+                let firstWhereEn = firstLoc.cellText(.en) ?? ""
+                let shown = form.displayCode(of: formRow.id)
+                findings.append(Finding(
+                    severity: .error, rule: .duplicateRow, rowID: formRow.id, code: shown, label: formRow.label,
+                    location: labelLoc, found: row.fullLabel,
+                    message: Localized(
+                        vi: "chỉ tiêu \"\(shown) \(formRow.label)\" xuất hiện hai lần (lần đầu ở \(firstWhere)); đã dùng số liệu lần đầu. Hãy xoá dòng thừa.",
+                        en: "the item \"\(shown) \(formRow.label)\" appears twice (first at \(firstWhereEn)); the first one was used. Delete the extra row.")))
+                continue
+            }
+            seen[formRow.id] = row
+            _ = loc
+            inputs.append((row, formRow, cellInput(row.valueCell)))
+        }
+
+        // The document's number convention, from every text value it holds.
+        var classifications: [NumberClassification] = []
+        for (_, formRow, input) in inputs {
+            guard case .text(let t) = input, formRow.kind != .text, formRow.kind != .choice else { continue }
+            classifications.append(NumberParser.classify(t))
+        }
+        let (locale, mixed) = NumberParser.decideLocale(classifications)
+        let evidence = classifications.contains {
+            switch $0 { case .onlyVietnamese, .onlyEnglish: return true; default: return false }
+        }
+        appendix.numberLocale = locale
+
+        for (row, formRow, input) in inputs {
+            var v = ValueInterpreter.interpret(input, row: formRow, form: form, locale: locale)
+            v.note = row.note
+            v.inputLabel = row.fullLabel
+            v.location = grid.location(row: row.gridRow, column: layout.columns[.value] ?? 0)
+            v.formula = row.valueCell?.formula
+            if let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
+                findings.append(f)
+            }
+            appendix.values[formRow.id] = v
+        }
+        appendix.readingFindings = findings
+        return appendix
+    }
+
+    static func cellInput(_ cell: Cell?) -> CellInput {
+        guard let cell else { return .empty }
+        switch cell.value {
+        case .empty: return .empty
+        case .text(let s): return .text(s)
+        case .date(let d): return .text(d)
+        case .bool(let b): return .bool(b)
+        case .error(let e): return .error(e)
+        case .number(let s):
+            guard let n = ExactDecimal(s) else { return .text(s) }
+            return .number(n, percentFormat: cell.style.isPercentFormat, decimals: decimals(ofFormat: cell.style.numberFormat))
+        }
+    }
+
+    /// Decimals a number format shows (`0.00%` → 2, `#,##0` → 0); nil for General or none.
+    public static func decimals(ofFormat format: String?) -> Int? {
+        guard let format, !format.isEmpty, format.lowercased() != "general" else { return nil }
+        let section = format.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init) ?? format
+        var inQuote = false, inBracket = false, escaped = false, afterPoint = false
+        var count = 0
+        for ch in section {
+            if escaped { escaped = false; continue }
+            switch ch {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "[": if !inQuote { inBracket = true }
+            case "]": if !inQuote { inBracket = false }
+            default:
+                guard !inQuote && !inBracket else { continue }
+                if ch == "." { if afterPoint { return count }; afterPoint = true; continue }
+                if afterPoint {
+                    if ch == "0" || ch == "#" || ch == "?" { count += 1 } else if count > 0 { return count }
+                }
+            }
+        }
+        return count
+    }
+
+    static func ambiguity(_ v: RowValue, formRow: FormRow, form: FormDefinition, locale: NumberLocale,
+                          evidence: Bool, mixed: Bool) -> Finding? {
+        guard let c = v.classification, let n = v.value.number else { return nil }
+        let code = form.displayCode(of: formRow.id)
+        let readAs = n.description
+        switch c {
+        case .ambiguous(let vi, let en):
+            guard !evidence || mixed else { return nil }
+            let why = mixed
+                ? Localized(vi: "tài liệu dùng lẫn hai kiểu ghi số", en: "the document mixes the two number conventions")
+                : Localized(vi: "tài liệu không có số nào cho biết kiểu ghi số", en: "no number in the document shows which convention it uses")
+            return Finding(
+                severity: .warning, rule: .ambiguousNumber, rowID: formRow.id, code: code, label: formRow.label,
+                location: v.location, found: v.raw, expected: readAs,
+                message: Localized(
+                    vi: "số \"\(v.raw)\" có thể hiểu là \(vi.value.formatted(.vi)) (kiểu Việt Nam: dấu chấm ngăn hàng nghìn) hoặc \(en.value.formatted(.vi)) (kiểu Anh: dấu chấm thập phân); \(why.vi), đã đọc là \(readAs.replacingOccurrences(of: ".", with: ",")). Hãy kiểm tra lại, hoặc ghi số không có dấu ngăn hàng nghìn.",
+                    en: "the number \"\(v.raw)\" can be read as \(vi.value.formatted(.en)) (Vietnamese: '.' groups thousands) or \(en.value.formatted(.en)) (English: '.' is the decimal point); \(why.en), so it was read as \(readAs). Check it, or write numbers without thousands separators."))
+        case .onlyVietnamese, .onlyEnglish:
+            guard mixed else { return nil }
+            let thisIsVi: Bool = { if case .onlyVietnamese = c { return true }; return false }()
+            guard (thisIsVi ? NumberLocale.vi : .en) != locale else { return nil }
+            return Finding(
+                severity: .warning, rule: .ambiguousNumber, rowID: formRow.id, code: code, label: formRow.label,
+                location: v.location, found: v.raw, expected: readAs,
+                message: Localized(
+                    vi: "số \"\(v.raw)\" ghi theo kiểu \(thisIsVi ? "Việt Nam" : "Anh") trong khi phần lớn tài liệu ghi theo kiểu \(locale == .vi ? "Việt Nam" : "Anh"); đã đọc là \(readAs.replacingOccurrences(of: ".", with: ",")). Hãy thống nhất một kiểu ghi số.",
+                    en: "the number \"\(v.raw)\" is written in the \(thisIsVi ? "Vietnamese" : "English") convention while most of the document uses the \(locale == .vi ? "Vietnamese" : "English") one; it was read as \(readAs). Use one convention throughout."))
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Form recognition
+
+    static func chooseForm(grid: Grid, layout: TableLayout, vocabulary: HeaderVocabulary,
+                           library: FormLibrary, formID: String?) throws -> FormDefinition {
+        if let formID { return try library.require(formID) }
+        if let prop = grid.properties[WorkbookProperty.form]?.trimmingCharacters(in: .whitespaces), !prop.isEmpty {
+            return try library.require(prop)
+        }
+        // Score each form on the coded rows: code present and label matching.
+        var best: (FormDefinition, Int)?
+        var codedCount = 0
+        for form in library.forms {
+            let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
+                                           namesSomething: { label in form.rows.contains { $0.matchesLabel(label) } })
+            let coded = rows.filter(\.hasCode)
+            codedCount = max(codedCount, coded.count)
+            let score = coded.filter { r in
+                form.rows(withCode: r.code).contains { fr in r.candidateLabels.contains { fr.matchesLabel($0) } }
+            }.count
+            if score > (best?.1 ?? -1) { best = (form, score) }
+        }
+        let known = library.forms.map(\.id).joined(separator: ", ")
+        guard let (form, score) = best, codedCount > 0, score * 2 >= codedCount else {
+            let loc: SourceLocation = {
+                if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
+                return SourceLocation(file: grid.fileName)
+            }()
+            let detail = best.map { " (\($0.0.id): \($0.1)/\(codedCount))" } ?? ""
+            throw BieuMauError(.dataError,
+                vi: "không nhận ra biểu mẫu: không biểu mẫu nào khớp ít nhất một nửa số dòng có số thứ tự\(detail). Hãy chọn biểu mẫu bằng --form (các biểu mẫu hiện có: \(known)).",
+                en: "the form was not recognised: no form matches at least half of the numbered rows\(detail). Name the form with --form (known forms: \(known)).",
+                at: loc)
+        }
+        return form
+    }
+}
+
+/// Matches input rows to form rows in document order.
+enum RowMatcher {
+    static func match(_ rows: [InputRow], form: FormDefinition) -> [FormRow?] {
+        var used = Set<String>()
+        var context: String?
+        var result: [FormRow?] = []
+        func labelMatches(_ fr: FormRow, _ r: InputRow) -> Bool { r.candidateLabels.contains { fr.matchesLabel($0) } }
+        func chain(_ id: String?) -> [String] {
+            var out: [String] = []
+            var current = id
+            while let c = current, out.count < 50 {
+                out.append(c)
+                current = form.row(c)?.parent
+            }
+            return out
+        }
+        for r in rows {
+            var match: FormRow?
+            if r.hasCode {
+                let candidates = form.rows(withCode: r.code)
+                match = candidates.first { !used.contains($0.id) && labelMatches($0, r) }
+                    ?? candidates.first { labelMatches($0, r) }
+                    ?? candidates.first { !used.contains($0.id) }
+                    ?? candidates.first
+                if match == nil {
+                    // A code the form does not have: accept a label naming exactly one row.
+                    let byLabel = form.rows.filter { labelMatches($0, r) }
+                    if byLabel.count == 1 { match = byLabel[0] }
+                }
+            } else {
+                // An unnumbered row belongs to the last coded row or one of its ancestors.
+                for parent in chain(context) {
+                    let subs = form.rows.filter { $0.code.isEmpty && $0.parent == parent }
+                    match = subs.first { !used.contains($0.id) && labelMatches($0, r) } ?? subs.first { labelMatches($0, r) }
+                    if match != nil { break }
+                }
+                if match == nil {
+                    // Codes left out altogether: a label naming exactly one row still finds it.
+                    let byLabel = form.rows.filter { labelMatches($0, r) }
+                    let unused = byLabel.filter { !used.contains($0.id) }
+                    if unused.count == 1 { match = unused[0] } else if byLabel.count == 1 { match = byLabel[0] }
+                }
+            }
+            if let m = match {
+                used.insert(m.id)
+                if !m.code.isEmpty { context = m.id }
+            }
+            result.append(match)
+        }
+        return result
+    }
+}

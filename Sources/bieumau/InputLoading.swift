@@ -1,0 +1,68 @@
+import AppendixModel
+import CSVInput
+import FormSchema
+import Foundation
+import SheetGrid
+import Support
+import TableLocator
+
+/// What an input file is, judged by its first bytes (never by its extension).
+enum InputKind: Equatable {
+    case xlsx, legacyOLE, csv
+
+    static func sniff(_ path: String) throws -> InputKind {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read the file \(path).",
+                               at: SourceLocation(file: path))
+        }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .xlsx }
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .legacyOLE }
+        return .csv
+    }
+}
+
+/// Reads an appendix from a CSV file or a workbook, for every command.
+/// - Parameters:
+///   - formID: `--form`; else the workbook's `bieumau.form` property; else the best-matching form.
+///   - sheet: `--sheet` (workbooks only); else the `bieumau.sheet` property; else the first sheet holding the table.
+func loadAppendix(path: String, library: FormLibrary, formID: String?, sheet: String?) throws -> Appendix {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
+                           en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
+    }
+    if isDir.boolValue {
+        throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
+                           at: SourceLocation(file: path))
+    }
+    do {
+        switch try InputKind.sniff(path) {
+        case .xlsx:
+            return try loadWorkbookAppendix(path: path, library: library, formID: formID, sheet: sheet)
+        case .legacyOLE:
+            throw BieuMauError(.dataError,
+                vi: "tệp là bảng tính Excel cũ (.xls) hoặc tệp Excel có mật khẩu; bieumau chỉ đọc .xlsx và CSV. Hãy mở tệp trong Excel/LibreOffice, bỏ mật khẩu nếu có, và lưu lại dưới dạng .xlsx.",
+                en: "the file is a legacy Excel workbook (.xls) or a password-protected workbook; bieumau reads only .xlsx and CSV. Open it in Excel/LibreOffice, remove any password and save it as .xlsx.",
+                at: SourceLocation(file: path))
+        case .csv:
+            if sheet != nil {
+                throw BieuMauError(.usage, vi: "--sheet chỉ dùng cho tệp .xlsx; \(path) là tệp CSV.",
+                                   en: "--sheet applies to .xlsx files only; \(path) is a CSV file.")
+            }
+            let document = try CSVReader.read(file: path)
+            return try TableLocator.locate(grid: document.grid, library: library, formID: formID)
+        }
+    } catch let error as BieuMauError {
+        throw error.inFile(path)
+    }
+}
+
+/// Workbooks: the XLSX reader lives on its own branch until it is merged.
+func loadWorkbookAppendix(path: String, library: FormLibrary, formID: String?, sheet: String?) throws -> Appendix {
+    throw BieuMauError(.dataError,
+        vi: "bản bieumau này chưa đọc được tệp .xlsx. Hãy lưu bảng tính dưới dạng CSV (UTF-8) rồi chạy lại.",
+        en: "this build of bieumau cannot read .xlsx files yet. Save the sheet as CSV (UTF-8) and run again.",
+        at: SourceLocation(file: path))
+}
