@@ -1,1 +1,0 @@
-// Module OfficialWorkbook: to be filled.

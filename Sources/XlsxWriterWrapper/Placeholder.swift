@@ -1,1 +1,0 @@
-// Module XlsxWriterWrapper: to be filled.
