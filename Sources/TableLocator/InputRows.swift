@@ -79,13 +79,16 @@ enum InputRowReader {
         var rows: [InputRow] = []
         let cc = layout.columns[.code], lc = layout.columns[.label]
         let uc = layout.columns[.unit], vc = layout.columns[.value], nc = layout.columns[.note]
+        let known = Set([cc, lc, uc, vc, nc].compactMap { $0 })
         var position = layout.firstDataRow
         while position < grid.rows.count {
             defer { position += 1 }
             let g = grid.rows[position]
             if g.isBlank { continue }
             let nonEmpty = g.cells.filter { !$0.value.isEmpty }
-            if nonEmpty.allSatisfy({ vocabulary.isHeaderText(clean($0.value)) }) { continue }
+            // A repeated header (page break): every cell in the table's columns is a heading.
+            let inTable = nonEmpty.filter { known.contains($0.column) }
+            if !inTable.isEmpty && inTable.allSatisfy({ vocabulary.isHeaderText(clean($0.value)) }) { continue }
             if isColumnNumberRow(g) { continue }
             let stt = cc.map { clean(g.value(at: $0)) } ?? ""
             let parsedCode = code(from: stt)
@@ -98,7 +101,6 @@ enum InputRowReader {
                 valueCell: vc.flatMap { g.cell(at: $0) },
                 note: nc.map { clean(g.value(at: $0)) } ?? "")
             // Cells outside the known columns do not make a row (extra columns are ignored).
-            let known = Set([cc, lc, uc, vc, nc].compactMap { $0 })
             if r.label.isEmpty && r.code.isEmpty && r.marker.isEmpty && r.unit.isEmpty && r.note.isEmpty
                 && (r.valueCell?.value.isEmpty ?? true) && nonEmpty.allSatisfy({ !known.contains($0.column) }) {
                 continue
@@ -111,5 +113,36 @@ enum InputRowReader {
             rows.append(r)
         }
         return rows
+    }
+}
+
+/// Matching keys of every form row, computed once (LabelKey is costly on long labels).
+struct LabelIndex: Sendable {
+    private var keys: [String: (exact: Set<String>, loose: Set<String>)] = [:]
+    private var cache: [String: (String, String)] = [:]
+
+    init(form: FormDefinition) {
+        for row in form.rows {
+            let labels = row.acceptedLabels
+            keys[row.id] = (Set(labels.map(LabelKey.make)), Set(labels.map(LabelKey.loose)))
+        }
+    }
+
+    mutating func key(_ label: String) -> (String, String) {
+        if let k = cache[label] { return k }
+        let k = (LabelKey.make(label), LabelKey.loose(label))
+        cache[label] = k
+        return k
+    }
+
+    /// Same answer as `FormRow.matchesLabel`.
+    mutating func matches(_ row: FormRow, _ label: String) -> Bool {
+        guard let k = keys[row.id] else { return row.matchesLabel(label) }
+        let (exact, loose) = key(label)
+        return k.exact.contains(exact) || k.loose.contains(loose)
+    }
+
+    mutating func matchesAny(_ rows: [FormRow], _ label: String) -> Bool {
+        rows.contains { matches($0, label) }
     }
 }

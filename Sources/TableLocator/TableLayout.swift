@@ -94,7 +94,11 @@ enum LayoutFinder {
             if pos + 1 < grid.rows.count {
                 let second = grid.rows[pos + 1]
                 let secondCells = second.cells.filter { !$0.value.isEmpty }
-                if !secondCells.isEmpty && secondCells.allSatisfy({ vocabulary.isHeaderText(text($0)) }) {
+                // Mostly headings (an extra column may carry anything), and no row code under STT.
+                let headings = secondCells.filter { vocabulary.isHeaderText(text($0)) }.count
+                let codeCell = found[.code].flatMap { second.cell(at: $0) }.map(text) ?? ""
+                let looksLikeData = codeCell.first?.isNumber == true
+                if headings > 0 && headings * 2 >= secondCells.count && !looksLikeData {
                     for cell in secondCells {
                         if let c = vocabulary.column(for: text(cell)), found[c] == nil { found[c] = cell.column }
                     }

@@ -17,8 +17,9 @@ public enum TableLocator {
         let vocabulary = HeaderVocabulary(forms: library.forms)
         let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
         let form = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary, library: library, formID: formID)
+        var index = LabelIndex(form: form)
         let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                       namesSomething: { label in form.rows.contains { $0.matchesLabel(label) } })
+                                       namesSomething: { label in index.matchesAny(form.rows, label) })
         var appendix = Appendix(form: form)
         appendix.sourceFile = grid.fileName
         if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
@@ -26,7 +27,7 @@ public enum TableLocator {
         MetadataReader.applyProperties(grid.properties, file: grid.fileName, into: &metadata)
         appendix.metadata = metadata
 
-        let matches = RowMatcher.match(rows, form: form)
+        let matches = RowMatcher.match(rows, form: form, index: &index)
         var findings: [Finding] = []
         var inputs: [(InputRow, FormRow, CellInput)] = []
         var seen: [String: InputRow] = [:]
@@ -174,12 +175,13 @@ public enum TableLocator {
         var best: (FormDefinition, Int)?
         var codedCount = 0
         for form in library.forms {
+            var index = LabelIndex(form: form)
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                           namesSomething: { label in form.rows.contains { $0.matchesLabel(label) } })
+                                           namesSomething: { label in index.matchesAny(form.rows, label) })
             let coded = rows.filter(\.hasCode)
             codedCount = max(codedCount, coded.count)
             let score = coded.filter { r in
-                form.rows(withCode: r.code).contains { fr in r.candidateLabels.contains { fr.matchesLabel($0) } }
+                form.rows(withCode: r.code).contains { fr in r.candidateLabels.contains { index.matches(fr, $0) } }
             }.count
             if score > (best?.1 ?? -1) { best = (form, score) }
         }
@@ -201,11 +203,11 @@ public enum TableLocator {
 
 /// Matches input rows to form rows in document order.
 enum RowMatcher {
-    static func match(_ rows: [InputRow], form: FormDefinition) -> [FormRow?] {
+    static func match(_ rows: [InputRow], form: FormDefinition, index: inout LabelIndex) -> [FormRow?] {
         var used = Set<String>()
         var context: String?
         var result: [FormRow?] = []
-        func labelMatches(_ fr: FormRow, _ r: InputRow) -> Bool { r.candidateLabels.contains { fr.matchesLabel($0) } }
+        func labelMatches(_ fr: FormRow, _ r: InputRow) -> Bool { r.candidateLabels.contains { index.matches(fr, $0) } }
         func chain(_ id: String?) -> [String] {
             var out: [String] = []
             var current = id

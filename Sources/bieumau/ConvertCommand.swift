@@ -2,6 +2,7 @@ import AppendixModel
 import ArgumentParser
 import FormSchema
 import Foundation
+import OfficialWorkbook
 import Support
 
 struct ConvertCommand: ParsableCommand {
@@ -153,9 +154,7 @@ enum ConversionCheck {
     }
 }
 
-/// The official workbook comes from the OfficialWorkbook module (its own branch until merged).
+/// The official workbook, written atomically by the OfficialWorkbook module.
 func writeOfficialWorkbook(_ appendix: Appendix, to path: String, force: Bool) throws {
-    throw BieuMauError(.cannotCreate,
-        vi: "bản bieumau này chưa ghi được biểu Excel chính thức. Dùng `bieumau export` để xuất CSV/JSON.",
-        en: "this build of bieumau cannot write the official workbook yet. Use `bieumau export` for CSV/JSON.")
+    try OfficialWorkbookWriter.writeAppendix(appendix, to: path, force: force, mode: .filled)
 }

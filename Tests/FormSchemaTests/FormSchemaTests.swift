@@ -1,0 +1,159 @@
+import FormSchema
+import Foundation
+import Support
+import Testing
+import TestSupport
+
+private let shippedPath = TestPaths.templates.appendingPathComponent("cchc-2023/form.yaml").path
+
+/// Codes compared as paths: 4.6 < 4.6.1 < 4.10.
+private func codeLess(_ a: String, _ b: String) -> Bool {
+    let x = a.split(separator: ".").map { Int($0) ?? 0 }, y = b.split(separator: ".").map { Int($0) ?? 0 }
+    return x.lexicographicallyPrecedes(y)
+}
+
+@Suite struct ShippedFormTests {
+    let form: FormDefinition
+    init() throws { form = try FormLoader.load(file: shippedPath) }
+
+    @Test func loadsWithAllRows() throws {
+        #expect(form.id == "cchc-2023")
+        #expect(form.rows.count == 121)
+        // Independent count: rows in the YAML are list items with an `id:` key.
+        let yaml = try String(contentsOfFile: shippedPath, encoding: .utf8)
+        let listed = yaml.split(separator: "\n").filter {
+            let t = $0.trimmingCharacters(in: .whitespaces)
+            return t.hasPrefix("- {id:") || t.hasPrefix("- id:")
+        }.count
+        #expect(listed == 121)
+    }
+
+    @Test func everyRatioHasItsParts() {
+        for r in form.rows where r.numerator != nil || r.denominator != nil {
+            #expect(r.kind == .ratio, "\(r.id)")
+            #expect(form.row(r.numerator!) != nil, "\(r.id) numerator")
+            #expect(form.row(r.denominator!) != nil, "\(r.id) denominator")
+        }
+        #expect(form.row("r6_1")?.numerator == "r6_1_2")
+        #expect(form.row("r3_3_1")?.denominator == "r3_3_1_tong")
+    }
+
+    @Test func codesAreInOrder() {
+        let codes = form.rows.map(\.code).filter { !$0.isEmpty }
+        for (a, b) in zip(codes, codes.dropFirst()) {
+            #expect(a == b || codeLess(a, b), "\(a) before \(b)")
+        }
+        // 4.6 is printed twice: the group, then its first item.
+        #expect(form.rows(withCode: "4.6").map(\.id) == ["r4_6", "r4_6_giao"])
+        #expect(form.row("r4_6_giao")?.label == "Tổng số người làm việc được giao")
+    }
+
+    @Test func subRowsHaveParents() {
+        for r in form.rows where r.code.isEmpty {
+            #expect(r.parent != nil, "\(r.id)")
+        }
+        #expect(form.displayCode(of: "r3_3_2_tong") == "3.3.2")
+        #expect(form.row("r3_1_4_huyen")?.marker == "Trong đó")
+    }
+
+    @Test func libraryFindsIt() throws {
+        let lib = try FormLibrary.load(extraFolders: [TestPaths.templates.path])
+        #expect(lib.form("cchc-2023") != nil)
+        let error = #expect(throws: BieuMauError.self) { try lib.require("khong-co") }
+        #expect(error?.message.vi.contains("cchc-2023") == true)
+    }
+}
+
+@Suite struct FormLoaderErrorTests {
+    /// A small valid form; each test breaks one thing.
+    static let valid = """
+    form: test-form
+    version: 1
+    title: Biểu thử
+    rows:
+      - {id: s1, code: "1", kind: section, label: "Phần một"}
+      - id: r1_1
+        code: "1.1"
+        kind: ratio
+        unit: "%"
+        label: Tỷ lệ
+        numerator: r1_1_a
+        denominator: r1_1_b
+      - {id: r1_1_a, parent: r1_1, kind: count, label: "Tử số"}
+      - {id: r1_1_b, parent: r1_1, kind: count, label: "Mẫu số"}
+    """
+
+    func error(_ yaml: String) -> BieuMauError? {
+        #expect(throws: BieuMauError.self) { try FormLoader.parse(yaml: yaml, file: "broken.yaml") }
+    }
+
+    @Test func validFormLoads() throws {
+        let f = try FormLoader.parse(yaml: Self.valid, file: "ok.yaml")
+        #expect(f.rows.count == 4)
+        #expect(f.row("r1_1")?.parent == "s1")
+    }
+
+    @Test func yamlSyntaxError() {
+        let e = error(Self.valid.replacingOccurrences(of: "label: Tỷ lệ", with: "label: [Tỷ lệ"))
+        #expect(e?.status == .dataError)
+        #expect(e?.message.vi.contains("broken.yaml") == true)
+        #expect(e?.message.vi.contains("dòng") == true)
+    }
+
+    @Test func unknownKeyNamesItsLine() {
+        let e = error(Self.valid.replacingOccurrences(of: "    unit: \"%\"", with: "    unit: \"%\"\n    colour: red"))
+        #expect(e?.message.vi.contains("dòng 10") == true, "\(e?.message.vi ?? "")")
+        #expect(e?.message.vi.contains("colour") == true)
+    }
+
+    @Test func unknownKind() {
+        let e = error(Self.valid.replacingOccurrences(of: "kind: section", with: "kind: heading"))
+        #expect(e?.message.vi.contains("dòng 5") == true, "\(e?.message.vi ?? "")")
+        #expect(e?.message.vi.contains("heading") == true)
+    }
+
+    @Test func danglingNumerator() {
+        let e = error(Self.valid.replacingOccurrences(of: "numerator: r1_1_a", with: "numerator: r9_9"))
+        #expect(e?.message.vi.contains("r9_9") == true)
+        #expect(e?.message.vi.contains("dòng 6") == true, "\(e?.message.vi ?? "")")
+    }
+
+    @Test func duplicateID() {
+        let e = error(Self.valid.replacingOccurrences(of: "{id: r1_1_b,", with: "{id: r1_1_a,"))
+        #expect(e?.message.vi.contains("r1_1_a") == true)
+        #expect(e?.message.vi.contains("dòng 14") == true, "\(e?.message.vi ?? "")")
+    }
+
+    @Test func missingLabel() {
+        let e = error(Self.valid.replacingOccurrences(of: ", label: \"Mẫu số\"", with: ""))
+        #expect(e?.message.vi.contains("label") == true)
+        #expect(e?.message.vi.contains("dòng 14") == true, "\(e?.message.vi ?? "")")
+    }
+}
+
+@Suite struct LabelKeyTests {
+    @Test func spellingsThatAreTheSame() {
+        #expect(LabelKey.same("Hòa", "Hoà"))
+        #expect(LabelKey.same("Ủy ban nhân dân", "Uỷ ban nhân dân"))
+        #expect(LabelKey.same("Hòa Bình", "Ho\u{0300}a Bi\u{0300}nh"))  // NFD
+        #expect(LabelKey.same("SỐ TTHC CÔNG BỐ MỚI", "Số TTHC công bố mới"))
+        #expect(LabelKey.same("Số  TTHC\n công bố   mới ", "Số TTHC công bố mới"))
+        #expect(LabelKey.same("<i>Số TTHC cấp xã</i>", "Số TTHC cấp xã"))
+        #expect(LabelKey.same("(lũy kế đến thời điểm báo cáo )", "(lũy kế đến thời điểm báo cáo)"))
+    }
+
+    @Test func differentLabelsDiffer() {
+        #expect(!LabelKey.same("Số TTHC cấp xã", "Số TTHC cấp huyện"))
+        #expect(!LabelKey.same("Hòa", "Hóa"))
+        #expect(!LabelKey.same("Tổng số hồ sơ", "Tổng số hồ sơ TTHC"))
+        #expect(!LabelKey.same("mức độ 3", "mức độ 4"))
+    }
+
+    @Test func rowsMatchTheirVariants() throws {
+        let form = try FormLoader.load(file: shippedPath)
+        let r = try #require(form.row("r1_1"))
+        #expect(r.matchesLabel("Số văn bản chỉ đạo CCHC đã ban hành"))
+        #expect(r.matchesLabel("Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)"))
+        #expect(!r.matchesLabel("Số văn bản"))
+    }
+}
