@@ -92,7 +92,14 @@ struct MergeCommand: ParsableCommand {
             }
             do {
                 let appendix = try loadAppendix(path: file, library: library, formID: form, sheet: nil)
-                let findings = Validator.validate(appendix)
+                var findings = Validator.validate(appendix)
+                if appendix.metadata.workbookKind == "merged" {
+                    // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
+                    findings.removeAll { f in
+                        guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
+                        return row.merge == .countYes || row.merge == .choices
+                    }
+                }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
                 units.append(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
             } catch let e as BieuMauError {
