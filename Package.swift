@@ -28,7 +28,7 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
-        .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter"], swiftSettings: swiftSettings),
+        .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter", "Support"], swiftSettings: swiftSettings),
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
