@@ -151,16 +151,44 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// `self / divisor`, rounded half away from zero to `places` decimals; nil for a zero divisor.
     public func divided(by divisor: ExactDecimal, places: Int) -> ExactDecimal? {
         guard !divisor.isZero else { return nil }
-        // self/div = (a/10^sa) / (b/10^sb) = a*10^sb / (b*10^sa); scaled by 10^(places+1) for rounding.
+        // self/div = (a/10^sa) / (b/10^sb) = a*10^(sb-k) / (b*10^(sa-k)), k = min(sa, sb);
+        // scaled by 10^(places+1) for rounding. Numbers read from workbooks carry up to 17 digits
+        // (IEEE doubles), so the products can pass 128 bits: then the operand with more decimals
+        // drops its last one and the division is tried again (the error stays far below `places`).
         let p = min(places, ExactDecimal.maxScale)
-        var num = significand * ExactDecimal.pow10(divisor.scale) * ExactDecimal.pow10(p + 1)
-        var den = divisor.significand * ExactDecimal.pow10(scale)
-        if den < 0 { den = -den; num = -num }
-        var q = num / den           // truncated, p+1 decimals
-        let lastDigit = q % 10
-        q /= 10
-        if lastDigit >= 5 { q += 1 } else if lastDigit <= -5 { q -= 1 }
-        return ExactDecimal(significand: q, scale: p)
+        var a = self.normalized, b = divisor.normalized
+        while true {
+            let k = min(a.scale, b.scale)
+            if let num = ExactDecimal.checkedScale(a.significand, by: b.scale - k + p + 1),
+               let den0 = ExactDecimal.checkedScale(b.significand, by: a.scale - k) {
+                var n = num, den = den0
+                if den < 0 { den = -den; n = -n }
+                var q = n / den           // truncated, p+1 decimals
+                let lastDigit = q % 10
+                q /= 10
+                if lastDigit >= 5 { q += 1 } else if lastDigit <= -5 { q -= 1 }
+                return ExactDecimal(significand: q, scale: p)
+            }
+            if a.scale >= b.scale && a.scale > 0 {
+                a = a.rounded(toPlaces: a.scale - 1).normalized
+            } else if b.scale > 0 {
+                b = b.rounded(toPlaces: b.scale - 1).normalized
+                if b.isZero { return nil }
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// `value × 10^power`, nil on overflow.
+    private static func checkedScale(_ value: Int128, by power: Int) -> Int128? {
+        var v = value
+        for _ in 0..<max(power, 0) {
+            let (m, o) = v.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            v = m
+        }
+        return v
     }
 
     /// Plain text with `.` as decimal point and no grouping: `136284`, `2.3`, `-0.05`.

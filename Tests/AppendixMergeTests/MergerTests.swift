@@ -333,3 +333,18 @@ struct SHA256Tests {
         }
     }
 }
+
+@Suite("Exact division")
+struct DivisionTests {
+    @Test("dividing numbers with 17 digits, as doubles from workbooks carry, does not overflow")
+    func longDecimals() {
+        let a = dec("0.42631578947368420"), b = dec("1234.5670000000001")
+        // 0.4263157894736842 / 1234.567 = 0.000345316… (Python: Decimal division)
+        #expect(a.divided(by: b, places: 6) == dec("0.000345"))
+        #expect((a * ExactDecimal(100)).divided(by: dec("0.9999999999999999"), places: 2) == dec("42.63"))
+        #expect(dec("1").divided(by: dec("3"), places: 4) == dec("0.3333"))
+        #expect(dec("2").divided(by: dec("3"), places: 2) == dec("0.67"))
+        #expect(dec("-2").divided(by: dec("3"), places: 2) == dec("-0.67"))
+        #expect(dec("5").divided(by: .zero, places: 2) == nil)
+    }
+}
