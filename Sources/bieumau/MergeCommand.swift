@@ -77,6 +77,7 @@ struct MergeCommand: ParsableCommand {
         if let form { _ = try library.require(form) }
 
         // Read and check every input; a file that cannot be read becomes a rejection.
+        var clock = PhaseClock()
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
         let showProgress = Console.stderrIsTerminal && files.count >= 10
@@ -91,8 +92,11 @@ struct MergeCommand: ParsableCommand {
                 continue
             }
             do {
+                clock.start()
                 let appendix = try loadAppendix(path: file, library: library, formID: form, sheet: nil)
+                clock.lap("read")
                 var findings = Validator.validate(appendix)
+                clock.lap("validate")
                 if appendix.metadata.workbookKind == "merged" {
                     // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
                     findings.removeAll { f in
@@ -125,10 +129,14 @@ struct MergeCommand: ParsableCommand {
         let options = MergeOptions(parentUnit: TextNormalization.nfc(unit), parentBody: parent.map(TextNormalization.nfc),
                                    period: requestedPeriod, expectedUnits: expected, allowPartial: allowPartial,
                                    latestWins: latest)
+        clock.start()
         let result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: options)
+        clock.lap("merge")
         try AtomicOutput.write(to: output, force: force) { tmp in
             try MergeWorkbook.write(result, to: tmp)
         }
+        clock.lap("write")
+        clock.report()
         switch format {
         case .json: Console.say(Self.json(result, output: output))
         case .text: Console.say(Self.summary(result, output: output))
@@ -322,5 +330,25 @@ enum JSON {
             }
         }
         out += "\""
+    }
+}
+
+/// Time per phase, printed to stderr when BIEUMAU_TIMING is set (for the benchmark).
+struct PhaseClock {
+    let enabled = ProcessInfo.processInfo.environment["BIEUMAU_TIMING"] != nil
+    var totals: [(String, Double)] = []
+    var last = Date()
+    mutating func start() { if enabled { last = Date() } }
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = Date()
+        if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += now.timeIntervalSince(last) }
+        else { totals.append((name, now.timeIntervalSince(last))) }
+        last = now
+    }
+    func report() {
+        guard enabled else { return }
+        let text = totals.map { "\($0.0) \(String(format: "%.2f", $0.1)) s" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
     }
 }
