@@ -58,6 +58,22 @@ enum InputRowReader {
         return parts.joined(separator: ".")
     }
 
+    /// Texts that open the block under a report's table (recipients, signatures), in any administration.
+    static let footerPrefixes = [
+        "nơi nhận", "người lập", "người tổng hợp", "người ký", "thủ trưởng", "tm.", "tm ", "kt.", "kt ",
+        "chủ tịch", "phó chủ tịch", "giám đốc", "trưởng phòng", "chánh văn phòng", "xác nhận", "(ký", "ký tên",
+        "lưu:", "lưu vt", "- lưu", "như trên", "ghi chú:", "ghi chú :",
+    ]
+
+    /// A row of the signature block: no code, and every text it holds opens like a footer line.
+    static func isFooter(_ texts: [String], codeText: String) -> Bool {
+        guard !texts.isEmpty, code(from: codeText) == nil else { return false }
+        return texts.allSatisfy { t in
+            let lower = t.lowercased()
+            return footerPrefixes.contains { lower.hasPrefix($0) }
+        }
+    }
+
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
         let texts = row.cells.map { clean($0.value) }.filter { !$0.isEmpty }
@@ -90,6 +106,8 @@ enum InputRowReader {
             let inTable = nonEmpty.filter { known.contains($0.column) }
             if !inTable.isEmpty && inTable.allSatisfy({ vocabulary.isHeaderText(clean($0.value)) }) { continue }
             if isColumnNumberRow(g) { continue }
+            // The signature block under the table ends it.
+            if isFooter(nonEmpty.map { clean($0.value) }, codeText: cc.map { clean(g.value(at: $0)) } ?? "") { break }
             let stt = cc.map { clean(g.value(at: $0)) } ?? ""
             let parsedCode = code(from: stt)
             var r = InputRow(

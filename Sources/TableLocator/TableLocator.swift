@@ -35,7 +35,7 @@ public enum TableLocator {
             let valueColumn = layout.columns[.value] ?? 0
             let loc = grid.location(row: row.gridRow, column: valueColumn)
             let labelLoc = grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0)
-            guard let formRow = match else {
+            guard let formRow = match.row else {
                 let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
                 appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
                                                        label: row.fullLabel, raw: raw, location: labelLoc))
@@ -44,8 +44,8 @@ public enum TableLocator {
                     severity: .error, rule: .unknownRow, code: row.code, label: row.fullLabel, location: labelLoc,
                     found: row.fullLabel,
                     message: Localized(
-                        vi: "dòng \"\(codeText)\(row.fullLabel)\" không có trong biểu mẫu \(form.id). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
-                        en: "the row \"\(codeText)\(row.fullLabel)\" is not in the form \(form.id). Correct its code/label to match the form, or delete the row.")))
+                        vi: "dòng \"\(codeText)\(row.fullLabel)\" không có trong biểu mẫu \(form.id)\(match.codeHolder.map { " (biểu mẫu ghi mã \(row.code) là \"\($0.label)\")" } ?? ""). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
+                        en: "the row \"\(codeText)\(row.fullLabel)\" is not in the form \(form.id)\(match.codeHolder.map { " (the form prints code \(row.code) as \"\($0.label)\")" } ?? ""). Correct its code/label to match the form, or delete the row.")))
                 continue
             }
             if let first = seen[formRow.id] {
@@ -201,13 +201,32 @@ public enum TableLocator {
     }
 }
 
+/// How an input row was matched.
+struct RowMatch {
+    var row: FormRow?
+    /// For an unknown coded row: the form row printed with that code (its label differs too much).
+    var codeHolder: FormRow?
+}
+
 /// Matches input rows to form rows in document order.
 enum RowMatcher {
-    static func match(_ rows: [InputRow], form: FormDefinition, index: inout LabelIndex) -> [FormRow?] {
+    /// Share of the shorter label's words found in the other (tones kept, case and punctuation not).
+    static func similarity(_ a: String, _ b: String) -> Double {
+        let wa = Set(LabelKey.make(a).split(separator: " ")), wb = Set(LabelKey.make(b).split(separator: " "))
+        guard !wa.isEmpty, !wb.isEmpty else { return 0 }
+        return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
+    }
+
+    static func match(_ rows: [InputRow], form: FormDefinition, index: inout LabelIndex) -> [RowMatch] {
         var used = Set<String>()
         var context: String?
-        var result: [FormRow?] = []
+        var result: [RowMatch] = []
         func labelMatches(_ fr: FormRow, _ r: InputRow) -> Bool { r.candidateLabels.contains { index.matches(fr, $0) } }
+        func bestSimilarity(_ fr: FormRow, _ r: InputRow) -> Double {
+            var best = 0.0
+            for l in r.candidateLabels { for a in fr.acceptedLabels { best = max(best, similarity(l, a)) } }
+            return best
+        }
         func chain(_ id: String?) -> [String] {
             var out: [String] = []
             var current = id
@@ -219,16 +238,23 @@ enum RowMatcher {
         }
         for r in rows {
             var match: FormRow?
+            var holder: FormRow?
             if r.hasCode {
                 let candidates = form.rows(withCode: r.code)
                 match = candidates.first { !used.contains($0.id) && labelMatches($0, r) }
                     ?? candidates.first { labelMatches($0, r) }
-                    ?? candidates.first { !used.contains($0.id) }
-                    ?? candidates.first
+                if match == nil && !candidates.isEmpty {
+                    // The label may be worded differently: accept the code when enough words agree,
+                    // the closest unused row first, then form order.
+                    let scored = candidates.map { ($0, bestSimilarity($0, r)) }.filter { $0.1 >= 0.5 }
+                    let unused = scored.filter { !used.contains($0.0.id) }
+                    match = (unused.max { $0.1 < $1.1 } ?? scored.max { $0.1 < $1.1 })?.0
+                    if match == nil { holder = candidates.first }
+                }
                 if match == nil {
-                    // A code the form does not have: accept a label naming exactly one row.
+                    // A code the form does not have (or a label of another row): a label naming exactly one row.
                     let byLabel = form.rows.filter { labelMatches($0, r) }
-                    if byLabel.count == 1 { match = byLabel[0] }
+                    if byLabel.count == 1 { match = byLabel[0]; holder = nil }
                 }
             } else {
                 // An unnumbered row belongs to the last coded row or one of its ancestors.
@@ -248,7 +274,7 @@ enum RowMatcher {
                 used.insert(m.id)
                 if !m.code.isEmpty { context = m.id }
             }
-            result.append(match)
+            result.append(RowMatch(row: match, codeHolder: holder))
         }
         return result
     }

@@ -5,6 +5,7 @@ import Foundation
 import SheetGrid
 import Support
 import TableLocator
+import XLSXInput
 
 /// What an input file is, judged by its first bytes (never by its extension).
 enum InputKind: Equatable {
@@ -42,6 +43,8 @@ func loadAppendix(path: String, library: FormLibrary, formID: String?, sheet: St
         case .xlsx:
             return try loadWorkbookAppendix(path: path, library: library, formID: formID, sheet: sheet)
         case .legacyOLE:
+            // The XLSX reader tells an encrypted workbook from a legacy .xls.
+            try XLSXSniffer.check(path: path)
             throw BieuMauError(.dataError,
                 vi: "tệp là bảng tính Excel cũ (.xls) hoặc tệp Excel có mật khẩu; bieumau chỉ đọc .xlsx và CSV. Hãy mở tệp trong Excel/LibreOffice, bỏ mật khẩu nếu có, và lưu lại dưới dạng .xlsx.",
                 en: "the file is a legacy Excel workbook (.xls) or a password-protected workbook; bieumau reads only .xlsx and CSV. Open it in Excel/LibreOffice, remove any password and save it as .xlsx.",
@@ -59,10 +62,28 @@ func loadAppendix(path: String, library: FormLibrary, formID: String?, sheet: St
     }
 }
 
-/// Workbooks: the XLSX reader lives on its own branch until it is merged.
+/// Workbooks: the sheet named by `--sheet`, else by the `bieumau.sheet` property, else the first
+/// sheet holding the table (visible sheets first).
 func loadWorkbookAppendix(path: String, library: FormLibrary, formID: String?, sheet: String?) throws -> Appendix {
-    throw BieuMauError(.dataError,
-        vi: "bản bieumau này chưa đọc được tệp .xlsx. Hãy lưu bảng tính dưới dạng CSV (UTF-8) rồi chạy lại.",
-        en: "this build of bieumau cannot read .xlsx files yet. Save the sheet as CSV (UTF-8) and run again.",
-        at: SourceLocation(file: path))
+    let workbook = try XLSXWorkbook(path: path)
+    if let sheet {
+        return try TableLocator.locate(grid: try workbook.readGrid(try workbook.sheet(sheet)), library: library, formID: formID)
+    }
+    if let named = workbook.properties[WorkbookProperty.sheet], !named.isEmpty,
+       let info = try? workbook.sheet(named) {
+        let grid = try workbook.readGrid(info)
+        if TableLocator.findTable(in: grid, library: library) != nil {
+            return try TableLocator.locate(grid: grid, library: library, formID: formID)
+        }
+    }
+    let ordered = workbook.sheets.filter { !$0.isHidden && $0.kind == "worksheet" }
+        + workbook.sheets.filter { $0.isHidden && $0.kind == "worksheet" }
+    for info in ordered {
+        let grid = try workbook.readGrid(info)
+        if TableLocator.findTable(in: grid, library: library) != nil {
+            return try TableLocator.locate(grid: grid, library: library, formID: formID)
+        }
+    }
+    // No sheet has the table: read the first one for its precise message.
+    return try TableLocator.locate(grid: try workbook.readGrid(workbook.firstSheet), library: library, formID: formID)
 }

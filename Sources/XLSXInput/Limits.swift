@@ -1,0 +1,21 @@
+/// Bounds on what the reader accepts, so that a hostile or broken file is refused instead of
+/// exhausting memory or time. The defaults are generous for real statistical workbooks.
+public struct XLSXLimits: Sendable, Hashable {
+    /// All parts inflated together (declared sizes are checked up front, real bytes while reading).
+    public var maxTotalUncompressedBytes: UInt64 = 4 << 30
+    /// One part inflated.
+    public var maxPartBytes: UInt64 = 2 << 30
+    /// Inflated bytes per compressed byte, checked once a part has produced 1 MiB (zip bombs
+    /// reach 1000:1 and more; very repetitive real sheets stay below ~150:1).
+    public var maxCompressionRatio: UInt64 = 1000
+    /// Cells in one sheet (and entries in the shared-string table).
+    public var maxCellsPerSheet: Int = 50_000_000
+    /// Bytes in one string (a cell text, a shared string, a formula).
+    public var maxStringBytes: Int = 4 << 20
+    /// Element nesting depth in any XML part.
+    public var maxNestingDepth: Int = 128
+
+    public init() {}
+
+    public static let `default` = XLSXLimits()
+}

@@ -1,0 +1,233 @@
+import SheetGrid
+
+/// One `<Relationship>` of a `.rels` part.
+struct Relationship: Sendable, Hashable {
+    var id: String
+    /// The last path component of the type URI (`officeDocument`, `worksheet`, `styles`...), the
+    /// same in Transitional and Strict OOXML.
+    var kind: String
+    var target: String
+    var external: Bool
+}
+
+struct RelationshipsHandler: XMLHandler {
+    var relationships: [Relationship] = []
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        guard name.equals("Relationship") else { return }
+        let type = try a.string("Type") ?? ""
+        let kind = type.split(separator: "/").last.map(String.init) ?? ""
+        relationships.append(Relationship(
+            id: try a.string("Id") ?? "", kind: kind, target: try a.string("Target") ?? "",
+            external: (try a.string("TargetMode"))?.lowercased() == "external"))
+    }
+    mutating func endElement(_ name: XMLBytes) throws {}
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {}
+}
+
+struct ContentTypesHandler: XMLHandler {
+    /// Override part names whose content type is a workbook main part.
+    var workbookParts: [String] = []
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        guard name.equals("Override"), let type = try a.string("ContentType"),
+              type.hasSuffix(".main+xml"), type.contains("spreadsheetml") || type.contains("ms-excel"),
+              let part = try a.string("PartName") else { return }
+        workbookParts.append(part)
+    }
+    mutating func endElement(_ name: XMLBytes) throws {}
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {}
+}
+
+/// Sheet visibility as stored in workbook.xml.
+public enum SheetState: String, Sendable, Hashable {
+    case visible, hidden, veryHidden
+}
+
+public struct DefinedName: Sendable, Hashable {
+    public var name: String
+    public var formula: String
+    /// 0-based sheet index when the name is local to one sheet.
+    public var localSheet: Int?
+    public var hidden: Bool
+}
+
+struct WorkbookHandler: XMLHandler {
+    struct SheetEntry { var name: String; var relationshipID: String; var state: SheetState }
+    var sheets: [SheetEntry] = []
+    var date1904 = false
+    var definedNames: [DefinedName] = []
+    private var currentName: DefinedName?
+    private var nameText: [UInt8] = []
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        if name.equals("sheet") {
+            let stateText = try a.string("state") ?? "visible"
+            let state = SheetState(rawValue: stateText) ?? .visible
+            sheets.append(SheetEntry(name: try a.string("name") ?? "", relationshipID: try a.string("id") ?? "", state: state))
+        } else if name.equals("workbookPr") {
+            // Extension elements of the same local name (x15:workbookPr) carry no date1904.
+            if a.raw("date1904") != nil { date1904 = a.bool("date1904") }
+        } else if name.equals("definedName") {
+            currentName = DefinedName(name: try a.string("name") ?? "", formula: "",
+                                      localSheet: a.int("localSheetId"), hidden: a.bool("hidden"))
+            nameText.removeAll()
+        }
+    }
+    mutating func endElement(_ name: XMLBytes) throws {
+        if name.equals("definedName"), var n = currentName {
+            n.formula = String(decoding: nameText, as: UTF8.self)
+            definedNames.append(n)
+            currentName = nil
+        }
+    }
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {
+        guard currentName != nil else { return }
+        if cdata { nameText.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &nameText) }
+    }
+}
+
+/// A resolved cell format: the style handed to cells, and whether its number format shows dates.
+struct ResolvedFormat: Sendable {
+    var style: CellStyle
+    var temporal: TemporalKind
+}
+
+struct StylesHandler: XMLHandler {
+    var customFormats: [Int: String] = [:]
+    var fonts: [(bold: Bool, italic: Bool)] = []
+    var xfs: [(numFmt: Int, font: Int)] = []
+    private var section = 0 // 1 fonts, 2 cellXfs
+    private var inFont = false
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        if name.equals("numFmt") {
+            if let id = a.int("numFmtId"), let code = try a.string("formatCode") { customFormats[id] = code }
+        } else if name.equals("fonts") {
+            section = 1
+        } else if name.equals("cellXfs") {
+            section = 2
+        } else if section == 1 && name.equals("font") {
+            fonts.append((false, false))
+            inFont = true
+        } else if section == 1 && inFont && (name.equals("b") || name.equals("i")) {
+            // <b/> and <b val="1"/> set it; <b val="0"/> clears it.
+            let on = a.raw("val").map { !($0.equals("0") || $0.equals("false")) } ?? true
+            if name.equals("b") { fonts[fonts.count - 1].bold = on } else { fonts[fonts.count - 1].italic = on }
+        } else if section == 2 && name.equals("xf") {
+            xfs.append((a.int("numFmtId") ?? 0, a.int("fontId") ?? 0))
+        }
+    }
+    mutating func endElement(_ name: XMLBytes) throws {
+        if name.equals("fonts") || name.equals("cellXfs") { section = 0 }
+        if name.equals("font") { inFont = false }
+    }
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {}
+
+    func resolved() -> [ResolvedFormat] {
+        xfs.map { xf in
+            let code = customFormats[xf.numFmt] ?? NumberFormats.builtIn(xf.numFmt)
+            let font = xf.font >= 0 && xf.font < fonts.count ? fonts[xf.font] : (bold: false, italic: false)
+            var temporal = code.map(NumberFormats.temporalKind) ?? .none
+            if customFormats[xf.numFmt] == nil {
+                switch xf.numFmt {
+                case 14...17: temporal = .date
+                case 18...21, 45, 47: temporal = .time
+                case 46: temporal = .elapsed
+                case 22: temporal = .dateTime
+                case 27...36, 50...58: temporal = .date // East Asian locale date formats
+                default: break
+                }
+            }
+            return ResolvedFormat(style: CellStyle(bold: font.bold, italic: font.italic, numberFormat: code), temporal: temporal)
+        }
+    }
+}
+
+/// Rich text runs joined; phonetic runs (`rPh`) skipped.
+struct SharedStringsHandler: XMLHandler {
+    var strings: [String] = []
+    let maxCount: Int
+    let maxBytes: Int
+    private var current: [UInt8] = []
+    private var inItem = false
+    private var inT = false
+    private var phoneticDepth = 0
+
+    init(maxCount: Int, maxBytes: Int) {
+        self.maxCount = maxCount
+        self.maxBytes = maxBytes
+    }
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        if name.equals("si") {
+            inItem = true
+            current.removeAll(keepingCapacity: true)
+        } else if name.equals("rPh") {
+            phoneticDepth += 1
+        } else if name.equals("t") {
+            inT = true
+        }
+    }
+    mutating func endElement(_ name: XMLBytes) throws {
+        if name.equals("si") {
+            guard strings.count < maxCount else { throw LimitExceeded.sharedStrings(maxCount) }
+            strings.append(XEscapes.decode(current))
+            inItem = false
+        } else if name.equals("rPh") {
+            phoneticDepth -= 1
+        } else if name.equals("t") {
+            inT = false
+        }
+    }
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {
+        guard inItem && inT && phoneticDepth == 0 else { return }
+        if cdata { current.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &current) }
+        if current.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+    }
+}
+
+struct CustomPropertiesHandler: XMLHandler {
+    var properties: [String: String] = [:]
+    private var currentName: String?
+    private var value: [UInt8] = []
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        if name.equals("property") {
+            currentName = try a.string("name")
+            value.removeAll()
+        }
+    }
+    mutating func endElement(_ name: XMLBytes) throws {
+        if name.equals("property"), let n = currentName {
+            properties[n] = String(decoding: value, as: UTF8.self)
+            currentName = nil
+        }
+    }
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {
+        guard currentName != nil else { return }
+        if cdata { value.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &value) }
+        if value.count > 1 << 20 { throw LimitExceeded.stringLength(1 << 20) }
+    }
+}
+
+/// Reads just the `<dimension ref>` at the head of a worksheet.
+struct DimensionHandler: XMLHandler {
+    var dimension: String?
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        if name.equals("dimension") {
+            dimension = try a.string("ref")
+            throw XMLStop()
+        }
+        if name.equals("sheetData") { throw XMLStop() }
+    }
+    mutating func endElement(_ name: XMLBytes) throws {}
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {}
+}
+
+/// A limit hit inside a handler; the reader names the file and part.
+enum LimitExceeded: Error {
+    case sharedStrings(Int)
+    case stringLength(Int)
+    case cells(Int)
+}

@@ -1,1 +1,0 @@
-// Module XLSXInput: to be filled.

@@ -1,0 +1,282 @@
+import SheetGrid
+
+/// A problem with one cell, turned into a located BieuMauError by the reader.
+enum CellProblem: Error {
+    case badReference(String)
+    case badRowNumber(String)
+    case sharedStringIndex(index: String, count: Int, row: Int, column: Int)
+}
+
+/// Turns `<sheetData>` into rows. Completed rows collect in `ready`; the reader drains them after
+/// each chunk, so memory holds one chunk's rows at most.
+struct SheetHandler: XMLHandler {
+    let shared: [String]
+    let formats: [ResolvedFormat]
+    let date1904: Bool
+    let maxCells: Int
+    let maxBytes: Int
+
+    var ready: [GridRow] = []
+    var merges: [CellRange] = []
+    var cellCount = 0
+    var rowCount = 0
+
+    private enum Collect { case none, value, formula, inlineText }
+    private enum CellType { case number, shared, inline, formulaString, bool, error, date }
+
+    private var inSheetData = false
+    private var inRow = false
+    private var rowIndex = 0
+    private var rowHasIndex = false
+    private var nextRowIndex = 0
+    private var rowHidden = false
+    private var cells: [Cell] = []
+    private var sorted = true
+    private var nextColumn = 0
+
+    private var column = 0
+    private var cellType = CellType.number
+    private var styleIndex = 0
+    private var collect = Collect.none
+    private var valueBytes: [UInt8] = []
+    private var formulaBytes: [UInt8] = []
+    private var inlineBytes: [UInt8] = []
+    private var hasValue = false
+    private var hasFormula = false
+    private var hasInline = false
+    private var inInline = false
+    private var phoneticDepth = 0
+
+    init(shared: [String], formats: [ResolvedFormat], date1904: Bool, maxCells: Int, maxBytes: Int) {
+        self.shared = shared
+        self.formats = formats
+        self.date1904 = date1904
+        self.maxCells = maxCells
+        self.maxBytes = maxBytes
+        cells.reserveCapacity(64)
+        valueBytes.reserveCapacity(64)
+    }
+
+    mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
+        let first = name.count > 0 ? name[0] : 0
+        if inRow {
+            if first == UInt8(ascii: "c") && name.count == 1 {
+                try startCell(a)
+            } else if first == UInt8(ascii: "v") && name.count == 1 {
+                collect = .value
+                hasValue = true
+            } else if first == UInt8(ascii: "f") && name.count == 1 {
+                collect = .formula
+                hasFormula = true
+            } else if name.equals("is") {
+                inInline = true
+                hasInline = true
+            } else if inInline && name.equals("t") && phoneticDepth == 0 {
+                collect = .inlineText
+            } else if name.equals("rPh") {
+                phoneticDepth += 1
+            }
+            return
+        }
+        if inSheetData && name.equals("row") {
+            try startRow(a)
+        } else if name.equals("sheetData") {
+            inSheetData = true
+        } else if name.equals("mergeCell") {
+            if let ref = try a.string("ref"), let range = Self.parseRange(ref) { merges.append(range) }
+        }
+    }
+
+    mutating func endElement(_ name: XMLBytes) throws {
+        guard inRow || inSheetData else { return }
+        let first = name.count > 0 ? name[0] : 0
+        if name.count == 1 && (first == UInt8(ascii: "v") || first == UInt8(ascii: "f") || first == UInt8(ascii: "t")) {
+            collect = .none
+        } else if name.count == 1 && first == UInt8(ascii: "c") {
+            try endCell()
+        } else if name.equals("row") {
+            endRow()
+        } else if name.equals("is") {
+            inInline = false
+        } else if name.equals("rPh") {
+            phoneticDepth -= 1
+        } else if name.equals("sheetData") {
+            inSheetData = false
+        }
+    }
+
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws {
+        switch collect {
+        case .none: return
+        case .value:
+            if cdata { valueBytes.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &valueBytes) }
+            if valueBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+        case .formula:
+            if cdata { formulaBytes.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &formulaBytes) }
+            if formulaBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+        case .inlineText:
+            if cdata { inlineBytes.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &inlineBytes) }
+            if inlineBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+        }
+    }
+
+    private mutating func startRow(_ a: XMLAttributes) throws {
+        if let r = a.raw("r") {
+            guard let n = r.parseInt(), n >= 1, n <= 1_048_576 else {
+                throw CellProblem.badRowNumber(String(decoding: r, as: UTF8.self))
+            }
+            rowIndex = n - 1
+            rowHasIndex = true
+        } else {
+            rowIndex = nextRowIndex
+            rowHasIndex = false
+        }
+        rowHidden = a.bool("hidden")
+        inRow = true
+        sorted = true
+        nextColumn = 0
+        cells.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func endRow() {
+        inRow = false
+        if !sorted {
+            // Stable sort, then keep the last of duplicate columns.
+            let indexed = cells.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }
+            var out: [Cell] = []
+            for (_, c) in indexed {
+                if let last = out.last, last.column == c.column { out[out.count - 1] = c } else { out.append(c) }
+            }
+            cells = out
+        }
+        ready.append(GridRow(index: rowIndex, cells: cells, hidden: rowHidden))
+        rowCount += 1
+        nextRowIndex = rowIndex + 1
+        cells.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func startCell(_ a: XMLAttributes) throws {
+        if let r = a.raw("r"), r.count > 0 {
+            guard let ref = Self.parseReference(r) else {
+                throw CellProblem.badReference(String(decoding: r, as: UTF8.self))
+            }
+            column = ref.column
+            if let row = ref.row, !rowHasIndex, cells.isEmpty {
+                rowIndex = row
+                rowHasIndex = true
+            }
+        } else {
+            column = nextColumn
+            guard column < 16_384 else {
+                throw CellProblem.badReference(CellReference.a1(row: rowIndex, column: 16_383) + "+1")
+            }
+        }
+        nextColumn = column + 1
+        cellType = .number
+        if let t = a.raw("t"), t.count > 0 {
+            switch t[0] {
+            case UInt8(ascii: "s"): cellType = t.count == 1 ? .shared : .formulaString
+            case UInt8(ascii: "i"): cellType = .inline
+            case UInt8(ascii: "b"): cellType = .bool
+            case UInt8(ascii: "e"): cellType = .error
+            case UInt8(ascii: "d"): cellType = .date
+            default: cellType = .number
+            }
+        }
+        styleIndex = a.raw("s")?.parseInt() ?? 0
+        hasValue = false
+        hasFormula = false
+        hasInline = false
+        valueBytes.removeAll(keepingCapacity: true)
+        formulaBytes.removeAll(keepingCapacity: true)
+        inlineBytes.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func endCell() throws {
+        collect = .none
+        let format: ResolvedFormat? = styleIndex < formats.count ? formats[styleIndex] : nil
+        let value: CellValue
+        switch cellType {
+        case .shared:
+            guard hasValue, let idx = Self.trimmed(valueBytes).parseInt(), idx < shared.count else {
+                if !hasValue || Self.trimmed(valueBytes).isEmpty { value = .empty; break }
+                throw CellProblem.sharedStringIndex(index: String(decoding: valueBytes, as: UTF8.self),
+                                                     count: shared.count, row: rowIndex, column: column)
+            }
+            value = .text(shared[idx])
+        case .inline:
+            value = hasInline ? .text(XEscapes.decode(inlineBytes)) : (hasValue ? .text(XEscapes.decode(valueBytes)) : .empty)
+        case .formulaString:
+            value = hasValue ? .text(XEscapes.decode(valueBytes)) : .empty
+        case .bool:
+            let t = Self.trimmed(valueBytes)
+            value = hasValue && !t.isEmpty ? .bool(t.equals("1") || t.equals("true") || t.equals("TRUE")) : .empty
+        case .error:
+            value = hasValue ? .error(String(decoding: Self.trimmed(valueBytes), as: UTF8.self)) : .empty
+        case .date:
+            value = hasValue ? .date(String(decoding: Self.trimmed(valueBytes), as: UTF8.self)) : .empty
+        case .number:
+            if hasInline {
+                value = .text(XEscapes.decode(inlineBytes))
+            } else {
+                let t = Self.trimmed(valueBytes)
+                if !hasValue || t.isEmpty {
+                    value = .empty
+                } else {
+                    let text = String(decoding: t, as: UTF8.self)
+                    if let f = format, f.temporal != .none, let iso = SerialDates.iso(text, kind: f.temporal, date1904: date1904) {
+                        value = .date(iso)
+                    } else {
+                        value = .number(text)
+                    }
+                }
+            }
+        }
+        let formula = hasFormula && !formulaBytes.isEmpty ? String(decoding: formulaBytes, as: UTF8.self) : nil
+        if case .empty = value, formula == nil { return }
+        cellCount += 1
+        if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
+        if let last = cells.last, last.column >= column { sorted = false }
+        cells.append(Cell(column: column, value: value, style: format?.style ?? CellStyle(), formula: formula))
+    }
+
+    private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var s = 0, e = bytes.count
+        while s < e && (bytes[s] == 0x20 || bytes[s] == 0x0A || bytes[s] == 0x09) { s += 1 }
+        while e > s && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x0A || bytes[e - 1] == 0x09) { e -= 1 }
+        return bytes[s..<e]
+    }
+
+    /// `B7`, `$B$7`, or a column alone (`B`); nil when malformed or beyond XFD1048576.
+    static func parseReference(_ r: XMLBytes) -> (row: Int?, column: Int)? {
+        var col = 0, row = 0, letters = 0, digits = 0
+        for u in r {
+            if u == UInt8(ascii: "$") { continue }
+            let upper = u & 0xDF
+            if upper >= 65 && upper <= 90 && u >= 65 {
+                if digits > 0 { return nil }
+                letters += 1
+                col = col * 26 + Int(upper - 64)
+                if col > 16_384 { return nil }
+            } else if u >= 48 && u <= 57 {
+                digits += 1
+                row = row * 10 + Int(u - 48)
+                if row > 1_048_576 { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard letters > 0 else { return nil }
+        if digits == 0 { return (nil, col - 1) }
+        guard row >= 1 else { return nil }
+        return (row - 1, col - 1)
+    }
+
+    static func parseRange(_ ref: String) -> CellRange? {
+        let parts = ref.split(separator: ":")
+        guard parts.count == 1 || parts.count == 2,
+              let a = CellReference.parse(parts[0]), let b = CellReference.parse(parts.last!) else { return nil }
+        return CellRange(firstRow: min(a.row, b.row), firstColumn: min(a.column, b.column),
+                         lastRow: max(a.row, b.row), lastColumn: max(a.column, b.column))
+    }
+}

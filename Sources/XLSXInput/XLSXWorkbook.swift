@@ -1,0 +1,430 @@
+import Foundation
+import SheetGrid
+import Support
+import ZipWrapper
+
+/// One sheet listed in workbook.xml, in workbook order.
+public struct SheetInfo: Sendable, Hashable {
+    public var name: String
+    /// 1-based position in the workbook.
+    public var index: Int
+    public var state: SheetState
+    /// `worksheet`, `chartsheet`, `dialogsheet`, `macrosheet`... (the relationship type).
+    public var kind: String
+    /// The part holding the sheet, nil when the workbook names a part that is not there.
+    public var part: String?
+    public var isHidden: Bool { state != .visible }
+}
+
+/// What a streaming read found besides rows.
+public struct SheetSummary: Sendable {
+    public var merges: [CellRange]
+    public var rowCount: Int
+    public var cellCount: Int
+}
+
+/// An .xlsx/.xlsm workbook opened for reading. Sheets are read on demand, streaming from the
+/// zip archive through a chunked XML scanner; nothing but the shared strings and styles is kept.
+public final class XLSXWorkbook {
+    /// The path as given, used in messages.
+    public let path: String
+    public let limits: XLSXLimits
+    public let sheets: [SheetInfo]
+    /// True when dates count from 1904-01-01 (`workbookPr date1904`).
+    public let date1904: Bool
+    public let definedNames: [DefinedName]
+    /// Custom document properties (`docProps/custom.xml`), name → value text.
+    public let properties: [String: String]
+
+    private let archive: ZipArchive
+    private let formats: [ResolvedFormat]
+    private let sharedStringsPart: String?
+    private var sharedStringsCache: [String]?
+    private var inflated: UInt64 = 0
+
+    public init(path: String, limits: XLSXLimits = .default) throws {
+        self.path = path
+        self.limits = limits
+        try XLSXSniffer.check(path: path)
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(path: path)
+        } catch {
+            throw Self.zipError(error, file: path, part: nil)
+        }
+        self.archive = archive
+        if let mimetype = archive.entry(named: "mimetype"),
+           let bytes = try? archive.readAll(mimetype, maxBytes: 256),
+           String(decoding: bytes, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument") {
+            throw BieuMauError(.dataError,
+                vi: "Đây là tệp OpenDocument (.ods), không phải .xlsx. Hãy mở bằng LibreOffice hoặc Excel và lưu dưới dạng Excel (.xlsx).",
+                en: "This is an OpenDocument spreadsheet (.ods), not .xlsx. Open it in LibreOffice or Excel and save it as Excel (.xlsx).",
+                at: SourceLocation(file: path))
+        }
+        if archive.totalUncompressedSize > limits.maxTotalUncompressedBytes {
+            throw Self.limitError(file: path, part: nil,
+                vi: "tổng dung lượng giải nén \(archive.totalUncompressedSize) byte vượt giới hạn \(limits.maxTotalUncompressedBytes)",
+                en: "the total uncompressed size \(archive.totalUncompressedSize) bytes exceeds the limit \(limits.maxTotalUncompressedBytes)")
+        }
+
+        // Package relationships → the workbook part.
+        var rootRels: [Relationship] = []
+        if let e = archive.entry(named: "_rels/.rels") {
+            rootRels = try Self.scan(archive, e, RelationshipsHandler(), file: path, limits: limits, inflated: &inflated).relationships
+        }
+        var workbookPart: String?
+        if let rel = rootRels.first(where: { $0.kind == "officeDocument" && !$0.external }) {
+            workbookPart = PartNames.resolve(rel.target, relativeTo: "")
+        }
+        if workbookPart.map({ archive.entry(named: $0) == nil }) ?? true {
+            workbookPart = nil
+            if let ct = archive.entry(named: "[Content_Types].xml"),
+               let h = try? Self.scan(archive, ct, ContentTypesHandler(), file: path, limits: limits, inflated: &inflated),
+               let part = h.workbookParts.first(where: { archive.entry(named: $0) != nil }) {
+                workbookPart = PartNames.resolve(part, relativeTo: "")
+            } else if archive.entry(named: "xl/workbook.xml") != nil {
+                workbookPart = "xl/workbook.xml"
+            }
+        }
+        guard let wbPart = workbookPart, let wbEntry = archive.entry(named: wbPart) else {
+            throw BieuMauError(.dataError,
+                vi: "Tệp không có phần workbook (xl/workbook.xml) nên không phải là sổ tính Excel hợp lệ. Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx.",
+                en: "The file has no workbook part (xl/workbook.xml), so it is not a valid Excel workbook. Open it in Excel and save it again as .xlsx.",
+                at: SourceLocation(file: path))
+        }
+        let wb = try Self.scan(archive, wbEntry, WorkbookHandler(), file: path, limits: limits, inflated: &inflated)
+        var wbRels: [Relationship] = []
+        if let e = archive.entry(named: PartNames.relationshipsPart(for: wbPart)) {
+            wbRels = try Self.scan(archive, e, RelationshipsHandler(), file: path, limits: limits, inflated: &inflated).relationships
+        }
+        var byID: [String: Relationship] = [:]
+        for r in wbRels where byID[r.id] == nil { byID[r.id] = r }
+
+        var list: [SheetInfo] = []
+        for (i, s) in wb.sheets.enumerated() {
+            let rel = byID[s.relationshipID]
+            var part = rel.map { PartNames.resolve($0.target, relativeTo: wbPart) }
+            if let p = part, archive.entry(named: p) == nil { part = nil }
+            list.append(SheetInfo(name: TextNormalization.nfc(s.name), index: i + 1, state: s.state,
+                                  kind: rel?.kind ?? "worksheet", part: part))
+        }
+        guard !list.isEmpty else {
+            throw BieuMauError(.dataError,
+                vi: "Sổ tính không có trang tính nào (workbook.xml không liệt kê trang tính). Hãy mở tệp bằng Excel và lưu lại.",
+                en: "The workbook has no sheets (workbook.xml lists none). Open it in Excel and save it again.",
+                at: SourceLocation(file: path))
+        }
+        sheets = list
+        date1904 = wb.date1904
+        definedNames = wb.definedNames
+
+        if let rel = wbRels.first(where: { $0.kind == "styles" && !$0.external }),
+           let e = archive.entry(named: PartNames.resolve(rel.target, relativeTo: wbPart)) {
+            formats = try Self.scan(archive, e, StylesHandler(), file: path, limits: limits, inflated: &inflated).resolved()
+        } else {
+            formats = []
+        }
+        if let rel = wbRels.first(where: { $0.kind == "sharedStrings" && !$0.external }),
+           archive.entry(named: PartNames.resolve(rel.target, relativeTo: wbPart)) != nil {
+            sharedStringsPart = PartNames.resolve(rel.target, relativeTo: wbPart)
+        } else if archive.entry(named: "xl/sharedStrings.xml") != nil {
+            sharedStringsPart = "xl/sharedStrings.xml"
+        } else {
+            sharedStringsPart = nil
+        }
+        var props: [String: String] = [:]
+        let customPart = rootRels.first(where: { $0.kind == "custom-properties" && !$0.external })
+            .map { PartNames.resolve($0.target, relativeTo: "") } ?? "docProps/custom.xml"
+        if let e = archive.entry(named: customPart) {
+            for (k, v) in try Self.scan(archive, e, CustomPropertiesHandler(), file: path, limits: limits, inflated: &inflated).properties {
+                props[TextNormalization.nfc(k)] = TextNormalization.nfc(v)
+            }
+        }
+        properties = props
+    }
+
+    // MARK: Sheet selection
+
+    /// A sheet by name (exact, then ignoring case and Unicode normalisation) or 1-based index.
+    public func sheet(_ selector: String) throws -> SheetInfo {
+        if let s = sheets.first(where: { $0.name == selector }) { return s }
+        let wanted = TextNormalization.nfc(selector).lowercased()
+        if let s = sheets.first(where: { $0.name.lowercased() == wanted }) { return s }
+        if let n = Int(selector), n >= 1, n <= sheets.count { return sheets[n - 1] }
+        let names = sheets.map { "\($0.index). \($0.name)\($0.isHidden ? " (ẩn/hidden)" : "")" }.joined(separator: "; ")
+        throw BieuMauError(.dataError,
+            vi: "Không có trang tính '\(selector)'. Các trang tính: \(names). Hãy dùng --sheet với tên hoặc số thứ tự (từ 1).",
+            en: "There is no sheet '\(selector)'. Sheets: \(names). Use --sheet with a name or a 1-based number.",
+            at: SourceLocation(file: path))
+    }
+
+    /// The first visible worksheet, else the first sheet.
+    public var firstSheet: SheetInfo {
+        sheets.first(where: { !$0.isHidden && $0.kind == "worksheet" }) ?? sheets[0]
+    }
+
+    // MARK: Reading
+
+    /// Streams the rows of `sheet` in file order, one at a time.
+    @discardableResult
+    public func forEachRow(in sheet: SheetInfo, _ body: (GridRow) throws -> Void) throws -> SheetSummary {
+        guard let part = sheet.part, let entry = archive.entry(named: part) else {
+            throw BieuMauError(.dataError,
+                vi: "Trang tính '\(sheet.name)' không có phần dữ liệu trong tệp (liên kết hỏng). Hãy mở tệp bằng Excel và lưu lại.",
+                en: "Sheet '\(sheet.name)' has no data part in the file (broken relationship). Open the file in Excel and save it again.",
+                at: SourceLocation(file: path, sheet: sheet.name))
+        }
+        let shared = try sharedStrings()
+        let handler = SheetHandler(shared: shared, formats: formats, date1904: date1904,
+                                   maxCells: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes)
+        var scanner = XMLScanner(handler: handler, maxDepth: limits.maxNestingDepth, maxTokenBytes: limits.maxStringBytes + (1 << 16))
+        let remaining = limits.maxTotalUncompressedBytes > inflated ? limits.maxTotalUncompressedBytes - inflated : 0
+        var produced: UInt64 = 0
+        do {
+            do {
+                try archive.read(entry, maxBytes: min(limits.maxPartBytes, remaining), maxRatio: limits.maxCompressionRatio) { chunk in
+                    produced += UInt64(chunk.count)
+                    try scanner.feed(chunk)
+                    if !scanner.handler.ready.isEmpty {
+                        for row in scanner.handler.ready { try body(row) }
+                        scanner.handler.ready.removeAll(keepingCapacity: true)
+                    }
+                    return true
+                }
+                try scanner.finish()
+                for row in scanner.handler.ready { try body(row) }
+                scanner.handler.ready.removeAll()
+            } catch let e as CellProblem {
+                throw cellError(e, sheet: sheet, part: part)
+            }
+        } catch {
+            inflated += produced
+            throw Self.convert(error, file: path, part: part, sheet: sheet.name, limits: limits)
+        }
+        inflated += produced
+        let h = scanner.handler
+        return SheetSummary(merges: h.merges, rowCount: h.rowCount, cellCount: h.cellCount)
+    }
+
+    /// The whole sheet as a sparse grid (rows sorted by index; for small sheets such as an appendix).
+    public func readGrid(_ sheet: SheetInfo) throws -> Grid {
+        var rows: [GridRow] = []
+        let summary = try forEachRow(in: sheet) { row in
+            if !row.cells.isEmpty || row.hidden { rows.append(row) }
+        }
+        if zip(rows, rows.dropFirst()).contains(where: { $0.index >= $1.index }) {
+            var byIndex: [Int: GridRow] = [:]
+            for r in rows {
+                if var existing = byIndex[r.index] {
+                    var cols = Dictionary(existing.cells.map { ($0.column, $0) }, uniquingKeysWith: { _, b in b })
+                    for c in r.cells { cols[c.column] = c }
+                    existing.cells = cols.values.sorted { $0.column < $1.column }
+                    existing.hidden = existing.hidden || r.hidden
+                    byIndex[r.index] = existing
+                } else {
+                    byIndex[r.index] = r
+                }
+            }
+            rows = byIndex.values.sorted { $0.index < $1.index }
+        }
+        return Grid(source: .workbook(file: path, sheet: sheet.name), rows: rows, merges: summary.merges,
+                    properties: properties)
+    }
+
+    /// The `<dimension ref>` the producer declared for a sheet (may be absent or wrong).
+    public func declaredDimension(of sheet: SheetInfo) -> CellRange? {
+        guard let part = sheet.part, let entry = archive.entry(named: part) else { return nil }
+        var scanner = XMLScanner(handler: DimensionHandler(), maxDepth: limits.maxNestingDepth)
+        do {
+            try archive.read(entry, chunkSize: 4096, maxBytes: limits.maxPartBytes, maxRatio: limits.maxCompressionRatio) { chunk in
+                try scanner.feed(chunk)
+                return true
+            }
+        } catch is XMLStop {
+        } catch {
+            return nil
+        }
+        return scanner.handler.dimension.flatMap(SheetHandler.parseRange)
+    }
+
+    private func sharedStrings() throws -> [String] {
+        if let s = sharedStringsCache { return s }
+        var strings: [String] = []
+        if let part = sharedStringsPart, let e = archive.entry(named: part) {
+            strings = try Self.scan(archive, e, SharedStringsHandler(maxCount: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes),
+                                    file: path, limits: limits, inflated: &inflated).strings
+        }
+        sharedStringsCache = strings
+        return strings
+    }
+
+    private func cellError(_ e: CellProblem, sheet: SheetInfo, part: String) -> BieuMauError {
+        switch e {
+        case .badReference(let r):
+            return BieuMauError(.dataError,
+                vi: "Ô có địa chỉ sai hoặc vượt quá XFD1048576 ('\(r)') trong \(part). Hãy mở tệp bằng Excel và lưu lại.",
+                en: "A cell has a malformed reference or one beyond XFD1048576 ('\(r)') in \(part). Open the file in Excel and save it again.",
+                at: SourceLocation(file: path, sheet: sheet.name))
+        case .badRowNumber(let r):
+            return BieuMauError(.dataError,
+                vi: "Số dòng sai hoặc vượt quá 1048576 ('\(r)') trong \(part). Hãy mở tệp bằng Excel và lưu lại.",
+                en: "A row number is malformed or beyond 1048576 ('\(r)') in \(part). Open the file in Excel and save it again.",
+                at: SourceLocation(file: path, sheet: sheet.name))
+        case .sharedStringIndex(let index, let count, let row, let column):
+            return BieuMauError(.dataError,
+                vi: "Ô trỏ tới chuỗi dùng chung số \(index) nhưng bảng chuỗi chỉ có \(count) mục (tệp hỏng). Hãy mở tệp bằng Excel và lưu lại.",
+                en: "The cell refers to shared string \(index) but the table has only \(count) entries (corrupt file). Open the file in Excel and save it again.",
+                at: SourceLocation(file: path, sheet: sheet.name, cell: CellReference.a1(row: row, column: column)))
+        }
+    }
+
+    // MARK: Part scanning and error mapping
+
+    static func scan<H: XMLHandler>(_ archive: ZipArchive, _ entry: ZipEntry, _ handler: H, file: String,
+                                    limits: XLSXLimits, inflated: inout UInt64) throws -> H {
+        var scanner = XMLScanner(handler: handler, maxDepth: limits.maxNestingDepth, maxTokenBytes: limits.maxStringBytes + (1 << 16))
+        let remaining = limits.maxTotalUncompressedBytes > inflated ? limits.maxTotalUncompressedBytes - inflated : 0
+        var produced: UInt64 = 0
+        defer { inflated += produced }
+        do {
+            try archive.read(entry, maxBytes: min(limits.maxPartBytes, remaining), maxRatio: limits.maxCompressionRatio) { chunk in
+                produced += UInt64(chunk.count)
+                try scanner.feed(chunk)
+                return true
+            }
+            try scanner.finish()
+        } catch is XMLStop {
+        } catch {
+            throw convert(error, file: file, part: entry.name, sheet: nil, limits: limits)
+        }
+        return scanner.handler
+    }
+
+    static func convert(_ error: Error, file: String, part: String, sheet: String?, limits: XLSXLimits) -> Error {
+        let loc = SourceLocation(file: file, sheet: sheet)
+        let fix = (vi: "Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx, hoặc xin lại tệp gốc.",
+                   en: "Open the file in Excel and save it again as .xlsx, or ask for the original file.")
+        switch error {
+        case let e as BieuMauError:
+            return e
+        case let e as ZipError:
+            return zipError(e, file: file, part: part, sheet: sheet)
+        case let e as XMLScanError:
+            switch e {
+            case .dtdRefused:
+                return BieuMauError(.dataError,
+                    vi: "Phần \(part) chứa khai báo DTD/ENTITY; vì an toàn, bieumau không đọc những tệp như vậy. \(fix.vi)",
+                    en: "Part \(part) contains a DTD/ENTITY declaration; for safety bieumau refuses such files. \(fix.en)", at: loc)
+            case .depthExceeded(let n):
+                return limitError(file: file, part: part, sheet: sheet,
+                                  vi: "các thẻ XML lồng nhau quá \(n) tầng", en: "XML elements are nested deeper than \(n) levels")
+            case .tokenTooLong(let n):
+                return limitError(file: file, part: part, sheet: sheet,
+                                  vi: "một thẻ hoặc đoạn văn bản dài quá \(n) byte", en: "a tag or text run is longer than \(n) bytes")
+            case .malformed(let what, let offset):
+                return BieuMauError(.dataError,
+                    vi: "Phần \(part) không phải XML hợp lệ (\(what), byte \(offset)). \(fix.vi)",
+                    en: "Part \(part) is not well-formed XML (\(what), byte \(offset)). \(fix.en)", at: loc)
+            case .unknownEntity(let name, let offset):
+                return BieuMauError(.dataError,
+                    vi: "Phần \(part) dùng thực thể XML không hợp lệ \(name) (byte \(offset)). \(fix.vi)",
+                    en: "Part \(part) uses an invalid XML entity \(name) (byte \(offset)). \(fix.en)", at: loc)
+            }
+        case let e as LimitExceeded:
+            switch e {
+            case .cells(let n):
+                return limitError(file: file, part: part, sheet: sheet, vi: "trang tính có hơn \(n) ô", en: "the sheet has more than \(n) cells")
+            case .sharedStrings(let n):
+                return limitError(file: file, part: part, sheet: sheet, vi: "bảng chuỗi có hơn \(n) mục", en: "the string table has more than \(n) entries")
+            case .stringLength(let n):
+                return limitError(file: file, part: part, sheet: sheet, vi: "một chuỗi dài quá \(n) byte", en: "a string is longer than \(n) bytes")
+            }
+        default:
+            return error
+        }
+    }
+
+    static func limitError(file: String, part: String?, sheet: String? = nil, vi: String, en: String) -> BieuMauError {
+        let wherePart = part.map { " (\($0))" } ?? ""
+        return BieuMauError(.dataError,
+            vi: "Tệp vượt giới hạn an toàn\(wherePart): \(vi). Tệp có thể hỏng hoặc được tạo để gây hại; nếu là tệp thật, hãy chia nhỏ dữ liệu.",
+            en: "The file exceeds a safety limit\(wherePart): \(en). It may be corrupt or crafted to do harm; if it is genuine, split the data.",
+            at: SourceLocation(file: file, sheet: sheet))
+    }
+
+    static func zipError(_ error: ZipError, file: String, part: String?, sheet: String? = nil) -> BieuMauError {
+        let loc = SourceLocation(file: file, sheet: sheet)
+        let fixVi = "Hãy tải lại hoặc xin lại tệp, hoặc mở bằng Excel và lưu lại dưới dạng .xlsx."
+        let fixEn = "Download or request the file again, or open it in Excel and save it again as .xlsx."
+        switch error {
+        case .notAZip:
+            return BieuMauError(.dataError,
+                vi: "Tệp không phải là tệp .xlsx (không phải định dạng zip của Office Open XML). \(fixVi)",
+                en: "The file is not an .xlsx workbook (not an Office Open XML zip package). \(fixEn)", at: loc)
+        case .truncatedOrInconsistent(let d):
+            return BieuMauError(.dataError,
+                vi: "Tệp .xlsx bị cắt cụt hoặc hỏng cấu trúc zip (\(d)). \(fixVi)",
+                en: "The .xlsx file is truncated or its zip structure is corrupt (\(d)). \(fixEn)", at: loc)
+        case .cannotOpen(let d):
+            return BieuMauError(.noInput,
+                vi: "Không mở được tệp (\(d)). Hãy kiểm tra đường dẫn và quyền đọc.",
+                en: "Cannot open the file (\(d)). Check the path and read permission.", at: loc)
+        case .crcMismatch(let entry):
+            return BieuMauError(.dataError,
+                vi: "Phần \(entry) trong tệp bị hỏng (sai mã kiểm tra CRC). \(fixVi)",
+                en: "Part \(entry) of the file is corrupt (CRC mismatch). \(fixEn)", at: loc)
+        case .encryptedEntry(let entry):
+            return BieuMauError(.dataError,
+                vi: "Phần \(entry) được mã hoá bằng mật khẩu zip. Hãy gỡ mật khẩu rồi lưu lại dưới dạng .xlsx.",
+                en: "Part \(entry) is encrypted with a zip password. Remove the password and save the file again as .xlsx.", at: loc)
+        case .unsupportedCompression(let entry):
+            return BieuMauError(.dataError,
+                vi: "Phần \(entry) dùng kiểu nén không hỗ trợ. \(fixVi)",
+                en: "Part \(entry) uses an unsupported compression method. \(fixEn)", at: loc)
+        case .corruptData(let entry, let d):
+            return BieuMauError(.dataError,
+                vi: "Dữ liệu nén của phần \(entry) bị hỏng (\(d)). \(fixVi)",
+                en: "The compressed data of part \(entry) is corrupt (\(d)). \(fixEn)", at: loc)
+        case .tooLarge(let entry, let limit):
+            return limitError(file: file, part: entry, sheet: sheet,
+                              vi: "phần này giải nén ra hơn \(limit) byte", en: "this part inflates to more than \(limit) bytes")
+        case .compressionRatioExceeded(let entry, let limit):
+            return limitError(file: file, part: entry, sheet: sheet,
+                              vi: "tỉ lệ nén vượt \(limit):1 (dấu hiệu của \"bom zip\")", en: "the compression ratio exceeds \(limit):1 (a sign of a zip bomb)")
+        case .noSuchEntry(let name):
+            return BieuMauError(.dataError,
+                vi: "Thiếu phần \(name) trong tệp. \(fixVi)", en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
+        }
+    }
+}
+
+/// OPC part names: relationship targets resolved against their source part.
+enum PartNames {
+    /// `worksheets/sheet1.xml` relative to `xl/workbook.xml` → `xl/worksheets/sheet1.xml`;
+    /// `/xl/styles.xml` is absolute; backslashes count as slashes.
+    static func resolve(_ target: String, relativeTo source: String) -> String {
+        var t = target.replacingOccurrences(of: "\\", with: "/")
+        if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
+        t = t.removingPercentEncoding ?? t
+        var parts: [Substring]
+        if t.hasPrefix("/") {
+            parts = []
+        } else {
+            parts = source.split(separator: "/")
+            if !parts.isEmpty { parts.removeLast() }
+        }
+        for p in t.split(separator: "/") {
+            if p == "." { continue }
+            if p == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(p)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`.
+    static func relationshipsPart(for part: String) -> String {
+        var parts = part.split(separator: "/").map(String.init)
+        let name = parts.popLast() ?? ""
+        return (parts + ["_rels", name + ".rels"]).joined(separator: "/")
+    }
+}

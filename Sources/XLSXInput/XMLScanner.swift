@@ -1,0 +1,418 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What can go wrong while scanning one XML part. The reader adds the file and part name.
+enum XMLScanError: Error, Equatable {
+    case malformed(String, offset: Int)
+    /// A `<!DOCTYPE` or `<!ENTITY` declaration: refused, never expanded.
+    case dtdRefused(offset: Int)
+    case depthExceeded(limit: Int)
+    /// A single token (tag, text node) grew past the limit.
+    case tokenTooLong(limit: Int)
+    case unknownEntity(String, offset: Int)
+}
+
+typealias XMLBytes = UnsafeBufferPointer<UInt8>
+
+/// The attributes of one start tag, valid only during the `startElement` call.
+struct XMLAttributes {
+    fileprivate let base: UnsafePointer<UInt8>
+    /// (local name start, name end, value start, value end) as offsets from `base`.
+    fileprivate let spans: UnsafeBufferPointer<(Int, Int, Int, Int)>
+
+    /// The raw (still entity-encoded) value of the attribute with this local name.
+    func raw(_ localName: StaticString) -> XMLBytes? {
+        for s in spans {
+            let name = XMLBytes(start: base + s.0, count: s.1 - s.0)
+            if name.equals(localName) { return XMLBytes(start: base + s.2, count: s.3 - s.2) }
+        }
+        return nil
+    }
+
+    /// The decoded value as a String.
+    func string(_ localName: StaticString) throws -> String? {
+        guard let r = raw(localName) else { return nil }
+        if r.firstIndex(of: UInt8(ascii: "&")) == nil { return String(decoding: r, as: UTF8.self) }
+        var out: [UInt8] = []
+        try XMLText.appendDecoded(r, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func bool(_ localName: StaticString) -> Bool {
+        guard let r = raw(localName) else { return false }
+        return r.equals("1") || r.equals("true")
+    }
+
+    /// Non-negative decimal integer value, nil when absent or malformed.
+    func int(_ localName: StaticString) -> Int? {
+        guard let r = raw(localName) else { return nil }
+        return r.parseInt()
+    }
+}
+
+protocol XMLHandler {
+    /// `name` is the local name (any `prefix:` removed).
+    mutating func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) throws
+    mutating func endElement(_ name: XMLBytes) throws
+    /// Character data, still entity-encoded unless `cdata`.
+    mutating func text(_ raw: XMLBytes, cdata: Bool) throws
+}
+
+/// Thrown by a handler to stop scanning early without an error.
+struct XMLStop: Error {}
+
+/// A non-validating, namespace-blind XML scanner fed in chunks. It checks well-formedness
+/// (matching tags, one root, no stray text, known entities), refuses DTDs, bounds nesting depth
+/// and token size, and bounds-checks every look-ahead.
+struct XMLScanner<H: XMLHandler> {
+    var handler: H
+    private var pending: [UInt8] = []
+    private var nameStack: [UInt8] = []
+    private var nameLengths: [Int] = []
+    private var attrSpans: [(Int, Int, Int, Int)] = []
+    private var rootClosed = false
+    private var sawRoot = false
+    private var started = false
+    private var consumedBefore = 0
+    let maxDepth: Int
+    let maxTokenBytes: Int
+
+    init(handler: H, maxDepth: Int = 256, maxTokenBytes: Int = 16 << 20) {
+        self.handler = handler
+        self.maxDepth = maxDepth
+        self.maxTokenBytes = maxTokenBytes
+        attrSpans.reserveCapacity(16)
+    }
+
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        var bytes = chunk
+        if !started {
+            started = true
+            // A UTF-8 byte order mark before the declaration.
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
+            }
+        }
+        if pending.isEmpty {
+            let used = try bytes.withMemoryRebound(to: UInt8.self) { try parse($0, final: false) }
+            if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
+            consumedBefore += used
+        } else {
+            pending.append(contentsOf: bytes)
+            let buf = pending
+            let used = try buf.withUnsafeBufferPointer { try parse($0, final: false) }
+            pending.removeFirst(used)
+            consumedBefore += used
+        }
+        if pending.count > maxTokenBytes { throw XMLScanError.tokenTooLong(limit: maxTokenBytes) }
+    }
+
+    mutating func finish() throws {
+        let buf = pending
+        let used = try buf.withUnsafeBufferPointer { try parse($0, final: true) }
+        pending.removeFirst(used)
+        if !pending.isEmpty || !nameLengths.isEmpty {
+            throw XMLScanError.malformed("unexpected end of document (unclosed element)", offset: consumedBefore + used)
+        }
+        if !sawRoot { throw XMLScanError.malformed("no root element", offset: consumedBefore) }
+    }
+
+    private static func find(_ byte: UInt8, in p: XMLBytes, from: Int) -> Int? {
+        guard from < p.count, let base = p.baseAddress else { return nil }
+        guard let hit = memchr(base + from, Int32(byte), p.count - from) else { return nil }
+        return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+    }
+
+    /// The index of the first byte of `pattern` at or after `from`, or nil.
+    private static func find(_ pattern: StaticString, in p: XMLBytes, from: Int) -> Int? {
+        let first = pattern.utf8Start[0]
+        let len = pattern.utf8CodeUnitCount
+        var i = from
+        while let j = find(first, in: p, from: i) {
+            if j + len > p.count { return nil }
+            var ok = true
+            for k in 1..<len where p[j + k] != pattern.utf8Start[k] { ok = false; break }
+            if ok { return j }
+            i = j + 1
+        }
+        return nil
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+
+    private static func isNameEnd(_ b: UInt8) -> Bool {
+        isSpace(b) || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
+    }
+
+    /// Local name start within [s, e): after the last colon.
+    private static func localStart(_ p: XMLBytes, _ s: Int, _ e: Int) -> Int {
+        var k = e - 1
+        while k >= s {
+            if p[k] == UInt8(ascii: ":") { return k + 1 }
+            k -= 1
+        }
+        return s
+    }
+
+    private func malformed(_ what: String, _ at: Int) -> XMLScanError {
+        .malformed(what, offset: consumedBefore + at)
+    }
+
+    /// Parses complete tokens; returns how many bytes were consumed.
+    private mutating func parse(_ p: XMLBytes, final: Bool) throws -> Int {
+        let n = p.count
+        var i = 0
+        guard let base = p.baseAddress else { return 0 }
+        while i < n {
+            if p[i] != UInt8(ascii: "<") {
+                let end: Int
+                if let lt = Self.find(UInt8(ascii: "<"), in: p, from: i) { end = lt }
+                else if final { end = n }
+                else { return i }
+                let slice = XMLBytes(start: base + i, count: end - i)
+                if nameLengths.isEmpty {
+                    for b in slice where !Self.isSpace(b) { throw malformed("text outside the root element", i) }
+                } else {
+                    try handler.text(slice, cdata: false)
+                }
+                i = end
+                continue
+            }
+            guard i + 1 < n else { if final { throw malformed("truncated tag", i) }; return i }
+            let c = p[i + 1]
+            if c == UInt8(ascii: "/") {
+                guard let gt = Self.find(UInt8(ascii: ">"), in: p, from: i + 2) else {
+                    if final { throw malformed("truncated end tag", i) }
+                    return i
+                }
+                var e = gt
+                while e > i + 2 && Self.isSpace(p[e - 1]) { e -= 1 }
+                let s = i + 2
+                guard let top = nameLengths.last else { throw malformed("end tag without start tag", i) }
+                let topStart = nameStack.count - top
+                var same = (e - s) == top
+                if same {
+                    for k in 0..<top where nameStack[topStart + k] != p[s + k] { same = false; break }
+                }
+                if !same { throw malformed("mismatched end tag", i) }
+                nameStack.removeLast(top)
+                nameLengths.removeLast()
+                if nameLengths.isEmpty { rootClosed = true }
+                let ls = Self.localStart(p, s, e)
+                try handler.endElement(XMLBytes(start: base + ls, count: e - ls))
+                i = gt + 1
+                continue
+            }
+            if c == UInt8(ascii: "?") {
+                guard let q = Self.find("?>", in: p, from: i + 2) else {
+                    if final { throw malformed("truncated processing instruction", i) }
+                    return i
+                }
+                i = q + 2
+                continue
+            }
+            if c == UInt8(ascii: "!") {
+                // Need enough bytes to tell a comment, CDATA and a declaration apart.
+                if i + 9 > n && !final { return i }
+                if i + 4 <= n && p[i + 2] == UInt8(ascii: "-") && p[i + 3] == UInt8(ascii: "-") {
+                    guard let q = Self.find("-->", in: p, from: i + 4) else {
+                        if final { throw malformed("truncated comment", i) }
+                        return i
+                    }
+                    i = q + 3
+                    continue
+                }
+                if i + 9 <= n && XMLBytes(start: base + i, count: 9).equals("<![CDATA[") {
+                    guard let q = Self.find("]]>", in: p, from: i + 9) else {
+                        if final { throw malformed("truncated CDATA section", i) }
+                        return i
+                    }
+                    if nameLengths.isEmpty { throw malformed("CDATA outside the root element", i) }
+                    try handler.text(XMLBytes(start: base + i + 9, count: q - i - 9), cdata: true)
+                    i = q + 3
+                    continue
+                }
+                throw XMLScanError.dtdRefused(offset: consumedBefore + i)
+            }
+            // Start tag.
+            let s = i + 1
+            var j = s
+            while j < n && !Self.isNameEnd(p[j]) { j += 1 }
+            if j >= n { if final { throw malformed("truncated start tag", i) }; return i }
+            if j == s { throw malformed("empty element name", i) }
+            let nameEnd = j
+            attrSpans.removeAll(keepingCapacity: true)
+            var selfClosing = false
+            var complete = false
+            while j < n {
+                let b = p[j]
+                if Self.isSpace(b) { j += 1; continue }
+                if b == UInt8(ascii: ">") { complete = true; j += 1; break }
+                if b == UInt8(ascii: "/") {
+                    guard j + 1 < n else { break }
+                    guard p[j + 1] == UInt8(ascii: ">") else { throw malformed("stray '/' in tag", j) }
+                    selfClosing = true; complete = true; j += 2; break
+                }
+                // Attribute name.
+                let an = j
+                while j < n && !Self.isNameEnd(p[j]) { j += 1 }
+                if j == an { throw malformed("bad attribute", j) }
+                let anEnd = j
+                while j < n && Self.isSpace(p[j]) { j += 1 }
+                guard j < n else { break }
+                guard p[j] == UInt8(ascii: "=") else { throw malformed("attribute without value", j) }
+                j += 1
+                while j < n && Self.isSpace(p[j]) { j += 1 }
+                guard j < n else { break }
+                let quote = p[j]
+                guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
+                    throw malformed("unquoted attribute value", j)
+                }
+                guard let close = Self.find(quote, in: p, from: j + 1) else { j = n; break }
+                for k in (j + 1)..<close where p[k] == UInt8(ascii: "<") { throw malformed("'<' in attribute value", k) }
+                attrSpans.append((Self.localStart(p, an, anEnd), anEnd, j + 1, close))
+                j = close + 1
+                if j < n && !(Self.isSpace(p[j]) || p[j] == UInt8(ascii: ">") || p[j] == UInt8(ascii: "/")) {
+                    throw malformed("missing space between attributes", j)
+                }
+            }
+            if !complete {
+                if final { throw malformed("truncated start tag", i) }
+                return i
+            }
+            if nameLengths.isEmpty {
+                if rootClosed { throw malformed("content after the root element", i) }
+                sawRoot = true
+            }
+            if nameLengths.count >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
+            let ls = Self.localStart(p, s, nameEnd)
+            let local = XMLBytes(start: base + ls, count: nameEnd - ls)
+            try attrSpans.withUnsafeBufferPointer { spans in
+                try handler.startElement(local, XMLAttributes(base: base, spans: spans))
+            }
+            if selfClosing {
+                if nameLengths.isEmpty { rootClosed = true }
+                try handler.endElement(local)
+            } else {
+                nameStack.append(contentsOf: XMLBytes(start: base + s, count: nameEnd - s))
+                nameLengths.append(nameEnd - s)
+            }
+            i = j
+        }
+        return i
+    }
+}
+
+enum XMLText {
+    /// Appends `raw` with entities decoded and line ends normalised (CRLF and CR → LF).
+    static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
+        var i = 0
+        let n = raw.count
+        var hasSpecial = false
+        for b in raw where b == UInt8(ascii: "&") || b == 0x0D { hasSpecial = true; break }
+        if !hasSpecial { out.append(contentsOf: raw); return }
+        while i < n {
+            let b = raw[i]
+            if b == 0x0D {
+                out.append(0x0A)
+                i += (i + 1 < n && raw[i + 1] == 0x0A) ? 2 : 1
+                continue
+            }
+            if b != UInt8(ascii: "&") { out.append(b); i += 1; continue }
+            var j = i + 1
+            while j < n && raw[j] != UInt8(ascii: ";") && j - i < 12 { j += 1 }
+            guard j < n, raw[j] == UInt8(ascii: ";") else {
+                throw XMLScanError.unknownEntity(String(decoding: raw[i..<min(n, i + 12)], as: UTF8.self), offset: i)
+            }
+            let name = XMLBytes(rebasing: raw[(i + 1)..<j])
+            if name.equals("lt") { out.append(UInt8(ascii: "<")) }
+            else if name.equals("gt") { out.append(UInt8(ascii: ">")) }
+            else if name.equals("amp") { out.append(UInt8(ascii: "&")) }
+            else if name.equals("quot") { out.append(UInt8(ascii: "\"")) }
+            else if name.equals("apos") { out.append(UInt8(ascii: "'")) }
+            else if name.count >= 2 && name[0] == UInt8(ascii: "#") {
+                var v: UInt32 = 0
+                var ok = true
+                if name[1] == UInt8(ascii: "x") || name[1] == UInt8(ascii: "X") {
+                    if name.count == 2 { ok = false }
+                    for k in 2..<max(2, name.count) {
+                        guard let d = hexValue(name[k]), v < 0x110000 else { ok = false; break }
+                        v = v * 16 + d
+                    }
+                } else {
+                    for k in 1..<name.count {
+                        let d = name[k]
+                        guard d >= 48 && d <= 57, v < 0x110000 else { ok = false; break }
+                        v = v * 10 + UInt32(d - 48)
+                    }
+                }
+                guard ok, let scalar = Unicode.Scalar(v) else {
+                    throw XMLScanError.unknownEntity("&" + String(decoding: name, as: UTF8.self) + ";", offset: i)
+                }
+                appendUTF8(scalar, to: &out)
+            } else {
+                throw XMLScanError.unknownEntity("&" + String(decoding: name, as: UTF8.self) + ";", offset: i)
+            }
+            i = j + 1
+        }
+    }
+
+    static func hexValue(_ b: UInt8) -> UInt32? {
+        switch b {
+        case 48...57: return UInt32(b - 48)
+        case 65...70: return UInt32(b - 55)
+        case 97...102: return UInt32(b - 87)
+        default: return nil
+        }
+    }
+
+    static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+        for u in UTF8.encode(s)! { out.append(u) }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    @inline(__always)
+    func equals(_ s: StaticString) -> Bool {
+        let len = s.utf8CodeUnitCount
+        guard count == len else { return false }
+        let p = s.utf8Start
+        for k in 0..<len where self[k] != p[k] { return false }
+        return true
+    }
+
+    /// A non-negative decimal integer (no sign, no spaces), nil otherwise or on overflow.
+    func parseInt() -> Int? {
+        guard !isEmpty, count <= 18 else { return nil }
+        var v = 0
+        for b in self {
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v * 10 + Int(b - 48)
+        }
+        return v
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    func equals(_ s: StaticString) -> Bool {
+        let len = s.utf8CodeUnitCount
+        guard count == len else { return false }
+        let p = s.utf8Start
+        var k = 0
+        for b in self { if b != p[k] { return false }; k += 1 }
+        return true
+    }
+
+    func parseInt() -> Int? {
+        guard !isEmpty, count <= 18 else { return nil }
+        var v = 0
+        for b in self {
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v * 10 + Int(b - 48)
+        }
+        return v
+    }
+}

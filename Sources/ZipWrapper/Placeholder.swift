@@ -1,1 +1,0 @@
-// Module ZipWrapper: to be filled.

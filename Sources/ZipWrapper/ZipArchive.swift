@@ -1,0 +1,179 @@
+import CZip
+
+/// Why a zip archive or one of its entries could not be read. Callers turn these into
+/// user-facing messages; this module knows nothing about workbooks.
+public enum ZipError: Error, Sendable, Equatable {
+    /// The file is not a zip archive at all (no end-of-central-directory record).
+    case notAZip
+    /// The archive is cut short or its directory is inconsistent.
+    case truncatedOrInconsistent(detail: String)
+    /// The file could not be opened (missing, permission).
+    case cannotOpen(detail: String)
+    /// An entry's data does not match its CRC-32.
+    case crcMismatch(entry: String)
+    /// An entry is encrypted (zip-level password).
+    case encryptedEntry(entry: String)
+    /// An entry uses a compression method libzip cannot decode.
+    case unsupportedCompression(entry: String)
+    /// An entry's compressed data is corrupt or ends early.
+    case corruptData(entry: String, detail: String)
+    /// Reading an entry would exceed the caller's byte cap.
+    case tooLarge(entry: String, limit: UInt64)
+    /// Inflated bytes per compressed byte exceeded the caller's limit (a zip bomb).
+    case compressionRatioExceeded(entry: String, limit: UInt64)
+    /// No entry of that name.
+    case noSuchEntry(String)
+}
+
+/// One entry of the central directory.
+public struct ZipEntry: Sendable, Hashable {
+    public var index: Int
+    /// The name with backslashes turned into slashes and any leading slash removed.
+    public var name: String
+    /// The name exactly as stored.
+    public var rawName: String
+    /// Declared sizes (from the central directory; a hostile file may lie, see `ZipArchive.read`).
+    public var uncompressedSize: UInt64
+    public var compressedSize: UInt64
+    public var isEncrypted: Bool
+    public var isDirectory: Bool { name.hasSuffix("/") }
+
+    /// Declared uncompressed bytes per compressed byte (0 for an empty entry).
+    public var compressionRatio: Double {
+        guard uncompressedSize > 0 else { return 0 }
+        return Double(uncompressedSize) / Double(max(compressedSize, 1))
+    }
+}
+
+/// A zip archive opened read-only with libzip. Not thread-safe; use one per task.
+public final class ZipArchive {
+    private let handle: OpaquePointer
+    public let path: String
+    public let entries: [ZipEntry]
+    private let byLowercasedName: [String: Int]
+
+    public init(path: String) throws(ZipError) {
+        var errorCode: Int32 = 0
+        guard let h = zip_open(path, ZIP_RDONLY, &errorCode) else {
+            throw ZipArchive.openError(errorCode)
+        }
+        handle = h
+        self.path = path
+        let count = zip_get_num_entries(h, 0)
+        var list: [ZipEntry] = []
+        var lookup: [String: Int] = [:]
+        if count > 0 {
+            list.reserveCapacity(Int(count))
+            for i in 0..<UInt64(count) {
+                var st = zip_stat_t()
+                zip_stat_init(&st)
+                guard zip_stat_index(h, i, 0, &st) == 0, let cName = st.name else { continue }
+                let raw = String(cString: cName)
+                var name = raw.replacingAll("\\", with: "/")
+                while name.hasPrefix("/") { name.removeFirst() }
+                let entry = ZipEntry(index: Int(i), name: name, rawName: raw,
+                                     uncompressedSize: st.size, compressedSize: st.comp_size,
+                                     isEncrypted: st.encryption_method != UInt16(ZIP_EM_NONE))
+                let key = name.lowercased()
+                if lookup[key] == nil { lookup[key] = list.count }
+                list.append(entry)
+            }
+        }
+        entries = list
+        byLowercasedName = lookup
+    }
+
+    deinit {
+        zip_discard(handle)
+    }
+
+    /// The entry with this name, ignoring case, backslashes and a leading slash.
+    public func entry(named name: String) -> ZipEntry? {
+        var key = name.replacingAll("\\", with: "/").lowercased()
+        while key.hasPrefix("/") { key.removeFirst() }
+        return byLowercasedName[key].map { entries[$0] }
+    }
+
+    /// Sum of the declared uncompressed sizes.
+    public var totalUncompressedSize: UInt64 {
+        entries.reduce(0) { $0 &+ $1.uncompressedSize }
+    }
+
+    /// Streams an entry's inflated bytes to `body` in chunks of at most `chunkSize` bytes.
+    /// Stops with `.tooLarge` once more than `maxBytes` were produced (whatever the header
+    /// declares) and with `.compressionRatioExceeded` once the inflated bytes exceed
+    /// `maxRatio` × compressed size (checked past the first MiB). `body` returns false to stop early.
+    public func read(_ entry: ZipEntry, chunkSize: Int = 1 << 16, maxBytes: UInt64 = .max,
+                     maxRatio: UInt64 = .max,
+                     _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        if entry.isEncrypted { throw ZipError.encryptedEntry(entry: entry.name) }
+        if entry.uncompressedSize > maxBytes { throw ZipError.tooLarge(entry: entry.name, limit: maxBytes) }
+        guard let file = zip_fopen_index(handle, UInt64(entry.index), 0) else {
+            throw entryError(zip_get_error(handle), entry: entry.name)
+        }
+        defer { zip_fclose(file) }
+        let size = max(1024, chunkSize)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        defer { buffer.deallocate() }
+        var total: UInt64 = 0
+        let compressed = max(entry.compressedSize, 1)
+        while true {
+            let n = zip_fread(file, buffer.baseAddress, UInt64(size))
+            if n < 0 { throw entryError(zip_file_get_error(file), entry: entry.name) }
+            if n == 0 { break }
+            total += UInt64(n)
+            if total > maxBytes { throw ZipError.tooLarge(entry: entry.name, limit: maxBytes) }
+            if total > (1 << 20), total / compressed > maxRatio {
+                throw ZipError.compressionRatioExceeded(entry: entry.name, limit: maxRatio)
+            }
+            if try !body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(n))) { return }
+        }
+    }
+
+    /// The whole entry as bytes (for small parts), capped at `maxBytes`.
+    public func readAll(_ entry: ZipEntry, maxBytes: UInt64 = .max, maxRatio: UInt64 = .max) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(min(entry.uncompressedSize, min(maxBytes, 1 << 24))))
+        try read(entry, maxBytes: maxBytes, maxRatio: maxRatio) { chunk in
+            out.append(contentsOf: chunk)
+            return true
+        }
+        return out
+    }
+
+    private static func openError(_ code: Int32) -> ZipError {
+        switch code {
+        case ZIP_ER_NOZIP: return .notAZip
+        case ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_SEEK, ZIP_ER_READ, ZIP_ER_MULTIDISK:
+            return .truncatedOrInconsistent(detail: describe(code))
+        default: return .cannotOpen(detail: describe(code))
+        }
+    }
+
+    private func entryError(_ error: UnsafeMutablePointer<zip_error_t>?, entry: String) -> ZipError {
+        let code = error.map { zip_error_code_zip($0) } ?? ZIP_ER_INTERNAL
+        let detail = error.flatMap { zip_error_strerror($0) }.map { String(cString: $0) } ?? ZipArchive.describe(code)
+        switch code {
+        case ZIP_ER_CRC: return .crcMismatch(entry: entry)
+        case ZIP_ER_NOPASSWD, ZIP_ER_WRONGPASSWD, ZIP_ER_ENCRNOTSUPP: return .encryptedEntry(entry: entry)
+        case ZIP_ER_COMPNOTSUPP: return .unsupportedCompression(entry: entry)
+        case ZIP_ER_INCONS, ZIP_ER_EOF, ZIP_ER_SEEK, ZIP_ER_READ:
+            return .truncatedOrInconsistent(detail: detail)
+        default: return .corruptData(entry: entry, detail: detail)
+        }
+    }
+
+    private static func describe(_ code: Int32) -> String {
+        var err = zip_error_t()
+        zip_error_init_with_code(&err, code)
+        defer { zip_error_fini(&err) }
+        return zip_error_strerror(&err).map { String(cString: $0) } ?? "libzip error \(code)"
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ a: Character, with b: Character) -> String {
+        guard contains(a) else { return self }
+        return String(map { $0 == a ? b : $0 })
+    }
+}
