@@ -348,3 +348,28 @@ struct DivisionTests {
         #expect(dec("5").divided(by: .zero, places: 2) == nil)
     }
 }
+
+@Suite("Text normalisation fast paths")
+struct TextFastPathTests {
+    @Test("fast paths give what the full normalisation gives")
+    func samples() {
+        let samples = ["", " ", "a", " a", "a ", "a  b", "a b", "Số hồ sơ TTHC", "Hòa\u{00A0}Bình", "x\u{2003}y",
+                       "tab\there", "line\nbreak", "\u{FEFF}bom", "Ngân Sơn", "Nga\u{0300}n", "Hoa\u{0300}", "e\u{0301}",
+                       "Chưa thực hiện", "ỦY BAN NHÂN DÂN", "a\u{3000}b", "a\u{1680}b", "a\u{200B}b", "Ω", "ﬁ", "\u{2000}"]
+        for s in samples {
+            var slow = ""
+            var pending = false
+            for ch in s {
+                if ch.isWhitespace || ch == "\u{00A0}" || ch == "\u{200B}" || ch == "\u{FEFF}" {
+                    pending = !slow.isEmpty
+                } else {
+                    if pending { slow.append(" "); pending = false }
+                    slow.append(ch)
+                }
+            }
+            #expect(TextNormalization.collapseWhitespace(s) == slow, "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+            let nfc = TextNormalization.nfc(s)
+            #expect(Array(nfc.unicodeScalars) == Array(s.precomposedStringWithCanonicalMapping.unicodeScalars))
+        }
+    }
+}
