@@ -55,7 +55,7 @@ public enum TextNormalization {
 
     /// Removes simple HTML-like markup that converted documents carry in cells (`<b>0</b>`, `<i>…</i>`, `<br>`).
     public static func stripMarkup(_ s: String) -> String {
-        guard s.contains("<") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "<")) else { return s }
         var out = ""
         var i = s.startIndex
         while i < s.endIndex {
