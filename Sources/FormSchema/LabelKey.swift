@@ -19,31 +19,42 @@ public enum LabelKey {
     /// Keys already made: the same labels and cell texts come back in every unit's file, and
     /// making a key (NFD, NFC, character classes) is the costliest step of reading a table.
     private final class Cache: @unchecked Sendable {
+        /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
+        struct Bytes: Hashable {
+            let text: String
+            static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+            func hash(into hasher: inout Hasher) {
+                var t = text
+                t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
         private let lock = NSLock()
-        private var keys: [String: String] = [:]
-        private var looseKeys: [String: String] = [:]
+        private var keys: [Bytes: String] = [:]
+        private var looseKeys: [Bytes: String] = [:]
         static let limit = 200_000
 
         func key(_ label: String, _ make: (String) -> String) -> String {
+            let b = Bytes(text: label)
             lock.lock()
-            if let k = keys[label] { lock.unlock(); return k }
+            if let k = keys[b] { lock.unlock(); return k }
             lock.unlock()
             let k = make(label)
             lock.lock()
             if keys.count >= Cache.limit { keys.removeAll(keepingCapacity: true) }
-            keys[label] = k
+            keys[b] = k
             lock.unlock()
             return k
         }
 
         func loose(_ label: String, _ make: (String) -> String) -> String {
+            let b = Bytes(text: label)
             lock.lock()
-            if let k = looseKeys[label] { lock.unlock(); return k }
+            if let k = looseKeys[b] { lock.unlock(); return k }
             lock.unlock()
             let k = make(label)
             lock.lock()
             if looseKeys.count >= Cache.limit { looseKeys.removeAll(keepingCapacity: true) }
-            looseKeys[label] = k
+            looseKeys[b] = k
             lock.unlock()
             return k
         }
