@@ -147,9 +147,10 @@ struct SheetStyle {
 
 /// Number formats and the percent-to-fraction step at the spreadsheet edge.
 enum ValueFormat {
-    /// Decimals to show: as entered, at least the row's own, and never hiding digits of the value.
+    /// Decimals to show: as the unit printed them (the digits of the value when that is not
+    /// known), and at least the row's own. The stored value keeps every digit either way.
     static func places(row: FormRow, value: RowValue, number: ExactDecimal) -> Int {
-        let shown = max(value.decimals ?? 0, number.normalized.scale)
+        let shown = value.decimals ?? number.normalized.scale
         return min(max(shown, row.decimals ?? 0), 15)
     }
 
