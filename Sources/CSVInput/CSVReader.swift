@@ -28,17 +28,31 @@ public enum CSVReader {
     }
 
     public static func read(data: Data, fileName: String, delimiter: Character? = nil) throws -> CSVDocument {
+        if data.isEmpty {
+            throw BieuMauError(.dataError, vi: "tệp rỗng (0 byte). Hãy xin lại tệp gốc.",
+                               en: "the file is empty (0 bytes). Ask for the original file again.",
+                               at: SourceLocation(file: fileName))
+        }
         let (text, encoding) = try TextDecoder.decode(data, fileName: fileName)
         let scalars = Array(text.unicodeScalars)
-        let delim = delimiter ?? detectDelimiter(scalars)
+        let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
         let rows = try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName)
         return CSVDocument(grid: Grid(source: .csv(file: fileName), rows: rows), encoding: encoding, delimiter: delim)
+    }
+
+    /// Excel's `sep=;` first line, which names the delimiter.
+    static func excelSeparatorHint(_ s: [Unicode.Scalar]) -> Character? {
+        guard s.count >= 5, String(String.UnicodeScalarView(s[0..<4])).lowercased() == "sep=" else { return nil }
+        let d = s[4]
+        guard d == "," || d == ";" || d == "\t" || d == "|" else { return nil }
+        if s.count > 5 && s[5] != "\n" && s[5] != "\r" { return nil }
+        return Character(d)
     }
 
     /// Parses already decoded text.
     public static func parse(text: String, fileName: String, delimiter: Character? = nil) throws -> Grid {
         let scalars = Array(TextNormalization.nfc(text).unicodeScalars)
-        let delim = delimiter ?? detectDelimiter(scalars)
+        let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
         return Grid(source: .csv(file: fileName),
                     rows: try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName))
     }

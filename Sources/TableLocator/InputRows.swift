@@ -134,33 +134,31 @@ enum InputRowReader {
     }
 }
 
-/// Matching keys of every form row, computed once (LabelKey is costly on long labels).
+/// The form rows each label key names, built once per form: an input label is keyed once and
+/// looked up, instead of being compared with every row (LabelKey is costly on long labels).
 struct LabelIndex: Sendable {
-    private var keys: [String: (exact: Set<String>, loose: Set<String>)] = [:]
-    private var cache: [String: (String, String)] = [:]
+    private var byExact: [String: Set<String>] = [:]
+    private var byLoose: [String: Set<String>] = [:]
 
     init(form: FormDefinition) {
         for row in form.rows {
-            let labels = row.acceptedLabels
-            keys[row.id] = (Set(labels.map(LabelKey.make)), Set(labels.map(LabelKey.loose)))
+            for label in row.acceptedLabels {
+                byExact[LabelKey.make(label), default: []].insert(row.id)
+                byLoose[LabelKey.loose(label), default: []].insert(row.id)
+            }
         }
     }
 
-    mutating func key(_ label: String) -> (String, String) {
-        if let k = cache[label] { return k }
-        let k = (LabelKey.make(label), LabelKey.loose(label))
-        cache[label] = k
-        return k
+    /// Ids of the rows `label` names (the same answer as `FormRow.matchesLabel` for each row).
+    func rowIDs(matching label: String) -> Set<String> {
+        let exact = byExact[LabelKey.make(label)] ?? []
+        let loose = byLoose[LabelKey.loose(label)] ?? []
+        return exact.union(loose)
     }
 
-    /// Same answer as `FormRow.matchesLabel`.
-    mutating func matches(_ row: FormRow, _ label: String) -> Bool {
-        guard let k = keys[row.id] else { return row.matchesLabel(label) }
-        let (exact, loose) = key(label)
-        return k.exact.contains(exact) || k.loose.contains(loose)
+    func rowIDs(matchingAny labels: [String]) -> Set<String> {
+        labels.reduce(into: Set<String>()) { $0.formUnion(rowIDs(matching: $1)) }
     }
 
-    mutating func matchesAny(_ rows: [FormRow], _ label: String) -> Bool {
-        rows.contains { matches($0, label) }
-    }
+    func namesSomething(_ label: String) -> Bool { !rowIDs(matching: label).isEmpty }
 }

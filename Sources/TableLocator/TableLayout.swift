@@ -35,6 +35,8 @@ public struct HeaderVocabulary: Sendable {
     var keys: [TableColumn: Set<String>]
     /// Headings that span columns ("Kết quả thống kê").
     var spanning: Set<String>
+    /// Longest heading text accepted, with room for "(nếu có)"-style additions.
+    var maxHeadingLength = 40
     /// The headings printed by the form, for messages.
     public var printed: TableHeaders
 
@@ -57,11 +59,21 @@ public struct HeaderVocabulary: Sendable {
         }
         keys = k
         self.spanning = spanning
+        let longest = forms.flatMap { [$0.headers.code, $0.headers.label, $0.headers.result, $0.headers.unit, $0.headers.value, $0.headers.note] }
+            .map { $0.unicodeScalars.count }.max() ?? 0
+        maxHeadingLength = max(40, longest + 20)
         printed = forms.first?.headers ?? TableHeaders()
+    }
+
+    /// Headings are short and start with a letter: anything else is rejected before the costly key.
+    private func couldBeHeading(_ text: String) -> Bool {
+        guard let first = text.first, first.isLetter || first == "<" else { return false }
+        return text.unicodeScalars.count <= maxHeadingLength
     }
 
     /// The column kind a header cell names, if any.
     func column(for text: String) -> TableColumn? {
+        guard couldBeHeading(text) else { return nil }
         let key = LabelKey.make(text)
         guard !key.isEmpty else { return nil }
         for c in TableColumn.allCases where keys[c]?.contains(key) == true { return c }
@@ -73,7 +85,8 @@ public struct HeaderVocabulary: Sendable {
     }
 
     func isHeaderText(_ text: String) -> Bool {
-        column(for: text) != nil || spanning.contains(LabelKey.make(text))
+        guard couldBeHeading(text) else { return false }
+        return column(for: text) != nil || spanning.contains(LabelKey.make(text))
     }
 }
 

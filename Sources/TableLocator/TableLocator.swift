@@ -17,9 +17,9 @@ public enum TableLocator {
         let vocabulary = HeaderVocabulary(forms: library.forms)
         let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
         let form = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary, library: library, formID: formID)
-        var index = LabelIndex(form: form)
+        let index = LabelIndex(form: form)
         let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                       namesSomething: { label in index.matchesAny(form.rows, label) })
+                                       namesSomething: index.namesSomething)
         var appendix = Appendix(form: form)
         appendix.sourceFile = grid.fileName
         if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
@@ -27,7 +27,7 @@ public enum TableLocator {
         MetadataReader.applyProperties(grid.properties, file: grid.fileName, into: &metadata)
         appendix.metadata = metadata
 
-        let matches = RowMatcher.match(rows, form: form, index: &index)
+        let matches = RowMatcher.match(rows, form: form, index: index)
         var findings: [Finding] = []
         var inputs: [(InputRow, FormRow, CellInput)] = []
         var seen: [String: InputRow] = [:]
@@ -175,13 +175,14 @@ public enum TableLocator {
         var best: (FormDefinition, Int)?
         var codedCount = 0
         for form in library.forms {
-            var index = LabelIndex(form: form)
+            let index = LabelIndex(form: form)
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                           namesSomething: { label in index.matchesAny(form.rows, label) })
+                                           namesSomething: index.namesSomething)
             let coded = rows.filter(\.hasCode)
             codedCount = max(codedCount, coded.count)
             let score = coded.filter { r in
-                form.rows(withCode: r.code).contains { fr in r.candidateLabels.contains { index.matches(fr, $0) } }
+                let ids = index.rowIDs(matchingAny: r.candidateLabels)
+                return form.rows(withCode: r.code).contains { ids.contains($0.id) }
             }.count
             if score > (best?.1 ?? -1) { best = (form, score) }
         }
@@ -217,11 +218,10 @@ enum RowMatcher {
         return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
     }
 
-    static func match(_ rows: [InputRow], form: FormDefinition, index: inout LabelIndex) -> [RowMatch] {
+    static func match(_ rows: [InputRow], form: FormDefinition, index: LabelIndex) -> [RowMatch] {
         var used = Set<String>()
         var context: String?
         var result: [RowMatch] = []
-        func labelMatches(_ fr: FormRow, _ r: InputRow) -> Bool { r.candidateLabels.contains { index.matches(fr, $0) } }
         func bestSimilarity(_ fr: FormRow, _ r: InputRow) -> Double {
             var best = 0.0
             for l in r.candidateLabels { for a in fr.acceptedLabels { best = max(best, similarity(l, a)) } }
@@ -239,6 +239,9 @@ enum RowMatcher {
         for r in rows {
             var match: FormRow?
             var holder: FormRow?
+            // The form rows this row's label names, keyed once.
+            let named = index.rowIDs(matchingAny: r.candidateLabels)
+            func labelMatches(_ fr: FormRow, _: InputRow) -> Bool { named.contains(fr.id) }
             if r.hasCode {
                 let candidates = form.rows(withCode: r.code)
                 match = candidates.first { !used.contains($0.id) && labelMatches($0, r) }
@@ -253,8 +256,7 @@ enum RowMatcher {
                 }
                 if match == nil {
                     // A code the form does not have (or a label of another row): a label naming exactly one row.
-                    let byLabel = form.rows.filter { labelMatches($0, r) }
-                    if byLabel.count == 1 { match = byLabel[0]; holder = nil }
+                    if named.count == 1, let only = form.row(named.first!) { match = only; holder = nil }
                 }
             } else {
                 // An unnumbered row belongs to the last coded row or one of its ancestors.
@@ -265,7 +267,7 @@ enum RowMatcher {
                 }
                 if match == nil {
                     // Codes left out altogether: a label naming exactly one row still finds it.
-                    let byLabel = form.rows.filter { labelMatches($0, r) }
+                    let byLabel = form.rows.filter { named.contains($0.id) }
                     let unused = byLabel.filter { !used.contains($0.id) }
                     if unused.count == 1 { match = unused[0] } else if byLabel.count == 1 { match = byLabel[0] }
                 }

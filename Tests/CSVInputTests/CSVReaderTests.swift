@@ -97,6 +97,20 @@ private func texts(_ row: GridRow) -> [String] {
         #expect(error?.location?.file == "x.csv")
     }
 
+    @Test func excelSeparatorLineNamesTheDelimiter() throws {
+        // Without the hint, ',' would win: every line has two commas and one ';'.
+        let doc = try CSVReader.read(data: Data("sep=;\na,b;c,d;e\n1,5;2,5;3\n".utf8), fileName: "s.csv")
+        #expect(doc.delimiter == ";")
+        #expect(texts(doc.grid.rows[1]) == ["a,b", "c,d", "e"])
+        #expect(doc.grid.rows[1].sourceLine == 2)
+    }
+
+    @Test func emptyFileIsADataError() {
+        let error = #expect(throws: BieuMauError.self) { try CSVReader.read(data: Data(), fileName: "rong.csv") }
+        #expect(error?.status == .dataError)
+        #expect(error?.message.vi.contains("rỗng") == true)
+    }
+
     @Test func missingFileIsExit66() {
         let error = #expect(throws: BieuMauError.self) { try CSVReader.read(file: "/nonexistent/x.csv") }
         #expect(error?.status == .noInput)
