@@ -88,8 +88,10 @@ public struct ReportDate: Sendable, Hashable, Codable {
     }
 
     /// Reads `ngày /3/2022`, `ngày 15/3/2023`, `ngày 15 tháng 3 năm 2023`, `ngày  tháng 3 năm 2023`.
+    /// Blank parts may be printed as `…` or `...` (`ngày …/3/2022`, as the official workbook prints them).
     public static func parse(_ text: String) -> ReportDate? {
         let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
+            .replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")
         if let r = t.range(of: #"ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4})"#, options: .regularExpression) {
             let parts = t[r].dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
                 .map { Int($0.trimmingCharacters(in: .whitespaces)) }

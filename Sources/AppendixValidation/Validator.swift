@@ -1,3 +1,4 @@
+import Foundation
 import AppendixModel
 import FormSchema
 import Support
@@ -377,10 +378,22 @@ struct Checker {
 
     mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
         if case .choices = rv.value { return }
+        if isMerged && Self.isChoiceCount(found, choices: row.choices) { return }
         let list = row.choices.joined(separator: "; ")
         add(.error, .invalidChoice, row: row, found: found, expected: list,
             vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
             en: "The row \(name(row)) accepts only the choices: \(list) (several allowed, separated by ';'), but the cell reads '\(found)'. Write the choices as named.")
+    }
+
+    /// A merged workbook's choice cell: `Trực tuyến (3); Phát phiếu (2)`, each name one of the row's choices.
+    static func isChoiceCount(_ text: String, choices: [String]) -> Bool {
+        let parts = text.split(whereSeparator: { $0 == ";" || $0 == "\n" })
+            .map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { return false }
+        return parts.allSatisfy { part in
+            let name = part.replacingOccurrences(of: #"\s*\(\s*\d+\s*\)$"#, with: "", options: .regularExpression)
+            return choices.contains { LabelKey.same($0, name) }
+        }
     }
 
     // MARK: between rows
@@ -413,7 +426,7 @@ struct Checker {
                 continue
             }
             let places = printedDecimals(rv, row, r)
-            guard let exact = (num * ExactDecimal(100)).divided(by: den, places: places + 12) else { continue }
+            guard let exact = (num * ExactDecimal(100)).divided(by: den, places: places + 4) else { continue }
             let diff = (r - exact).magnitude
             // Half a unit of the last printed digit.
             let tolerance = ExactDecimal(significand: 5, scale: places + 1)
@@ -455,7 +468,13 @@ struct Checker {
             }
         }
         guard given > 0 else { return }
-        let partNames = partIDs.compactMap { form.row($0) }.map { form.displayCode(of: $0.id).isEmpty ? "«\(Self.shorten($0.label, to: 40))»" : form.displayCode(of: $0.id) }
+        // Parts are named by their printed code; a breakdown printed under the total itself
+        // (unnumbered, same code as the total) by its label.
+        let totalCode = form.displayCode(of: totalID)
+        let partNames = partIDs.compactMap { form.row($0) }.map { part -> String in
+            let code = form.displayCode(of: part.id)
+            return code.isEmpty || code == totalCode ? "«\(Self.shorten(part.label, to: 40))»" : code
+        }
         let distinctCodes = partNames.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let partsText = distinctCodes.joined(separator: " + ")
         let partsLabel = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) dòng)"
