@@ -5,9 +5,9 @@ public struct XLSXLimits: Sendable, Hashable {
     public var maxTotalUncompressedBytes: UInt64 = 4 << 30
     /// One part inflated.
     public var maxPartBytes: UInt64 = 2 << 30
-    /// Inflated bytes per compressed byte, checked once a part has produced 1 MiB (zip bombs
-    /// reach 1000:1 and more; very repetitive real sheets stay below ~150:1).
-    public var maxCompressionRatio: UInt64 = 1000
+    /// Inflated bytes per compressed byte for parts over 1 MiB (deflate tops out near 1030:1,
+    /// which only bombs reach; very repetitive real sheets stay below ~150:1).
+    public var maxCompressionRatio: UInt64 = 500
     /// Cells in one sheet (and entries in the shared-string table).
     public var maxCellsPerSheet: Int = 50_000_000
     /// Bytes in one string (a cell text, a shared string, a formula).

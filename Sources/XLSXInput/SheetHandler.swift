@@ -187,9 +187,9 @@ struct SheetHandler: XMLHandler {
         hasValue = false
         hasFormula = false
         hasInline = false
-        valueBytes.removeAll(keepingCapacity: true)
-        formulaBytes.removeAll(keepingCapacity: true)
-        inlineBytes.removeAll(keepingCapacity: true)
+        if !valueBytes.isEmpty { valueBytes.removeAll(keepingCapacity: true) }
+        if !formulaBytes.isEmpty { formulaBytes.removeAll(keepingCapacity: true) }
+        if !inlineBytes.isEmpty { inlineBytes.removeAll(keepingCapacity: true) }
     }
 
     private mutating func endCell() throws {

@@ -70,9 +70,12 @@ struct XMLStop: Error {}
 struct XMLScanner<H: XMLHandler> {
     var handler: H
     private var pending: [UInt8] = []
+    /// Open element names, back to back; only the first `nameStackCount` bytes are live.
     private var nameStack: [UInt8] = []
+    private var nameStackCount = 0
     private var nameLengths: [Int] = []
     private var attrSpans: [(Int, Int, Int, Int)] = []
+    private var attrCount = 0
     private var rootClosed = false
     private var sawRoot = false
     private var started = false
@@ -90,11 +93,12 @@ struct XMLScanner<H: XMLHandler> {
     mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var bytes = chunk
         if !started {
+            // A UTF-8 byte order mark before the declaration, possibly split across chunks.
+            pending.append(contentsOf: bytes)
+            if pending.count < 3 { return }
             started = true
-            // A UTF-8 byte order mark before the declaration.
-            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-                bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
-            }
+            if pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF { pending.removeFirst(3) }
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
         }
         if pending.isEmpty {
             let used = try bytes.withMemoryRebound(to: UInt8.self) { try parse($0, final: false) }
@@ -111,6 +115,10 @@ struct XMLScanner<H: XMLHandler> {
     }
 
     mutating func finish() throws {
+        if !started && pending.count >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF {
+            pending.removeFirst(3)
+        }
+        started = true
         let buf = pending
         let used = try buf.withUnsafeBufferPointer { try parse($0, final: true) }
         pending.removeFirst(used)
@@ -168,10 +176,22 @@ struct XMLScanner<H: XMLHandler> {
         guard let base = p.baseAddress else { return 0 }
         while i < n {
             if p[i] != UInt8(ascii: "<") {
-                let end: Int
+                var end: Int
                 if let lt = Self.find(UInt8(ascii: "<"), in: p, from: i) { end = lt }
                 else if final { end = n }
-                else { return i }
+                else {
+                    // Hand over what we have, so a long text never accumulates here; keep back a
+                    // possibly split entity reference or CR LF pair for the next chunk.
+                    end = n
+                    var k = n - 1
+                    while k >= i && n - k <= 12 {
+                        if p[k] == UInt8(ascii: ";") { break }
+                        if p[k] == UInt8(ascii: "&") { end = k; break }
+                        k -= 1
+                    }
+                    if end == n && p[n - 1] == 0x0D { end = n - 1 }
+                    if end == i { return i }
+                }
                 let slice = XMLBytes(start: base + i, count: end - i)
                 if nameLengths.isEmpty {
                     for b in slice where !Self.isSpace(b) { throw malformed("text outside the root element", i) }
@@ -192,13 +212,16 @@ struct XMLScanner<H: XMLHandler> {
                 while e > i + 2 && Self.isSpace(p[e - 1]) { e -= 1 }
                 let s = i + 2
                 guard let top = nameLengths.last else { throw malformed("end tag without start tag", i) }
-                let topStart = nameStack.count - top
+                let topStart = nameStackCount - top
                 var same = (e - s) == top
                 if same {
-                    for k in 0..<top where nameStack[topStart + k] != p[s + k] { same = false; break }
+                    same = nameStack.withUnsafeBufferPointer { stack in
+                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
+                        return true
+                    }
                 }
                 if !same { throw malformed("mismatched end tag", i) }
-                nameStack.removeLast(top)
+                nameStackCount = topStart
                 nameLengths.removeLast()
                 if nameLengths.isEmpty { rootClosed = true }
                 let ls = Self.localStart(p, s, e)
@@ -244,7 +267,7 @@ struct XMLScanner<H: XMLHandler> {
             if j >= n { if final { throw malformed("truncated start tag", i) }; return i }
             if j == s { throw malformed("empty element name", i) }
             let nameEnd = j
-            attrSpans.removeAll(keepingCapacity: true)
+            attrCount = 0
             var selfClosing = false
             var complete = false
             while j < n {
@@ -273,7 +296,9 @@ struct XMLScanner<H: XMLHandler> {
                 }
                 guard let close = Self.find(quote, in: p, from: j + 1) else { j = n; break }
                 for k in (j + 1)..<close where p[k] == UInt8(ascii: "<") { throw malformed("'<' in attribute value", k) }
-                attrSpans.append((Self.localStart(p, an, anEnd), anEnd, j + 1, close))
+                let span = (Self.localStart(p, an, anEnd), anEnd, j + 1, close)
+                if attrCount < attrSpans.count { attrSpans[attrCount] = span } else { attrSpans.append(span) }
+                attrCount += 1
                 j = close + 1
                 if j < n && !(Self.isSpace(p[j]) || p[j] == UInt8(ascii: ">") || p[j] == UInt8(ascii: "/")) {
                     throw malformed("missing space between attributes", j)
@@ -290,15 +315,23 @@ struct XMLScanner<H: XMLHandler> {
             if nameLengths.count >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
             let ls = Self.localStart(p, s, nameEnd)
             let local = XMLBytes(start: base + ls, count: nameEnd - ls)
+            let count = attrCount
             try attrSpans.withUnsafeBufferPointer { spans in
-                try handler.startElement(local, XMLAttributes(base: base, spans: spans))
+                try handler.startElement(local, XMLAttributes(base: base, spans: UnsafeBufferPointer(rebasing: spans[0..<count])))
             }
             if selfClosing {
                 if nameLengths.isEmpty { rootClosed = true }
                 try handler.endElement(local)
             } else {
-                nameStack.append(contentsOf: XMLBytes(start: base + s, count: nameEnd - s))
-                nameLengths.append(nameEnd - s)
+                let len = nameEnd - s
+                if nameStack.count < nameStackCount + len {
+                    nameStack.append(contentsOf: repeatElement(0, count: nameStackCount + len - nameStack.count))
+                }
+                nameStack.withUnsafeMutableBufferPointer { stack in
+                    for k in 0..<len { stack[nameStackCount + k] = p[s + k] }
+                }
+                nameStackCount += len
+                nameLengths.append(len)
             }
             i = j
         }

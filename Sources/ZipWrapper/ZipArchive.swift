@@ -102,12 +102,16 @@ public final class ZipArchive {
     /// Streams an entry's inflated bytes to `body` in chunks of at most `chunkSize` bytes.
     /// Stops with `.tooLarge` once more than `maxBytes` were produced (whatever the header
     /// declares) and with `.compressionRatioExceeded` once the inflated bytes exceed
-    /// `maxRatio` × compressed size (checked past the first MiB). `body` returns false to stop early.
+    /// `maxRatio` × compressed size (the declared sizes are checked before reading, the real
+    /// bytes past the first MiB). `body` returns false to stop early.
     public func read(_ entry: ZipEntry, chunkSize: Int = 1 << 16, maxBytes: UInt64 = .max,
                      maxRatio: UInt64 = .max,
                      _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
         if entry.isEncrypted { throw ZipError.encryptedEntry(entry: entry.name) }
         if entry.uncompressedSize > maxBytes { throw ZipError.tooLarge(entry: entry.name, limit: maxBytes) }
+        if entry.uncompressedSize > (1 << 20), entry.uncompressedSize / max(entry.compressedSize, 1) > maxRatio {
+            throw ZipError.compressionRatioExceeded(entry: entry.name, limit: maxRatio)
+        }
         guard let file = zip_fopen_index(handle, UInt64(entry.index), 0) else {
             throw entryError(zip_get_error(handle), entry: entry.name)
         }

@@ -125,21 +125,24 @@ struct CSVWriter {
     mutating func separator() { buffer.append(UInt8(ascii: ",")) }
 
     mutating func field(_ text: String) {
-        var needsQuotes = false
-        for u in text.utf8 where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 0x0A || u == 0x0D {
-            needsQuotes = true
-            break
+        var text = text
+        text.withUTF8 { bytes in
+            var needsQuotes = false
+            for u in bytes where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 0x0A || u == 0x0D {
+                needsQuotes = true
+                break
+            }
+            if !needsQuotes {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            buffer.append(UInt8(ascii: "\""))
+            for u in bytes {
+                if u == UInt8(ascii: "\"") { buffer.append(u) }
+                buffer.append(u)
+            }
+            buffer.append(UInt8(ascii: "\""))
         }
-        if !needsQuotes {
-            buffer.append(contentsOf: text.utf8)
-            return
-        }
-        buffer.append(UInt8(ascii: "\""))
-        for u in text.utf8 {
-            if u == UInt8(ascii: "\"") { buffer.append(u) }
-            buffer.append(u)
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Pads the record to `width` fields and ends it with CRLF.
