@@ -76,48 +76,20 @@ struct MergeCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         if let form { _ = try library.require(form) }
 
-        // Read and check every input; a file that cannot be read becomes a rejection.
+        // Read and check every input (on every core); a file that cannot be read becomes a rejection.
         var clock = PhaseClock()
+        clock.start()
+        let showProgress = Console.stderrIsTerminal && files.count >= 10
+        let outcomes = Self.readAll(files, library: library, formID: form, progress: showProgress)
+        clock.lap("read+validate")
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
-        let showProgress = Console.stderrIsTerminal && files.count >= 10
-        for (i, file) in files.enumerated() {
-            if showProgress {
-                let name = (file as NSString).lastPathComponent
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(Console.text("Đang đọc", "Reading")) \(i + 1)/\(files.count): \(name)".utf8))
-            }
-            let sha: String
-            do { sha = try SHA256.hexOfFile(file) } catch let e as BieuMauError {
-                unreadable.append(Rejection(file: file, kind: .unreadable, reason: e.message))
-                continue
-            }
-            do {
-                clock.start()
-                let appendix = try loadAppendix(path: file, library: library, formID: form, sheet: nil)
-                clock.lap("read")
-                var findings = Validator.validate(appendix)
-                clock.lap("validate")
-                if appendix.metadata.workbookKind == "merged" {
-                    // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
-                    findings.removeAll { f in
-                        guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
-                        return row.merge == .countYes || row.merge == .choices
-                    }
-                }
-                let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
-                units.append(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
-            } catch let e as BieuMauError {
-                let vi = e.location.map { l -> String in
-                    var l2 = l; l2.file = nil
-                    let w = l2.describe(.vi); return w.isEmpty ? "" : w + ": " } ?? ""
-                let en = e.location.map { l -> String in
-                    var l2 = l; l2.file = nil
-                    let w = l2.describe(.en); return w.isEmpty ? "" : w + ": " } ?? ""
-                unreadable.append(Rejection(file: file, kind: .unreadable,
-                                            reason: Localized(vi: vi + e.message.vi, en: en + e.message.en), sha256: sha))
+        for outcome in outcomes {
+            switch outcome {
+            case .unit(let u): units.append(u)
+            case .rejected(let r): unreadable.append(r)
             }
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 
         // The form: the one asked for, else the one most readable inputs are.
         let formID = form ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
@@ -145,6 +117,73 @@ struct MergeCommand: ParsableCommand {
             Console.warn(Localized(
                 vi: "Tổng hợp chưa đầy đủ (--allow-partial): \(result.rejected.count) tệp bị loại, \(result.missingUnits.count) đơn vị thiếu.",
                 en: "Partial merge (--allow-partial): \(result.rejected.count) file(s) rejected, \(result.missingUnits.count) unit(s) missing."))
+        }
+    }
+
+    enum ReadOutcome: Sendable {
+        case unit(UnitInput)
+        case rejected(Rejection)
+    }
+
+    /// Reads, hashes and validates every file, in parallel, keeping the input order.
+    static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var items: [ReadOutcome?]
+            var done = 0
+            init(_ n: Int) { items = Array(repeating: nil, count: n) }
+        }
+        let results = Results(files.count)
+        let reading = Console.text("Đang đọc", "Reading")
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let outcome = readOne(files[i], library: library, formID: formID)
+            results.lock.lock()
+            results.items[i] = outcome
+            results.done += 1
+            let done = results.done
+            if progress {
+                let name = (files[i] as NSString).lastPathComponent
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+            }
+            results.lock.unlock()
+        }
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return results.items.map { $0! }
+    }
+
+    static func readOne(_ file: String, library: FormLibrary, formID: String?) -> ReadOutcome {
+        let sha: String
+        do { sha = try SHA256.hexOfFile(file) } catch {
+            let message = (error as? BieuMauError)?.message
+                ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
+            return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
+        }
+        do {
+            let appendix = try loadAppendix(path: file, library: library, formID: formID, sheet: nil)
+            var findings = Validator.validate(appendix)
+            if appendix.metadata.workbookKind == "merged" {
+                // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
+                findings.removeAll { f in
+                    guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
+                    return row.merge == .countYes || row.merge == .choices
+                }
+            }
+            let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
+        } catch let e as BieuMauError {
+            func place(_ lang: Language) -> String {
+                guard var l = e.location else { return "" }
+                l.file = nil
+                let w = l.describe(lang)
+                return w.isEmpty ? "" : w + ": "
+            }
+            return .rejected(Rejection(file: file, kind: .unreadable,
+                                       reason: Localized(vi: place(.vi) + e.message.vi, en: place(.en) + e.message.en),
+                                       sha256: sha))
+        } catch {
+            return .rejected(Rejection(file: file, kind: .unreadable,
+                                       reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
+                                       sha256: sha))
         }
     }
 
