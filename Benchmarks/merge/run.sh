@@ -22,14 +22,14 @@ BIN=.build-release/release/bieumau
 
 run() { # label, command...
   local label=$1; shift
-  local t
-  t=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$DIR/$label.err"; } 2>&1; tail -1 "$DIR/$label.err")
-  read -r wall user sys rss <<<"$(tail -1 "$DIR/$label.err")"
+  /usr/bin/time -o "$DIR/$label.time" -f "%e %U %S %M" "$@" >/dev/null 2>"$DIR/$label.err"
+  read -r wall user sys rss < "$DIR/$label.time"
   printf "%-28s %8s %8s %8s %10s\n" "$label" "$wall" "$user" "$sys" "$((rss / 1024)) MiB"
   echo "$label $wall $user $sys $rss" >> "$DIR/results.txt"
 }
 : > "$DIR/results.txt"
 printf "%-28s %8s %8s %8s %10s\n" "merge of $N units" "wall s" "user s" "sys s" "peak RSS"
-run bieumau "$BIN" merge "$DIR/units" -o "$DIR/merged.xlsx" --unit "UBND HUYỆN MẪU" --period "Quý I/2023" --force
+BIEUMAU_TIMING=1 run bieumau "$BIN" merge "$DIR/units" -o "$DIR/merged.xlsx" --unit "UBND HUYỆN MẪU" --period "Quý I/2023" --force
 run python-calamine+xlsxwriter python3 Benchmarks/merge/python_merge.py "$FORM" "$DIR/python.xlsx" "$DIR"/units/*.xlsx
+grep timing "$DIR/bieumau.err" || true
 awk 'NR==1{bu=$3+$4} NR==2{pu=$3+$4} END{ if (bu>0) printf "CPU (user+sys) ratio python/bieumau: %.2fx\n", pu/bu }' "$DIR/results.txt"
