@@ -79,7 +79,7 @@ enum MergeWorkbook {
         case .ratio: return "Tử/mẫu × 100 / ratio"
         case .countYes: return "Số đơn vị Có / count yes"
         case .choices: return "Các lựa chọn / choices"
-        case .perUnit: return "Không tổng hợp được / not mergeable"
+        case .perUnit: return "Từng đơn vị / per unit"
         }
     }
 
@@ -115,8 +115,8 @@ enum MergeWorkbook {
         try ws.setColumn(first: 0, width: 7)
         try ws.setColumn(first: 1, width: 50)
         try ws.setColumn(first: 2, width: 12)
-        try ws.setColumn(first: 3, width: 18)
-        try ws.setColumn(first: 4, width: 16)
+        try ws.setColumn(first: 3, width: 22)
+        try ws.setColumn(first: 4, width: 20)
         if !result.accepted.isEmpty {
             try ws.setColumn(first: firstUnitColumn, last: noteColumn - 1, width: 14)
         }
@@ -129,7 +129,7 @@ enum MergeWorkbook {
             switch v.value {
             case .empty:
                 if merged && row.merge == .perUnit {
-                    try ws.writeString(row: r, col: c, "không tổng hợp được / not mergeable", format: status)
+                    try ws.writeString(row: r, col: c, "không tổng hợp được", format: status)
                 } else {
                     try ws.writeBlank(row: r, col: c, format: text)
                 }
@@ -179,7 +179,8 @@ enum MergeWorkbook {
             let r = h + 1 + i
             let row = result.rows[i].row
             let code = form.displayCode(of: row.id)
-            return ChartSeries(name: "\(code) \(row.label)",
+            let label = row.label.count > 48 ? String(row.label.prefix(47)) + "…" : row.label
+            return ChartSeries(name: "\(code) \(label)",
                                categories: ChartRange(sheet: detailSheet, firstRow: h, firstCol: mergedColumn, lastRow: h, lastCol: lastCol),
                                values: ChartRange(sheet: detailSheet, firstRow: r, firstCol: mergedColumn, lastRow: r, lastCol: lastCol))
         }
