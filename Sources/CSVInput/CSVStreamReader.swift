@@ -68,22 +68,25 @@ public final class CSVStreamReader {
     /// Bytes to skip at the start (a byte order mark).
     private let skip: Int
 
-    static let chunkSize = 1 << 18
+    /// Bytes read from the file at a time.
+    public let chunkSize: Int
 
-    public init(file path: String, delimiter: Character? = nil, limits: CSVLimits = .default) throws {
+    public init(file path: String, delimiter: Character? = nil, limits: CSVLimits = .default,
+                chunkSize: Int = 1 << 18) throws {
         self.path = path
+        self.chunkSize = max(1, chunkSize)
         self.limits = limits
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
             throw BieuMauError(.noInput, vi: "Không có tệp \(path).", en: "The file \(path) does not exist.",
                                at: SourceLocation(file: path))
         }
-        let (encoding, skip) = try Self.detectEncoding(path)
+        let (encoding, skip) = try Self.detectEncoding(path, chunkSize: self.chunkSize)
         self.encoding = encoding
         self.skip = skip
         // The delimiter from the first 64 KiB of decoded text.
         var head: [UInt8] = []
-        try Self.decodedChunks(path: path, encoding: encoding, skip: skip) { chunk in
+        try Self.decodedChunks(path: path, encoding: encoding, skip: skip, chunkSize: self.chunkSize) { chunk in
             head.append(contentsOf: chunk)
             return head.count < 1 << 16
         }
@@ -123,7 +126,7 @@ public final class CSVStreamReader {
     }
 
     /// Calls `body` with successive raw chunks of the file; stops early when `body` returns false.
-    static func rawChunks(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
+    static func rawChunks(_ path: String, chunkSize: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
         let fd = try openFile(path)
         defer { close(fd) }
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
@@ -138,11 +141,11 @@ public final class CSVStreamReader {
 
     /// BOM → UTF-8/UTF-16; NULs at every other byte → UTF-16; valid UTF-8 throughout → UTF-8;
     /// otherwise Windows-1258. A NUL byte in 8-bit text is refused (a binary file).
-    static func detectEncoding(_ path: String) throws -> (CSVEncoding, Int) {
+    static func detectEncoding(_ path: String, chunkSize: Int) throws -> (CSVEncoding, Int) {
         var head: [UInt8] = []
-        try rawChunks(path) { chunk in head.append(contentsOf: chunk.prefix(400 - head.count)); return head.count < 400 }
+        try rawChunks(path, chunkSize: chunkSize) { chunk in head.append(contentsOf: chunk.prefix(400 - head.count)); return head.count < 400 }
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-            if let bad = try firstInvalidUTF8(path, skip: 3) {
+            if let bad = try firstInvalidUTF8(path, skip: 3, chunkSize: chunkSize) {
                 throw BieuMauError(.dataError,
                     vi: "tệp bắt đầu bằng dấu UTF-8 (BOM) nhưng có byte không hợp lệ. Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                     en: "the file starts with a UTF-8 byte order mark but holds invalid bytes. Save it again as \"CSV UTF-8\".",
@@ -153,7 +156,7 @@ public final class CSVStreamReader {
         if head.starts(with: [0xFF, 0xFE]) { return (.utf16LE, 2) }
         if head.starts(with: [0xFE, 0xFF]) { return (.utf16BE, 2) }
         if let le = TextDecoder.utf16WithoutBOM(head) { return (le ? .utf16LE : .utf16BE, 0) }
-        if let bad = try firstInvalidUTF8(path, skip: 0) {
+        if let bad = try firstInvalidUTF8(path, skip: 0, chunkSize: chunkSize) {
             if bad.nul {
                 throw BieuMauError(.dataError,
                     vi: "tệp có byte NUL (tệp nhị phân?), không phải văn bản CSV. Hãy lưu lại dưới dạng CSV (UTF-8).",
@@ -166,14 +169,14 @@ public final class CSVStreamReader {
     }
 
     /// The first NUL byte, or else the first invalid UTF-8 sequence (a NUL found later still wins).
-    static func firstInvalidUTF8(_ path: String, skip: Int) throws -> (line: Int, nul: Bool)? {
+    static func firstInvalidUTF8(_ path: String, skip: Int, chunkSize: Int) throws -> (line: Int, nul: Bool)? {
         var pending = 0          // continuation bytes still expected
         var minNext: UInt8 = 0x80, maxNext: UInt8 = 0xBF
         var line = 1
         var offset = 0
         var invalid: Int? = nil
         var nulLine: Int? = nil
-        try rawChunks(path) { chunk in
+        try rawChunks(path, chunkSize: chunkSize) { chunk in
             for b in chunk {
                 defer { offset += 1 }
                 if offset < skip { continue }
@@ -206,12 +209,12 @@ public final class CSVStreamReader {
 
     /// Calls `body` with successive chunks of the file as UTF-8 (converted with iconv when the file
     /// is UTF-16 or Windows-1258); stops early when `body` returns false.
-    static func decodedChunks(path: String, encoding: CSVEncoding, skip: Int,
+    static func decodedChunks(path: String, encoding: CSVEncoding, skip: Int, chunkSize: Int,
                               _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
         var skipped = 0
         switch encoding {
         case .utf8, .utf8BOM:
-            try rawChunks(path) { chunk in
+            try rawChunks(path, chunkSize: chunkSize) { chunk in
                 var c = chunk
                 if skipped < skip {
                     let k = min(skip - skipped, c.count)
@@ -266,7 +269,7 @@ public final class CSVStreamReader {
                 if produced > 0 { keepGoing = try body(outBuf) }
                 return rest
             }
-            try rawChunks(path) { chunk in
+            try rawChunks(path, chunkSize: chunkSize) { chunk in
                 var c = chunk
                 if skipped < skip {
                     let k = min(skip - skipped, c.count)
@@ -288,7 +291,7 @@ public final class CSVStreamReader {
         var parser = ByteParser(delimiter: delimiter.asciiValue!, limits: limits, path: path,
                                 skipFirstLine: hasSeparatorHint)
         defer { parser.deallocate() }
-        try Self.decodedChunks(path: path, encoding: encoding, skip: skip) { chunk in
+        try Self.decodedChunks(path: path, encoding: encoding, skip: skip, chunkSize: chunkSize) { chunk in
             try parser.feed(chunk, body)
             return true
         }
