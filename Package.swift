@@ -86,7 +86,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
-                    swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

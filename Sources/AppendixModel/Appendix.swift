@@ -80,7 +80,6 @@ public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
     case periodMismatch = "period-mismatch"
     case cumulativeDecrease = "cumulative-decrease"
     /// The file's reporting unit is not the one expected (`validate --unit`).
-    case unitMismatch = "unit-mismatch"
 }
 
 /// One problem, named at its cell, with what to do.

@@ -212,12 +212,12 @@ struct Checker {
             let location = md.locations["unit"] ?? md.locations["reportReference"]
             if let unit = md.unit {
                 if !UnitName.same(unit, expectedUnit) {
-                    add(.error, .unitMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
+                    add(.error, .periodMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
                         vi: "Tệp là của đơn vị «\(unit)», không phải «\(expectedUnit)». Kiểm tra lại có gửi nhầm tệp không.",
                         en: "The file is from '\(unit)', not '\(expectedUnit)'. Check that this is the right file.")
                 }
             } else {
-                add(.warning, .unitMismatch, row: nil, location: location, found: nil, expected: expectedUnit,
+                add(.warning, .periodMismatch, row: nil, location: location, found: nil, expected: expectedUnit,
                     vi: "Tệp không ghi tên đơn vị báo cáo nên không đối chiếu được với «\(expectedUnit)». Ghi tên đơn vị ở đầu biểu hoặc trong dòng «Kèm theo Báo cáo số … của …».",
                     en: "The file does not name its reporting unit, so it cannot be matched with '\(expectedUnit)'. Write the unit in the header or in the '(Kèm theo Báo cáo số … của …)' line.")
             }

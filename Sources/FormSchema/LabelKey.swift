@@ -12,12 +12,61 @@ public enum LabelKey {
         "\u{0323}": "5", // nặng
     ]
 
-    /// Built once: building a CharacterSet union per word dominated matching time.
-    private static let edgePunctuation = CharacterSet.punctuationCharacters.union(.symbols)
-    private static let looseKept = CharacterSet.alphanumerics
+    /// Punctuation and symbols, trimmed from both ends of each word.
+    private static let edgeCharacters = CharacterSet.punctuationCharacters.union(.symbols)
+    private static let looseCharacters = CharacterSet.alphanumerics
+
+    /// Keys already made: the same labels and cell texts come back in every unit's file, and
+    /// making a key (NFD, NFC, character classes) is the costliest step of reading a table.
+    private final class Cache: @unchecked Sendable {
+        /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
+        struct Bytes: Hashable {
+            let text: String
+            static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+            func hash(into hasher: inout Hasher) {
+                var t = text
+                t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
+        private let lock = NSLock()
+        private var keys: [Bytes: String] = [:]
+        private var looseKeys: [Bytes: String] = [:]
+        static let limit = 200_000
+
+        func key(_ label: String, _ make: (String) -> String) -> String {
+            let b = Bytes(text: label)
+            lock.lock()
+            if let k = keys[b] { lock.unlock(); return k }
+            lock.unlock()
+            let k = make(label)
+            lock.lock()
+            if keys.count >= Cache.limit { keys.removeAll(keepingCapacity: true) }
+            keys[b] = k
+            lock.unlock()
+            return k
+        }
+
+        func loose(_ label: String, _ make: (String) -> String) -> String {
+            let b = Bytes(text: label)
+            lock.lock()
+            if let k = looseKeys[b] { lock.unlock(); return k }
+            lock.unlock()
+            let k = make(label)
+            lock.lock()
+            if looseKeys.count >= Cache.limit { looseKeys.removeAll(keepingCapacity: true) }
+            looseKeys[b] = k
+            lock.unlock()
+            return k
+        }
+    }
+    private static let cache = Cache()
 
     /// The matching key of a label.
     public static func make(_ label: String) -> String {
+        cache.key(label, makeUncached)
+    }
+
+    static func makeUncached(_ label: String) -> String {
         let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
         var words: [String] = []
         for word in text.split(separator: " ") {
@@ -26,10 +75,12 @@ public enum LabelKey {
             for scalar in String(word).decomposedStringWithCanonicalMapping.unicodeScalars {
                 if let t = toneMarks[scalar] { tone = t } else { base.append(scalar) }
             }
-            var w = String(base).precomposedStringWithCanonicalMapping
             // Punctuation at either end of a word does not matter ("thường xuyên." / "(lũy").
-            w = w.trimmingCharacters(in: edgePunctuation)
-            if w.isEmpty { continue }
+            var scalars = Array(String(base).precomposedStringWithCanonicalMapping.unicodeScalars)[...]
+            while let f = scalars.first, edgeCharacters.contains(f) { scalars = scalars.dropFirst() }
+            while let l = scalars.last, edgeCharacters.contains(l) { scalars = scalars.dropLast() }
+            if scalars.isEmpty { continue }
+            var w = String(String.UnicodeScalarView(scalars))
             if let tone { w.append("#"); w.append(tone) }
             words.append(w)
         }
@@ -38,7 +89,9 @@ public enum LabelKey {
 
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {
-        String(make(label).unicodeScalars.filter { looseKept.contains($0) || $0 == "#" }.map(Character.init))
+        cache.loose(label) { l in
+            String(String.UnicodeScalarView(make(l).unicodeScalars.filter { looseCharacters.contains($0) || $0 == "#" }))
+        }
     }
 
     /// True when two labels are the same for a person reading them.

@@ -128,10 +128,12 @@ public final class OfficialWorkbookWriter {
 
     /// Writes one appendix in the official layout on a new sheet; returns where each row went.
     /// `password` protects a template sheet (≤ 24 characters); filled sheets are not protected.
+    /// `ratioFormulas: false` writes ratio values exactly as received instead of formulas over their
+    /// parts (an annotated copy must show what the unit wrote, not what a spreadsheet recomputes).
     @discardableResult
     public func addAppendixSheet(_ appendix: Appendix, name: String? = nil, mode: SheetMode = .filled,
                                  annotations: [String: CellAnnotation] = [:],
-                                 password: String? = nil) throws -> AppendixSheetLayout {
+                                 password: String? = nil, ratioFormulas: Bool = true) throws -> AppendixSheetLayout {
         if let password, password.count > 24 {
             throw BieuMauError(.usage,
                 vi: "Mật khẩu bảo vệ trang tính dài tối đa 24 ký tự (đang có \(password.count)).",
@@ -178,7 +180,7 @@ public final class OfficialWorkbookWriter {
             switch mode {
             case .filled:
                 try writeFilledValue(ws, r: r, row: row, value: value, form: form, layout: layout,
-                                     cell: cell, annotation: annotation, style: style)
+                                     cell: cell, annotation: annotation, style: style, ratioFormulas: ratioFormulas)
                 try ws.writeString(row: r, col: Layout.note, value.note, format: style.format(cell, .note))
             case .template:
                 try writeTemplateValue(ws, r: r, row: row, form: form, layout: layout, cell: cell,
@@ -289,7 +291,7 @@ public final class OfficialWorkbookWriter {
 
     private func writeFilledValue(_ ws: XlsxWorksheet, r: Int, row: FormRow, value rv: RowValue, form: FormDefinition,
                                   layout: AppendixSheetLayout, cell: CellStyle, annotation: CellAnnotation?,
-                                  style: SheetStyle) throws {
+                                  style: SheetStyle, ratioFormulas: Bool) throws {
         var cell = cell
         cell.annotation = annotation?.severity
         let col = Layout.value
@@ -301,7 +303,7 @@ public final class OfficialWorkbookWriter {
             if row.kind == .ratio {
                 let fraction = ValueFormat.fraction(ofPercent: n)
                 let fmt = style.format(cell, .valueNumber(ValueFormat.percentFormat(places: places)))
-                if let formula = Self.ratioFormula(row: row, layout: layout) {
+                if ratioFormulas, let formula = Self.ratioFormula(row: row, layout: layout) {
                     try ws.writeFormula(row: r, col: col, formula, cachedNumber: fraction.doubleValue, format: fmt)
                 } else {
                     try ws.writeNumber(row: r, col: col, fraction.doubleValue, format: fmt)

@@ -99,8 +99,25 @@ public enum AtomicOutput {
     /// Writes `data` atomically.
     public static func write(_ data: Data, to path: String, force: Bool) throws {
         try write(to: path, force: force) { tmp in
-            guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+            // Plain POSIX writes: the temporary path may be /proc/self/fd/N, which Foundation's
+            // own "atomic" writers would try to rename.
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else {
                 throw BieuMauError(.cannotCreate, vi: "Không ghi được tệp \(path).", en: "Cannot write \(path).")
+            }
+            defer { close(fd) }
+            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        let reason = String(cString: strerror(errno))
+                        throw BieuMauError(.cannotCreate, vi: "Không ghi được tệp \(path) (\(reason)).",
+                                           en: "Cannot write \(path) (\(reason)).")
+                    }
+                    offset += n
+                }
             }
         }
     }

@@ -1,13 +1,393 @@
+import AppendixMerge
+import AppendixModel
+import AppendixValidation
 import ArgumentParser
+import FormSchema
+import Foundation
 import Support
 
 struct MergeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "merge", abstract: "(chưa có / not yet available)")
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Tổng hợp phụ lục của các đơn vị thành phụ lục của cấp trên. / Merge units' appendices into the parent's workbook.",
+        discussion: """
+        INPUT là tệp .xlsx/.csv hoặc thư mục (mọi tệp .xlsx/.csv trong đó, theo thứ tự tên). Mỗi tệp hoặc được \
+        tổng hợp, hoặc bị loại kèm lý do (khác biểu mẫu, khác kỳ, trùng đơn vị, không đọc được). Không có \
+        --allow-partial thì một tệp bị loại hoặc một đơn vị thiếu (--expect) là lỗi và không ghi tệp nào.
+        INPUT is .xlsx/.csv files or folders. Every file is merged or rejected with a reason. Without \
+        --allow-partial any rejection or missing unit is an error (exit 65) and nothing is written.
+        """)
+
+    @Argument(help: "Tệp hoặc thư mục đầu vào. / Input files or folders.")
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: "Tệp Excel kết quả. / Output workbook.")
+    var output: String
+
+    @Option(name: .long, help: "Đơn vị tổng hợp (cấp trên), ví dụ \"ỦY BAN NHÂN DÂN TỈNH BẮC KẠN\". / The parent unit.")
+    var unit: String
+
+    @Option(name: .long, help: "Cơ quan cấp trên của đơn vị tổng hợp. / The body above the parent unit.")
+    var parent: String?
+
+    @Option(name: .long, help: "Kỳ báo cáo, ví dụ \"Quý I/2023\", \"6 tháng 2023\", \"quy-1/2023\". Mặc định: kỳ của đa số tệp. / Period (default: the majority's).")
+    var period: String?
+
+    @Option(name: .long, help: "Mã biểu mẫu (xem `bieumau forms`). Mặc định: biểu mẫu của đa số tệp. / Form id.")
+    var form: String?
+
+    @Option(name: .long, help: "Tệp danh sách đơn vị phải gửi, mỗi dòng một tên. / File listing the expected units, one per line.")
+    var expect: String?
+
+    @Flag(name: .customLong("allow-partial"), help: "Vẫn tổng hợp khi có tệp bị loại hoặc đơn vị thiếu. / Merge even with rejections or missing units.")
+    var allowPartial = false
+
+    @Flag(name: .customLong("latest"), help: "Một đơn vị gửi nhiều tệp: lấy tệp mới nhất. / For a unit given twice, take its newest file.")
+    var latest = false
+
+    @Option(name: .long, help: "Định dạng tóm tắt: text hoặc json. / Summary format.")
+    var format: SummaryFormat = .text
+
+    @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite the output.")
+    var force = false
 
     @OptionGroup var common: CommonOptions
 
+    enum SummaryFormat: String, ExpressibleByArgument { case text, json }
+
     func run() throws {
         common.apply()
-        throw BieuMauError(.usage, vi: "Lệnh 'merge' chưa được xây dựng.", en: "The 'merge' command is not built yet.")
+        guard !inputs.isEmpty else {
+            throw BieuMauError(.usage, vi: "Hãy nêu ít nhất một tệp hoặc thư mục đầu vào.",
+                               en: "Name at least one input file or folder.")
+        }
+        var requestedPeriod: Period?
+        if let period {
+            guard let p = WorkbookProperty.decodePeriod(period) else {
+                throw BieuMauError(.usage,
+                    vi: "Không hiểu kỳ báo cáo '\(period)'. Ví dụ: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".",
+                    en: "Cannot read the period '\(period)'. Examples: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".")
+            }
+            requestedPeriod = p
+        }
+        let expected = try expect.map(Self.readExpectedUnits) ?? []
+        try AtomicOutput.checkWritable(output, force: force)
+        let files = try Self.collectInputs(inputs, excluding: output)
+        let library = try FormLibrary.load(extraFolders: common.formsDirs)
+        if let form { _ = try library.require(form) }
+
+        // Read and check every input (on every core); a file that cannot be read becomes a rejection.
+        var clock = PhaseClock()
+        clock.start()
+        let showProgress = Console.stderrIsTerminal && files.count >= 10
+        let outcomes = Self.readAll(files, library: library, formID: form, progress: showProgress)
+        clock.lap("read+validate")
+        var units: [UnitInput] = []
+        var unreadable: [Rejection] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .unit(let u): units.append(u)
+            case .rejected(let r): unreadable.append(r)
+            }
+        }
+
+        // The form: the one asked for, else the one most readable inputs are.
+        let formID = form ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
+        guard let formID, let formDefinition = library.form(formID) ?? units.first(where: { $0.appendix.form.id == formID })?.appendix.form else {
+            throw BieuMauError(.dataError,
+                vi: "Không đọc được tệp đầu vào nào:\n" + unreadable.map { "  - \($0.file): \($0.reason.vi)" }.joined(separator: "\n"),
+                en: "No input could be read:\n" + unreadable.map { "  - \($0.file): \($0.reason.en)" }.joined(separator: "\n"))
+        }
+        let options = MergeOptions(parentUnit: TextNormalization.nfc(unit), parentBody: parent.map(TextNormalization.nfc),
+                                   period: requestedPeriod, expectedUnits: expected, allowPartial: allowPartial,
+                                   latestWins: latest)
+        clock.start()
+        let result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: options)
+        clock.lap("merge")
+        try AtomicOutput.write(to: output, force: force) { tmp in
+            try MergeWorkbook.write(result, to: tmp)
+        }
+        clock.lap("write")
+        clock.report()
+        switch format {
+        case .json: Console.say(Self.json(result, output: output))
+        case .text: Console.say(Self.summary(result, output: output))
+        }
+        if !result.rejected.isEmpty || !result.missingUnits.isEmpty {
+            Console.warn(Localized(
+                vi: "Tổng hợp chưa đầy đủ (--allow-partial): \(result.rejected.count) tệp bị loại, \(result.missingUnits.count) đơn vị thiếu.",
+                en: "Partial merge (--allow-partial): \(result.rejected.count) file(s) rejected, \(result.missingUnits.count) unit(s) missing."))
+        }
+    }
+
+    enum ReadOutcome: Sendable {
+        case unit(UnitInput)
+        case rejected(Rejection)
+    }
+
+    /// Reads, hashes and validates every file, in parallel, keeping the input order.
+    static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var items: [ReadOutcome?]
+            var done = 0
+            init(_ n: Int) { items = Array(repeating: nil, count: n) }
+        }
+        let results = Results(files.count)
+        let reading = Console.text("Đang đọc", "Reading")
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let outcome = readOne(files[i], library: library, formID: formID)
+            results.lock.lock()
+            results.items[i] = outcome
+            results.done += 1
+            let done = results.done
+            if progress {
+                let name = (files[i] as NSString).lastPathComponent
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+            }
+            results.lock.unlock()
+        }
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return results.items.map { $0! }
+    }
+
+    static func readOne(_ file: String, library: FormLibrary, formID: String?) -> ReadOutcome {
+        let sha: String
+        do { sha = try SHA256.hexOfFile(file) } catch {
+            let message = (error as? BieuMauError)?.message
+                ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
+            return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
+        }
+        do {
+            let appendix = try loadAppendix(path: file, library: library, formID: formID, sheet: nil)
+            var findings = Validator.validate(appendix)
+            if appendix.metadata.workbookKind == "merged" {
+                // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
+                findings.removeAll { f in
+                    guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
+                    return row.merge == .countYes || row.merge == .choices
+                }
+            }
+            let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
+        } catch let e as BieuMauError {
+            func place(_ lang: Language) -> String {
+                guard var l = e.location else { return "" }
+                l.file = nil
+                let w = l.describe(lang)
+                return w.isEmpty ? "" : w + ": "
+            }
+            return .rejected(Rejection(file: file, kind: .unreadable,
+                                       reason: Localized(vi: place(.vi) + e.message.vi, en: place(.en) + e.message.en),
+                                       sha256: sha))
+        } catch {
+            return .rejected(Rejection(file: file, kind: .unreadable,
+                                       reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
+                                       sha256: sha))
+        }
+    }
+
+    // MARK: - Inputs
+
+    /// Files named, and the .xlsx/.csv files inside folders named (sorted by name, hidden and lock files skipped).
+    static func collectInputs(_ paths: [String], excluding output: String) throws -> [String] {
+        let fm = FileManager.default
+        let outKey = URL(fileURLWithPath: output).standardizedFileURL.path
+        var files: [String] = []
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw BieuMauError(.noInput, vi: "Không có tệp hoặc thư mục \(path). Hãy kiểm tra lại đường dẫn.",
+                                   en: "There is no file or folder \(path). Check the path.")
+            }
+            if isDir.boolValue {
+                let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { name in
+                    let lower = name.lowercased()
+                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && (lower.hasSuffix(".xlsx") || lower.hasSuffix(".csv"))
+                }.sorted()
+                for name in names {
+                    let full = (path as NSString).appendingPathComponent(name)
+                    // The output of an earlier run in the same folder is not an input.
+                    if URL(fileURLWithPath: full).standardizedFileURL.path == outKey { continue }
+                    files.append(full)
+                }
+            } else {
+                files.append(path)
+            }
+        }
+        guard !files.isEmpty else {
+            throw BieuMauError(.noInput, vi: "Không có tệp .xlsx hoặc .csv nào trong \(paths.joined(separator: ", ")).",
+                               en: "No .xlsx or .csv file in \(paths.joined(separator: ", ")).")
+        }
+        return files
+    }
+
+    /// One unit name a line; blank lines and lines starting with `#` are skipped.
+    static func readExpectedUnits(_ path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BieuMauError(.noInput, vi: "Không đọc được danh sách đơn vị \(path).",
+                               en: "Cannot read the list of units \(path).")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BieuMauError(.dataError, vi: "Danh sách đơn vị \(path) không phải văn bản UTF-8. Hãy lưu lại dưới dạng UTF-8.",
+                               en: "The list of units \(path) is not UTF-8 text. Save it as UTF-8.")
+        }
+        return text.split(whereSeparator: \.isNewline)
+            .map { TextNormalization.collapseWhitespace(TextNormalization.nfc(String($0))) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    static func majority(_ items: [String]) -> String? {
+        var counts: [String: Int] = [:]
+        for i in items { counts[i, default: 0] += 1 }
+        return items.first { counts[$0] == counts.values.max() }
+    }
+
+    // MARK: - Summaries
+
+    static func summary(_ r: MergeResult, output: String) -> String {
+        let lang = Console.language
+        var lines: [String] = []
+        let period = r.period.map { lang == .en ? $0.english : $0.vietnamese } ?? "?"
+        lines.append(lang == .en
+            ? "Merged \(r.accepted.count) unit(s) (\(r.unitCount) reporting units) for \(r.merged.metadata.unit ?? ""), \(period) → \(output)"
+            : "Đã tổng hợp \(r.accepted.count) đơn vị (\(r.unitCount) đơn vị báo cáo) cho \(r.merged.metadata.unit ?? ""), \(period) → \(output)")
+        let withErrors = r.accepted.filter { $0.errorCount > 0 }
+        if !withErrors.isEmpty {
+            lines.append(lang == .en ? "Merged with validation errors (see sheet Nguồn):" : "Đã tổng hợp nhưng có lỗi kiểm tra (xem trang Nguồn):")
+            for u in withErrors { lines.append("  - \(u.file) (\(u.unitName)): \(u.errorCount) \(lang == .en ? "error(s)" : "lỗi")") }
+        }
+        lines.append(lang == .en ? "Rejected: \(r.rejected.count)" : "Bị loại: \(r.rejected.count)")
+        for x in r.rejected { lines.append("  - \(x.file): \(x.reason.text(lang))") }
+        lines.append(lang == .en ? "Missing units: \(r.missingUnits.count)" : "Đơn vị thiếu: \(r.missingUnits.count)")
+        for m in r.missingUnits { lines.append("  - \(m)") }
+        if !r.unexpectedUnits.isEmpty {
+            lines.append(lang == .en ? "Units not on the expected list: \(r.unexpectedUnits.joined(separator: ", "))"
+                                     : "Đơn vị không có trong danh sách: \(r.unexpectedUnits.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ r: MergeResult, output: String) -> String {
+        let lang = Console.language
+        var merged: [JSON] = []
+        for row in r.rows where row.rule != .none {
+            let v = row.merged
+            let value: JSON
+            switch v.value {
+            case .empty: value = .null
+            case .number(let n): value = .number(n.description)
+            case .yesNo(let b): value = .bool(b)
+            case .choices(let c): value = .string(c.joined(separator: "; "))
+            case .status(let s), .text(let s): value = .string(s)
+            }
+            merged.append(.object([
+                ("id", .string(row.row.id)), ("code", .string(r.merged.form.displayCode(of: row.row.id))),
+                ("label", .string(row.row.label)), ("unit", .string(row.row.unit)), ("rule", .string(row.rule.rawValue)),
+                ("value", value), ("raw", .string(v.raw)), ("note", row.note.map { .string($0.text(lang)) } ?? .null),
+                ("notMerged", .array(row.notMerged.map { .object([("unit", .string($0.unit)), ("raw", .string($0.raw)),
+                                                                  ("reason", .string($0.reason.text(lang)))]) })),
+            ]))
+        }
+        let doc = JSON.object([
+            ("unit", .string(r.merged.metadata.unit ?? "")),
+            ("parent", r.merged.metadata.parentBody.map(JSON.string) ?? .null),
+            ("period", r.period.map { .string(WorkbookProperty.encode($0)) } ?? .null),
+            ("periodText", r.period.map { .string(lang == .en ? $0.english : $0.vietnamese) } ?? .null),
+            ("form", .string(r.merged.form.id)),
+            ("output", .string(output)),
+            ("unitCount", .number(String(r.unitCount))),
+            ("merged", .array(merged)),
+            ("accepted", .array(r.accepted.map { u in .object([
+                ("file", .string(u.file)), ("unit", .string(u.unitName)), ("sha256", .string(u.sha256)),
+                ("period", u.appendix.metadata.period.map { .string(WorkbookProperty.encode($0)) } ?? .null),
+                ("errors", .number(String(u.errorCount))), ("warnings", .number(String(u.warningCount))),
+                ("merged", .bool(u.isMerged)),
+            ]) })),
+            ("rejected", .array(r.rejected.map { x in .object([
+                ("file", .string(x.file)), ("unit", x.unit.map(JSON.string) ?? .null), ("kind", .string(x.kind.rawValue)),
+                ("reason", .string(x.reason.text(lang))), ("sha256", x.sha256.map(JSON.string) ?? .null),
+            ]) })),
+            ("missing", .array(r.missingUnits.map(JSON.string))),
+            ("unexpected", .array(r.unexpectedUnits.map(JSON.string))),
+        ])
+        return doc.text
+    }
+}
+
+/// A small JSON writer that keeps exact decimals exact (numbers are written from their text).
+enum JSON {
+    case null, bool(Bool), number(String), string(String), array([JSON]), object([(String, JSON)])
+
+    var text: String {
+        var out = ""
+        write(into: &out, indent: 0)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n
+        case .string(let s): JSON.quote(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(into: &out, indent: indent + 1)
+                out += i + 1 < items.count ? ",\n" : "\n"
+            }
+            out += end + "]"
+        case .object(let members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, (k, v)) in members.enumerated() {
+                out += pad
+                JSON.quote(k, into: &out)
+                out += ": "
+                v.write(into: &out, indent: indent + 1)
+                out += i + 1 < members.count ? ",\n" : "\n"
+            }
+            out += end + "}"
+        }
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// Time per phase, printed to stderr when BIEUMAU_TIMING is set (for the benchmark).
+struct PhaseClock {
+    let enabled = ProcessInfo.processInfo.environment["BIEUMAU_TIMING"] != nil
+    var totals: [(String, Double)] = []
+    var last = Date()
+    mutating func start() { if enabled { last = Date() } }
+    mutating func lap(_ name: String) {
+        guard enabled else { return }
+        let now = Date()
+        if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += now.timeIntervalSince(last) }
+        else { totals.append((name, now.timeIntervalSince(last))) }
+        last = now
+    }
+    func report() {
+        guard enabled else { return }
+        let text = totals.map { "\($0.0) \(String(format: "%.2f", $0.1)) s" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
     }
 }

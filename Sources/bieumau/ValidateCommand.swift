@@ -144,7 +144,8 @@ enum Annotation {
         let info = OfficialWorkbookWriter.documentInfo(for: appendix, kind: "appendix")
         try AtomicOutput.write(to: path, force: force) { tmp in
             let writer = try OfficialWorkbookWriter(path: tmp, document: info)
-            let layout = try writer.addAppendixSheet(appendix, annotations: annotations(report.findings, language: language))
+            let layout = try writer.addAppendixSheet(appendix, annotations: annotations(report.findings, language: language),
+                                                     ratioFormulas: false)
             let wb = writer.workbook
             let ws = try wb.addWorksheet(name: sheetName)
             let title = wb.addFormat(FormatSpec(fontSize: 13, bold: true))

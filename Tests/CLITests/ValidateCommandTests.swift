@@ -151,7 +151,7 @@ struct ValidateCommandTests {
         // Another unit than expected: 1.
         let other = try Run.bieumau(["validate", clean, "--unit", "UBND huyện Ba Bể", "--format", "json"])
         let otherJSON = try Self.json(other.stdout)
-        #expect(other.status == 1 && Self.ruleCodes(otherJSON) == ["unit-mismatch "])
+        #expect(other.status == 1 && Self.ruleCodes(otherJSON) == ["period-mismatch "])
         // A file that is not an appendix: 65, and the other file still gets its report.
         let junk = try Self.write("hello,world\n1,2\n", "junk.csv", in: dir)
         let mixed = try Run.bieumau(["validate", clean, junk])
@@ -287,6 +287,31 @@ print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}
                 #expect(link == "'Phụ lục'!\(target)", "\(code)")
             }
         }
+    }
+
+    /// A wrong ratio stays wrong in the annotated copy: the cell holds what the unit wrote (30 %), not
+    /// a formula that a spreadsheet would recompute to the right value and so hide the problem.
+    @Test func annotatedRatioShowsWhatTheUnitWrote() throws {
+        guard Run.pythonHas("openpyxl") else { return }
+        let dir = TestPaths.temporaryFolder("validate-annotate-ratio")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seed = try String(contentsOfFile: ValidateCommandTests.seedPath, encoding: .utf8)
+        let edited = seed.replacingOccurrences(of: "(lũy kế đến thời điểm báo cáo),%,25%,", with: "(lũy kế đến thời điểm báo cáo),%,30%,")
+        #expect(edited != seed)
+        let input = dir.appendingPathComponent("sai-ty-le.csv").path
+        try edited.write(toFile: input, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("kiem-tra.xlsx").path
+        let r = try Run.bieumau(["validate", input, "--format", "json", "--annotate", out])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\"ratio-mismatch\""))
+        let py = try Run.python("""
+        import sys, openpyxl
+        ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+        for row in ws.iter_rows():
+            if row[0].value == "1.2":
+                print(repr(row[3].value))
+        """, [out])
+        #expect(py.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.3", "\(py.stdout) \(py.stderr)")
     }
 
     @Test func annotatedCopyIsWrittenAtomicallyAndNotOverwritten() throws {

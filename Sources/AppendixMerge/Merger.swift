@@ -1,0 +1,417 @@
+import AppendixModel
+import FormSchema
+import Foundation
+import Support
+
+/// Merges units' appendices into their parent's, row by row, by the rule the form names.
+public enum Merger {
+    /// How many unit names a note lists before it says "and N more" (the "Chi tiết" sheet lists all).
+    public static let noteNameLimit = 20
+
+    public static func merge(_ inputs: [UnitInput], unreadable: [Rejection], form: FormDefinition,
+                             options: MergeOptions) throws -> MergeResult {
+        var rejected = unreadable
+        // 1. The form.
+        var candidates: [UnitInput] = []
+        for input in inputs {
+            if input.appendix.form.id != form.id {
+                rejected.append(rejection(input, .otherForm, Localized(
+                    vi: "biểu mẫu '\(input.appendix.form.id)', không phải '\(form.id)'",
+                    en: "form '\(input.appendix.form.id)', not '\(form.id)'")))
+            } else {
+                candidates.append(input)
+            }
+        }
+        // 2. The period: the one asked for, else the one most inputs name.
+        let period = try options.period ?? majorityPeriod(candidates)
+        if let period {
+            var kept: [UnitInput] = []
+            for input in candidates {
+                if let p = input.appendix.metadata.period, p != period {
+                    rejected.append(rejection(input, .otherPeriod, Localized(
+                        vi: "kỳ báo cáo \(p.vietnamese), không phải \(period.vietnamese)",
+                        en: "period \(p.kind.english) \(p.year), not \(period.kind.english) \(period.year)")))
+                } else {
+                    kept.append(input)
+                }
+            }
+            candidates = kept
+        }
+        // 3. One file per unit.
+        var accepted: [UnitInput] = []
+        var indexByKey: [String: Int] = [:]
+        for input in candidates {
+            let key = UnitIdentity.key(input.unitName)
+            guard let i = indexByKey[key] else {
+                indexByKey[key] = accepted.count
+                accepted.append(input)
+                continue
+            }
+            let kept = accepted[i]
+            if options.latestWins, let newer = input.modified, newer > (kept.modified ?? .distantPast) {
+                accepted[i] = input
+                rejected.append(rejection(kept, .superseded, Localized(
+                    vi: "đơn vị \(kept.unitName) đã có tệp mới hơn \(input.file) (--latest)",
+                    en: "unit \(kept.unitName) has a newer file \(input.file) (--latest)")))
+            } else if options.latestWins {
+                rejected.append(rejection(input, .superseded, Localized(
+                    vi: "đơn vị \(input.unitName) đã có tệp mới hơn hoặc cùng ngày \(kept.file) (--latest)",
+                    en: "unit \(input.unitName) has a newer or same-date file \(kept.file) (--latest)")))
+            } else {
+                rejected.append(rejection(input, .duplicateUnit, Localized(
+                    vi: "đơn vị \(input.unitName) đã có tệp \(kept.file); bỏ tệp thừa hoặc dùng --latest để lấy tệp mới nhất",
+                    en: "unit \(input.unitName) was already given in \(kept.file); remove one file or use --latest to take the newest")))
+            }
+        }
+        // 4. Expected units.
+        let acceptedKeys = Set(accepted.map { UnitIdentity.key($0.unitName) })
+        let missing = options.expectedUnits.filter { !acceptedKeys.contains(UnitIdentity.key($0)) }
+        var unexpected: [String] = []
+        if !options.expectedUnits.isEmpty {
+            let expectedKeys = Set(options.expectedUnits.map(UnitIdentity.key))
+            unexpected = accepted.map(\.unitName).filter { !expectedKeys.contains(UnitIdentity.key($0)) }
+        }
+        // 5. All or nothing unless partial merges are allowed.
+        // (A file superseded under --latest is what the user asked for: listed, not an error.)
+        let blocking = rejected.filter { $0.kind != .superseded }
+        if !options.allowPartial && (!blocking.isEmpty || !missing.isEmpty) {
+            throw incompleteError(rejected: blocking, missing: missing)
+        }
+        if accepted.isEmpty {
+            throw BieuMauError(.dataError,
+                vi: "Không có tệp nào tổng hợp được." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .vi)),
+                en: "No input could be merged." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .en)))
+        }
+        // 6. Row by row.
+        let rows = mergeRows(accepted, form: form)
+        var metadata = Metadata(unit: options.parentUnit, parentBody: options.parentBody, period: period,
+                                title: form.title)
+        metadata.workbookKind = "merged"
+        let unitCount = accepted.reduce(0) { $0 + $1.leafUnits }
+        metadata.mergedUnits = unitCount
+        var values: [String: RowValue] = [:]
+        for r in rows where r.rule != .none { values[r.row.id] = r.merged }
+        let merged = Appendix(form: form, metadata: metadata, values: values, numberLocale: .vi)
+        return MergeResult(merged: merged, rows: rows, accepted: accepted, rejected: rejected, missingUnits: missing,
+                           unexpectedUnits: unexpected, period: period, unitCount: unitCount)
+    }
+
+    // MARK: - Rejections
+
+    static func rejection(_ input: UnitInput, _ kind: RejectionKind, _ reason: Localized) -> Rejection {
+        Rejection(file: input.file, unit: input.unitName, kind: kind, reason: reason, sha256: input.sha256,
+                  period: input.appendix.metadata.period, errorCount: input.errorCount, warningCount: input.warningCount)
+    }
+
+    static func majorityPeriod(_ inputs: [UnitInput]) throws -> Period? {
+        var counts: [Period: Int] = [:]
+        var firstSeen: [Period] = []
+        for i in inputs {
+            guard let p = i.appendix.metadata.period else { continue }
+            if counts[p] == nil { firstSeen.append(p) }
+            counts[p, default: 0] += 1
+        }
+        guard let best = counts.values.max() else { return nil }
+        let top = firstSeen.filter { counts[$0] == best }
+        if top.count > 1 {
+            let names = top.map(\.vietnamese).joined(separator: ", ")
+            let namesEn = top.map { "\($0.kind.english) \($0.year)" }.joined(separator: ", ")
+            throw BieuMauError(.usage,
+                vi: "Các tệp đầu vào thuộc nhiều kỳ báo cáo với số tệp bằng nhau (\(names)). Hãy chọn kỳ bằng --period.",
+                en: "The inputs name several periods equally often (\(namesEn)). Choose one with --period.")
+        }
+        return top.first
+    }
+
+    static func listing(_ rejected: [Rejection], missing: [String], _ lang: Language) -> String {
+        var lines: [String] = []
+        for r in rejected {
+            lines.append("  - \(r.file): \(r.reason.text(lang))")
+        }
+        for m in missing {
+            lines.append(lang == .en ? "  - missing unit: \(m)" : "  - thiếu đơn vị: \(m)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func incompleteError(rejected: [Rejection], missing: [String]) -> BieuMauError {
+        BieuMauError(.dataError,
+            vi: "Không tổng hợp vì có \(rejected.count) tệp bị loại và \(missing.count) đơn vị chưa gửi; không ghi tệp kết quả nào:\n"
+                + listing(rejected, missing: missing, .vi)
+                + "\nSửa các tệp trên, hoặc dùng --allow-partial để tổng hợp phần còn lại (các tệp bị loại và đơn vị thiếu được ghi trong kết quả).",
+            en: "Nothing merged: \(rejected.count) input(s) rejected and \(missing.count) unit(s) missing; no output was written:\n"
+                + listing(rejected, missing: missing, .en)
+                + "\nFix the files above, or use --allow-partial to merge the rest (rejections and missing units are listed in the output).")
+    }
+
+    // MARK: - Rows
+
+    static func mergeRows(_ units: [UnitInput], form: FormDefinition) -> [RowMerge] {
+        var byID: [String: RowMerge] = [:]
+        // Sums first: ratios are computed from the merged numerator and denominator rows.
+        for row in form.rows where row.merge != .ratio {
+            byID[row.id] = mergeRow(row, units: units, form: form)
+        }
+        for row in form.rows where row.merge == .ratio {
+            byID[row.id] = mergeRatio(row, units: units, form: form, merged: byID)
+        }
+        return form.rows.compactMap { byID[$0.id] }
+    }
+
+    static func mergeRow(_ row: FormRow, units: [UnitInput], form: FormDefinition) -> RowMerge {
+        let values = units.map { $0.appendix.value(row.id) }
+        var result = RowMerge(row: row, rule: row.merge, merged: .empty, units: values, notMerged: [], note: nil,
+                              choiceCounts: [])
+        switch row.merge {
+        case .none, .ratio:
+            break
+        case .sum:
+            mergeSum(&result, units: units)
+        case .countYes:
+            mergeCountYes(&result, units: units, form: form)
+        case .choices:
+            mergeChoices(&result, units: units)
+        case .perUnit:
+            result.note = Localized(vi: "Không tổng hợp được; xem số liệu từng đơn vị ở trang Chi tiết",
+                                    en: "Not mergeable; see each unit's value on the Chi tiết sheet")
+            result.merged = RowValue(raw: "", value: .empty, note: result.note!.vi)
+        }
+        return result
+    }
+
+    /// Units' values that are not numbers, by what they are: status texts, blanks, other text.
+    struct Leftovers {
+        var byStatus: [(status: String, units: [String])] = []
+        var blank: [String] = []
+        var text: [(unit: String, raw: String)] = []
+
+        mutating func add(status: String, unit: String) {
+            if let i = byStatus.firstIndex(where: { $0.status == status }) { byStatus[i].units.append(unit) }
+            else { byStatus.append((status, [unit])) }
+        }
+
+        var isEmpty: Bool { byStatus.isEmpty && blank.isEmpty && text.isEmpty }
+
+        func note(allBlankIsSilent: Bool, total: Int) -> Localized? {
+            var vi: [String] = [], en: [String] = []
+            for s in byStatus {
+                vi.append("\(s.status): \(Merger.names(s.units, .vi))")
+                en.append("\(s.status): \(Merger.names(s.units, .en))")
+            }
+            if !blank.isEmpty && !(allBlankIsSilent && blank.count == total) {
+                vi.append("Để trống: \(Merger.names(blank, .vi))")
+                en.append("Blank: \(Merger.names(blank, .en))")
+            }
+            if !text.isEmpty {
+                let items = text.map { "\($0.unit) (“\($0.raw)”)" }
+                vi.append("Không đọc được số: \(Merger.names(items, .vi))")
+                en.append("Not a number: \(Merger.names(items, .en))")
+            }
+            if vi.isEmpty { return nil }
+            return Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+        }
+    }
+
+    static func names(_ list: [String], _ lang: Language) -> String {
+        if list.count <= noteNameLimit { return list.joined(separator: ", ") }
+        let shown = list.prefix(noteNameLimit).joined(separator: ", ")
+        let more = list.count - noteNameLimit
+        return shown + (lang == .en ? " and \(more) more" : " và \(more) đơn vị khác")
+    }
+
+    static func mergeSum(_ result: inout RowMerge, units: [UnitInput]) {
+        var total = ExactDecimal.zero
+        var any = false
+        var decimals: Int?
+        var left = Leftovers()
+        for (i, v) in result.units.enumerated() {
+            let name = units[i].unitName
+            switch v.value {
+            case .number(let n):
+                total += n
+                any = true
+                if let d = v.decimals ?? (n.normalized.scale > 0 ? n.normalized.scale : nil) {
+                    decimals = max(decimals ?? 0, d)
+                }
+            case .empty:
+                left.blank.append(name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
+            case .status(let s):
+                left.add(status: s, unit: name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            case .yesNo, .choices, .text:
+                left.text.append((name, TextNormalization.stripMarkup(v.raw)))
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw,
+                    reason: Localized(vi: "không phải số", en: "not a number")))
+            }
+        }
+        result.note = left.note(allBlankIsSilent: true, total: units.count)
+        if any {
+            result.merged = RowValue(raw: total.formatted(.vi, places: decimals), value: .number(total),
+                                     decimals: decimals, note: result.note?.vi ?? "")
+        } else if left.blank.isEmpty && left.text.isEmpty && left.byStatus.count == 1 {
+            // Every unit gave the same status text: the parent's row says the same.
+            let s = left.byStatus[0].status
+            result.merged = RowValue(raw: s, value: .status(s), note: result.note?.vi ?? "")
+        } else {
+            result.merged = RowValue(raw: "", value: .empty, note: result.note?.vi ?? "")
+        }
+    }
+
+    static func mergeCountYes(_ result: inout RowMerge, units: [UnitInput], form: FormDefinition) {
+        var yes = 0
+        var noUnits: [String] = []
+        var left = Leftovers()
+        var carried: [String] = []
+        for (i, v) in result.units.enumerated() {
+            let unit = units[i]
+            let name = unit.unitName
+            switch v.value {
+            case .yesNo(true):
+                yes += 1
+            case .yesNo(false):
+                noUnits.append(name)
+            case .number(let n) where unit.isMerged && n.isInteger && !n.isNegative:
+                // A merged workbook holds how many of its units answered Có.
+                yes += Int(n.description) ?? 0
+                if !v.note.isEmpty { carried.append("\(name): \(v.note)") }
+            case .number(let n) where !unit.isMerged && (n == ExactDecimal(1) || n == .zero):
+                // Offices often type 1/0 for Có/Không (the seed prints 0).
+                if n.isZero { noUnits.append(name) } else { yes += 1 }
+            case .empty:
+                left.blank.append(name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
+            case .status(let s):
+                left.add(status: s, unit: name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            default:
+                left.text.append((name, TextNormalization.stripMarkup(v.raw)))
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw,
+                    reason: Localized(vi: "không phải Có/Không", en: "not Có/Không (yes/no)")))
+            }
+        }
+        var vi: [String] = [], en: [String] = []
+        vi.append("Số đơn vị trả lời Có")
+        en.append("Units answering Có (yes)")
+        if !noUnits.isEmpty {
+            vi.append("Không: \(names(noUnits, .vi))")
+            en.append("Không (no): \(names(noUnits, .en))")
+        }
+        if let l = left.note(allBlankIsSilent: false, total: units.count) {
+            vi.append(l.vi)
+            en.append(l.en)
+        }
+        for c in carried {
+            vi.append(c)
+            en.append(c)
+        }
+        result.note = Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+        result.merged = RowValue(raw: String(yes), value: .number(ExactDecimal(yes)), decimals: 0, note: result.note!.vi)
+    }
+
+    static func mergeChoices(_ result: inout RowMerge, units: [UnitInput]) {
+        let row = result.row
+        var counts: [String: Int] = [:]
+        var other: [String: Int] = [:]
+        var otherOrder: [String] = []
+        var left = Leftovers()
+        for (i, v) in result.units.enumerated() {
+            let unit = units[i]
+            let name = unit.unitName
+            switch v.value {
+            case .choices(let list):
+                for c in Set(list) { counts[c, default: 0] += 1 }
+            case .empty:
+                left.blank.append(name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
+            case .status(let s):
+                left.add(status: s, unit: name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            case .text(let t) where unit.isMerged && parseChoiceCounts(t, row: row) != nil:
+                // A merged workbook writes "Trực tuyến (3); Phát phiếu (1)".
+                for (c, n) in parseChoiceCounts(t, row: row)! { counts[c, default: 0] += n }
+            default:
+                let t = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(v.raw))
+                if other[t] == nil { otherOrder.append(t) }
+                other[t, default: 0] += 1
+                left.text.append((name, t))
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw,
+                    reason: Localized(vi: "không phải lựa chọn của biểu mẫu", en: "not one of the form's choices")))
+            }
+        }
+        result.choiceCounts = row.choices.compactMap { c in counts[c].map { (c, $0) } }
+        var vi: [String] = [], en: [String] = []
+        if let l = left.note(allBlankIsSilent: true, total: units.count) {
+            vi.append(l.vi)
+            en.append(l.en)
+        }
+        result.note = vi.isEmpty ? nil : Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+        let text = result.choiceCounts.map { "\($0.choice) (\($0.count))" }.joined(separator: "; ")
+        result.merged = RowValue(raw: text, value: text.isEmpty ? .empty : .text(text), note: result.note?.vi ?? "")
+    }
+
+    /// Reads "Trực tuyến (3); Phát phiếu (1)" back into counts; nil unless every part is a choice of the row.
+    public static func parseChoiceCounts(_ text: String, row: FormRow) -> [(String, Int)]? {
+        let parts = text.split(separator: ";").map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { return nil }
+        var out: [(String, Int)] = []
+        for p in parts {
+            guard p.hasSuffix(")"), let open = p.lastIndex(of: "(") else { return nil }
+            let name = TextNormalization.collapseWhitespace(String(p[..<open]))
+            guard let n = Int(p[p.index(after: open)..<p.index(before: p.endIndex)].trimmingCharacters(in: .whitespaces)),
+                  n >= 0, let choice = row.choices.first(where: { LabelKey.same($0, name) }) else { return nil }
+            out.append((choice, n))
+        }
+        return out
+    }
+
+    static func mergeRatio(_ row: FormRow, units: [UnitInput], form: FormDefinition,
+                           merged: [String: RowMerge]) -> RowMerge {
+        let values = units.map { $0.appendix.value(row.id) }
+        var result = RowMerge(row: row, rule: .ratio, merged: .empty, units: values, notMerged: [], note: nil,
+                              choiceCounts: [])
+        let places = row.decimals ?? 2
+        guard let numID = row.numerator, let denID = row.denominator,
+              let num = merged[numID], let den = merged[denID] else {
+            result.note = Localized(vi: "Biểu mẫu không nêu tử số/mẫu số của dòng này",
+                                    en: "The form names no numerator/denominator for this row")
+            result.merged = RowValue(raw: "", value: .empty, note: result.note!.vi)
+            return result
+        }
+        // Units that gave only one of the two parts distort the quotient: name them.
+        var partial: [String] = []
+        for (i, u) in units.enumerated() {
+            let hasNum = num.units[i].value.number != nil, hasDen = den.units[i].value.number != nil
+            if hasNum != hasDen {
+                partial.append(u.unitName)
+                result.notMerged.append(NotMerged(unit: u.unitName, raw: values[i].raw, reason: Localized(
+                    vi: hasNum ? "có tử số, thiếu mẫu số" : "có mẫu số, thiếu tử số",
+                    en: hasNum ? "numerator without denominator" : "denominator without numerator")))
+            }
+        }
+        var vi = ["Tính lại từ tổng tử số / tổng mẫu số × 100"]
+        var en = ["Recomputed as Σ numerator / Σ denominator × 100"]
+        if !partial.isEmpty {
+            vi.append("Thiếu tử số hoặc mẫu số: \(names(partial, .vi))")
+            en.append("Missing numerator or denominator: \(names(partial, .en))")
+        }
+        if let n = num.merged.value.number, let d = den.merged.value.number {
+            if let q = (n * ExactDecimal(100)).divided(by: d, places: places) {
+                result.note = Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+                result.merged = RowValue(raw: q.formatted(.vi, places: places) + "%", value: .number(q), decimals: places,
+                                         percentSign: true, note: partial.isEmpty ? "" : result.note!.vi)
+            } else {
+                vi.append("Tổng mẫu số bằng 0, không tính được tỷ lệ")
+                en.append("The summed denominator is 0; no ratio")
+                result.note = Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+                result.merged = RowValue(raw: "", value: .empty, note: result.note!.vi)
+            }
+        } else {
+            vi.append("Không đủ số liệu tử số và mẫu số để tính")
+            en.append("No summed numerator and denominator to compute it from")
+            result.note = Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
+            result.merged = RowValue(raw: "", value: .empty, note: result.note!.vi)
+        }
+        return result
+    }
+}

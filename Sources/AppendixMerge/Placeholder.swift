@@ -1,1 +1,0 @@
-// Module AppendixMerge: to be filled.
