@@ -15,20 +15,21 @@ PY = sys.executable
 
 
 def measure(argv, cwd=None):
-    """Runs argv under /usr/bin/time; returns (wall s, cpu s, peak RSS MiB), or a str saying why
-    the tool failed (the run goes on: that tool is reported "not available")."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        full = ["/usr/bin/time", "-o", tf.name, "-f", "%e %U %S %M"] + argv
-        try:
-            r = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               timeout=1800)
-        except subprocess.TimeoutExpired:
-            return "timed out after 30 minutes"
-        if r.returncode not in (0, 1):
-            last = (r.stderr.strip().splitlines() or ["?"])[-1][:200]
-            return f"exit {r.returncode}: {last}"
-        wall, user, sys_, rss = tf.read().split()[-4:]
-        return float(wall), float(user) + float(sys_), int(rss) / 1024.0
+    """Runs argv; returns (wall s, cpu s (user+sys, microsecond resolution from wait4), peak RSS MiB),
+    or a str saying why the tool failed (the run goes on: that tool is reported "not available")."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError as e:
+        return f"cannot start: {e}"
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1][:200]
+        return f"exit {p.returncode}: {last}"
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
 
 
 def run_workload(name, tools, repeats, reference, results, out_dir):
