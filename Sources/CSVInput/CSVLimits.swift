@@ -5,7 +5,7 @@ import Support
 public struct CSVLimits: Sendable, Hashable {
     /// The whole file, for the reader that loads it at once (`CSVReader.read`). The streaming
     /// reader (`CSVStreamReader`) has no size limit: its memory does not grow with the file.
-    public var maxFileBytes: Int = 256 << 20
+    public var maxFileBytes: Int = 64 << 20
     /// One field, in UTF-8 bytes (an unclosed quote otherwise swallows the rest of the file).
     public var maxFieldBytes: Int = 4 << 20
     /// Fields in one record (Excel's 16,384 columns).

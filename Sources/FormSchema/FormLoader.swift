@@ -29,7 +29,9 @@ public enum FormLoader {
         try checkNesting(yaml, file: file)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: TextNormalization.nfc(yaml))
+            // The basic resolver: every scalar is a string (the reader parses numbers and booleans itself);
+            // the default one runs several regular expressions on every scalar (most of the load time).
+            node = try Yams.compose(yaml: TextNormalization.nfc(yaml), .basic)
         } catch let error as YamlError {
             throw yamlError(error, file: file)
         } catch {
