@@ -59,7 +59,7 @@ let package = Package(
             name: "bieumau",
             dependencies: [
                 "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

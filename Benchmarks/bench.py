@@ -15,24 +15,39 @@ PY = sys.executable
 
 
 def measure(argv, cwd=None):
-    """Runs argv under /usr/bin/time; returns (wall s, cpu s, peak RSS MiB)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        full = ["/usr/bin/time", "-o", tf.name, "-f", "%e %U %S %M"] + argv
-        r = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode not in (0, 1):
-            raise RuntimeError(f"{' '.join(argv)} failed ({r.returncode}): {r.stderr[-2000:]}")
-        wall, user, sys_, rss = tf.read().split()[-4:]
-        return float(wall), float(user) + float(sys_), int(rss) / 1024.0
+    """Runs argv; returns (wall s, cpu s (user+sys, microsecond resolution from wait4), peak RSS MiB),
+    or a str saying why the tool failed (the run goes on: that tool is reported "not available")."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError as e:
+        return f"cannot start: {e}"
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1][:200]
+        return f"exit {p.returncode}: {last}"
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
 
 
 def run_workload(name, tools, repeats, reference, results, out_dir):
     print(f"\n## {name}", flush=True)
     rows = []
+    failures = {}
     for tool, argv_fn in tools:
         samples = []
         for i in range(repeats):
-            argv = argv_fn(i)
-            samples.append(measure(argv))
+            s = measure(argv_fn(i))
+            if isinstance(s, str):
+                failures[tool] = s
+                break
+            samples.append(s)
+        if tool in failures:
+            print(f"  {tool}: not available ({failures[tool]})", file=sys.stderr, flush=True)
+            rows.append((tool, None, None, None))
+            continue
         wall = statistics.median(s[0] for s in samples)
         cpu = statistics.median(s[1] for s in samples)
         rss = max(s[2] for s in samples)
@@ -41,17 +56,58 @@ def run_workload(name, tools, repeats, reference, results, out_dir):
     print(f"| tool | wall s (median of {repeats}) | CPU s | peak MiB | CPU ÷ {reference} |")
     print("|---|---:|---:|---:|---:|")
     for tool, wall, cpu, rss in rows:
+        if wall is None:
+            print(f"| {tool} | not available | – | – | – |")
+            continue
         ratio = f"{cpu / ref_cpu:.2f}" if ref_cpu else "–"
         print(f"| {tool} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {ratio} |")
     results[name] = rows
     sys.stdout.flush()
 
 
+def row_of(results, workload_prefix, tool):
+    for name, rows in results.items():
+        if name.startswith(workload_prefix):
+            for r in rows:
+                if r[0] == tool and r[1] is not None:
+                    return r
+    return None
+
+
+def check_targets(results):
+    """Prints each target with its measured value: met, missed, or not measured."""
+    print("\n## Targets")
+    checks = [
+        ("Convert", "bieumau convert", "C + libxlsxwriter", "CPU ≤ 3× the C program", lambda b, r: (b[2] / r[2], b[2] / r[2] <= 3.0, f"{b[2] / r[2]:.2f}×")),
+        ("Merge", "bieumau merge", "python-calamine + XlsxWriter", "≥ 2× faster (wall) than python-calamine + XlsxWriter", lambda b, r: (0, r[1] / b[1] >= 2.0, f"{r[1] / b[1]:.2f}× faster")),
+        ("Read", "bieumau dump XLSX → CSV", "fastexcel", "CPU ≤ fastexcel, peak < 64 MiB", lambda b, r: (0, b[2] <= r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× fastexcel's CPU, {b[3]:.0f} MiB")),
+        ("Write", "bieumau dump CSV → XLSX", "C + libxlsxwriter (constant_memory)", "CPU ≤ 1.2× the C program, peak < 64 MiB", lambda b, r: (0, b[2] <= 1.2 * r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× C's CPU, {b[3]:.0f} MiB")),
+    ]
+    for prefix, tool, ref, target, judge in checks:
+        b, r = row_of(results, prefix, tool), row_of(results, prefix, ref)
+        if not b or not r:
+            print(f"- {prefix}: {target} — not measured")
+            continue
+        _, ok, text = judge(b, r)
+        print(f"- {prefix}: {target} — {'met' if ok else 'MISSED'} ({text})")
+
+
+class Tee:
+    def __init__(self, *streams): self.streams = streams
+    def write(self, s):
+        for st in self.streams: st.write(s)
+    def flush(self):
+        for st in self.streams: st.flush()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller workloads, fewer repeats (a smoke run)")
     ap.add_argument("--only", default="convert,write,read,merge")
+    ap.add_argument("--markdown", help="also write the tables to this file")
     args = ap.parse_args()
+    if args.markdown:
+        sys.stdout = Tee(sys.__stdout__, open(args.markdown, "w", encoding="utf-8"))
     only = set(args.only.split(","))
     work = tempfile.mkdtemp(prefix="bieumau-bench-")
     results = {}
@@ -76,7 +132,7 @@ def main():
 
     rows = 20_000 if args.quick else 200_000
     big_csv = os.path.join(work, "big.csv")
-    if "write" in only or "read" in only:
+    if "write" in only:
         subprocess.run([PY, os.path.join(REF, "make_big_csv.py"), big_csv, str(rows)], check=True)
     if "write" in only:
         n = 1 if args.quick else 3
@@ -90,7 +146,7 @@ def main():
     if "read" in only:
         n = 1 if args.quick else 3
         big_xlsx = os.path.join(work, "big.xlsx")
-        subprocess.run([PY, os.path.join(REF, "write_big_xlsxwriter.py"), big_csv, big_xlsx], check=True)
+        subprocess.run([PY, os.path.join(REF, "make_big_xlsx.py"), big_xlsx, str(rows)], check=True)
         out = lambda tool: (lambda i: os.path.join(work, f"read-{tool}-{i}.csv"))
         run_workload(f"Read a {rows:,} × 10 sheet to CSV", [
             ("fastexcel", lambda i: [PY, os.path.join(REF, "read_big.py"), "fastexcel", big_xlsx, out("fx")(i)]),
@@ -110,6 +166,7 @@ def main():
                                          "--unit", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "--period", "Quý I/2023"]),
             ("openpyxl + XlsxWriter", lambda i: [PY, os.path.join(REF, "merge_calamine.py"), "--openpyxl", unit_dir, out("opx")(i)]),
         ], n, "python-calamine + XlsxWriter", results, work)
+    check_targets(results)
     shutil.rmtree(work, ignore_errors=True)
 
 

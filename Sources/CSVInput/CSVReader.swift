@@ -15,19 +15,28 @@ public struct CSVDocument: Sendable {
 /// Every field keeps its raw text (NFC); `GridRow.sourceLine` is the line the record starts on.
 public enum CSVReader {
     /// Reads a file; a missing file is exit 66, unreadable content exit 65.
-    public static func read(file path: String, delimiter: Character? = nil) throws -> CSVDocument {
+    public static func read(file path: String, delimiter: Character? = nil,
+                            limits: CSVLimits = .default) throws -> CSVDocument {
         guard FileManager.default.fileExists(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không có tệp \(path).", en: "The file \(path) does not exist.",
                                at: SourceLocation(file: path))
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > limits.maxFileBytes {
+            throw CSVLimits.fileTooLarge(size, limits.maxFileBytes, file: path)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read the file \(path).",
                                at: SourceLocation(file: path))
         }
-        return try read(data: data, fileName: path, delimiter: delimiter)
+        return try read(data: data, fileName: path, delimiter: delimiter, limits: limits)
     }
 
-    public static func read(data: Data, fileName: String, delimiter: Character? = nil) throws -> CSVDocument {
+    public static func read(data: Data, fileName: String, delimiter: Character? = nil,
+                            limits: CSVLimits = .default) throws -> CSVDocument {
+        if data.count > limits.maxFileBytes {
+            throw CSVLimits.fileTooLarge(data.count, limits.maxFileBytes, file: fileName)
+        }
         if data.isEmpty {
             throw BieuMauError(.dataError, vi: "tệp rỗng (0 byte). Hãy xin lại tệp gốc.",
                                en: "the file is empty (0 bytes). Ask for the original file again.",
@@ -36,7 +45,7 @@ public enum CSVReader {
         let (text, encoding) = try TextDecoder.decode(data, fileName: fileName)
         let scalars = Array(text.unicodeScalars)
         let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
-        let rows = try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName)
+        let rows = try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName, limits: limits)
         return CSVDocument(grid: Grid(source: .csv(file: fileName), rows: rows), encoding: encoding, delimiter: delim)
     }
 
@@ -50,11 +59,13 @@ public enum CSVReader {
     }
 
     /// Parses already decoded text.
-    public static func parse(text: String, fileName: String, delimiter: Character? = nil) throws -> Grid {
+    public static func parse(text: String, fileName: String, delimiter: Character? = nil,
+                             limits: CSVLimits = .default) throws -> Grid {
         let scalars = Array(TextNormalization.nfc(text).unicodeScalars)
         let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
         return Grid(source: .csv(file: fileName),
-                    rows: try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName))
+                    rows: try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName,
+                                    limits: limits))
     }
 
     /// The delimiter (`,`, `;` or tab) that splits the first lines into the most records of one
@@ -111,7 +122,8 @@ public enum CSVReader {
         return widths
     }
 
-    static func parse(_ s: [Unicode.Scalar], delimiter: Unicode.Scalar, fileName: String) throws -> [GridRow] {
+    static func parse(_ s: [Unicode.Scalar], delimiter: Unicode.Scalar, fileName: String,
+                      limits: CSVLimits = .default) throws -> [GridRow] {
         var rows: [GridRow] = []
         var cells: [Cell] = []
         var field = String.UnicodeScalarView()
@@ -122,8 +134,13 @@ public enum CSVReader {
         var quoteLine = 0
         var atFieldStart = true
         var fieldWasQuoted = false
+        var fieldBytes = 0
 
-        func endField() {
+        func endField() throws {
+            if column + 1 > limits.maxFieldsPerRecord {
+                throw CSVLimits.tooManyFields(limits.maxFieldsPerRecord, file: fileName, line: recordLine)
+            }
+            fieldBytes = 0
             if !field.isEmpty {
                 cells.append(Cell(column: column, value: .text(String(field))))
             }
@@ -132,8 +149,11 @@ public enum CSVReader {
             atFieldStart = true
             fieldWasQuoted = false
         }
-        func endRecord() {
-            endField()
+        func endRecord() throws {
+            try endField()
+            if rows.count + 1 > limits.maxRecords {
+                throw CSVLimits.tooManyRecords(limits.maxRecords, file: fileName, line: recordLine)
+            }
             rows.append(GridRow(index: rows.count, cells: cells, sourceLine: recordLine))
             cells = []
             column = 0
@@ -165,6 +185,10 @@ public enum CSVReader {
                     line += 1
                 }
                 field.append(c)
+                fieldBytes += UTF8.width(c)
+                if fieldBytes > limits.maxFieldBytes {
+                    throw CSVLimits.fieldTooLong(limits.maxFieldBytes, file: fileName, line: recordLine, column: column + 1)
+                }
                 i += 1
                 continue
             }
@@ -177,12 +201,12 @@ public enum CSVReader {
                 continue
             }
             if c == delimiter {
-                endField()
+                try endField()
                 i += 1
                 continue
             }
             if c == "\n" || c == "\r" {
-                endRecord()
+                try endRecord()
                 if c == "\r" && i + 1 < n && s[i + 1] == "\n" { i += 1 }
                 line += 1
                 recordLine = line
@@ -191,6 +215,10 @@ public enum CSVReader {
             }
             atFieldStart = false
             field.append(c)
+            fieldBytes += UTF8.width(c)
+            if fieldBytes > limits.maxFieldBytes {
+                throw CSVLimits.fieldTooLong(limits.maxFieldBytes, file: fileName, line: recordLine, column: column + 1)
+            }
             i += 1
         }
         if inQuotes {
@@ -201,7 +229,7 @@ public enum CSVReader {
         }
         // The last record, unless the text ended with a line break.
         if !(cells.isEmpty && field.isEmpty && column == 0 && !fieldWasQuoted) {
-            endRecord()
+            try endRecord()
         }
         return rows
     }

@@ -6,6 +6,11 @@ import Yams
 public enum FormLoader {
     /// Loads and checks one form file.
     public static func load(file path: String) throws -> FormDefinition {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > InputLimits.maxFormFileBytes {
+            throw fail(path, nil, vi: "tệp biểu mẫu lớn \(size) byte, quá giới hạn \(InputLimits.maxFormFileBytes) byte. Hãy kiểm tra có chọn nhầm tệp.",
+                       en: "the form file has \(size) bytes, over the \(InputLimits.maxFormFileBytes)-byte limit. Check that this is the right file.")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp biểu mẫu \(path).", en: "Cannot read the form file \(path).")
         }
@@ -17,9 +22,16 @@ public enum FormLoader {
 
     /// Parses a form from YAML text; `file` names it in messages.
     public static func parse(yaml: String, file: String) throws -> FormDefinition {
+        if yaml.utf8.count > InputLimits.maxFormFileBytes {
+            throw fail(file, nil, vi: "tệp biểu mẫu dài hơn \(InputLimits.maxFormFileBytes) byte.",
+                       en: "the form file is longer than \(InputLimits.maxFormFileBytes) bytes.")
+        }
+        try checkNesting(yaml, file: file)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: TextNormalization.nfc(yaml))
+            // The basic resolver: every scalar is a string (the reader parses numbers and booleans itself);
+            // the default one runs several regular expressions on every scalar (most of the load time).
+            node = try Yams.compose(yaml: TextNormalization.nfc(yaml), .basic)
         } catch let error as YamlError {
             throw yamlError(error, file: file)
         } catch {
@@ -29,8 +41,81 @@ public enum FormLoader {
             throw fail(file, 1, vi: "tệp biểu mẫu phải là một bảng khoá: giá trị (form, version, rows…).",
                        en: "a form file must be a mapping (form, version, rows…).")
         }
+        var budget = InputLimits.maxFormNodes
+        if !withinBudget(root, &budget) {
+            throw fail(file, nil,
+                vi: "tệp biểu mẫu có quá nhiều phần tử khi mở rộng các bí danh YAML (*alias), hơn \(InputLimits.maxFormNodes). Hãy bỏ bớt bí danh.",
+                en: "the form file expands to more than \(InputLimits.maxFormNodes) elements through YAML aliases (*alias). Use fewer aliases.")
+        }
         var reader = NodeReader(file: file)
         return try reader.form(root)
+    }
+
+    /// Counts nodes as a reader would see them (aliases expanded), stopping when over the budget.
+    static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .scalar: return true
+        case .sequence(let seq):
+            for item in seq where !withinBudget(item, &budget) { return false }
+            return true
+        case .mapping(let map):
+            for (k, v) in map where !withinBudget(k, &budget) || !withinBudget(v, &budget) { return false }
+            return true
+        case .alias: return true
+        }
+    }
+
+    /// Refuses collections nested deeper than `InputLimits.maxFormNesting` before the YAML library
+    /// (which recurses per level) sees them: flow brackets `[`/`{` outside quotes and comments, and
+    /// block nesting (each level is more indentation or another `- ` on the line).
+    static func checkNesting(_ yaml: String, file: String) throws {
+        let limit = InputLimits.maxFormNesting
+        var flow = 0
+        var line = 1
+        var quote: UInt8? = nil
+        var inComment = false
+        var atLineStart = true
+        var indent = 0
+        var dashes = 0
+        func tooDeep() -> BieuMauError {
+            fail(file, line, vi: "các mục lồng nhau quá \(limit) tầng.", en: "collections are nested more than \(limit) deep.")
+        }
+        for b in yaml.utf8 {
+            if b == 0x0A {
+                line += 1
+                inComment = false
+                atLineStart = true
+                indent = 0
+                dashes = 0
+                if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { continue }
+                continue
+            }
+            if inComment { continue }
+            if let q = quote {
+                if b == q { quote = nil }
+                continue
+            }
+            if atLineStart {
+                if b == 0x20 {
+                    indent += 1
+                    if indent / 2 > limit * 2 { throw tooDeep() }
+                    continue
+                }
+                if b == UInt8(ascii: "-") { dashes += 1; if dashes > limit { throw tooDeep() }; continue }
+                atLineStart = false
+            }
+            switch b {
+            case UInt8(ascii: "#"): inComment = true
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = b
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1
+                if flow > limit { throw tooDeep() }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+            default: break
+            }
+        }
     }
 
     static func fail(_ file: String, _ line: Int?, vi: String, en: String) -> BieuMauError {

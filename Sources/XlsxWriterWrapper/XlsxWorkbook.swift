@@ -158,11 +158,24 @@ public final class XlsxWorkbook {
     let handle: UnsafeMutablePointer<lxw_workbook>
     public let path: String
     private var closed = false
+    /// Keeps option strings alive as long as the workbook.
+    private let optionStrings = CStringPool()
     private var formats: [FormatSpec: XlsxFormat] = [:]
     public private(set) var worksheets: [XlsxWorksheet] = []
 
-    public init(path: String) throws {
-        guard let wb = workbook_new(path) else {
+    public convenience init(path: String) throws {
+        try self.init(path: path, constantMemory: false)
+    }
+
+    /// `constantMemory`: each row is written to a temporary file as soon as a later row is
+    /// started, so memory stays flat for any number of rows. Rows must then be written in order,
+    /// strings are stored inline, and merged ranges are only possible on the current row.
+    /// `temporaryDirectory`: where libxlsxwriter keeps its temporary files (default: the system's).
+    public init(path: String, constantMemory: Bool, temporaryDirectory: String? = nil) throws {
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? 1 : 0
+        options.tmpdir = optionStrings.string(temporaryDirectory)
+        guard let wb = workbook_new_opt(path, &options) else {
             throw BieuMauError(.cannotCreate,
                 vi: "Không tạo được bảng tính \(path).", en: "Cannot create the workbook \(path).")
         }

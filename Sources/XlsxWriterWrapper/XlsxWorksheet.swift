@@ -112,6 +112,13 @@ public final class XlsxWorksheet {
         try check(worksheet_write_string(handle, r, c, TextNormalization.nfc(text), format?.pointer), ref(row, col))
     }
 
+    /// Writes a NUL-terminated UTF-8 string as it is: the caller guarantees it is NFC and not
+    /// empty (the fast path for streaming large sheets; no Swift `String` is made).
+    public func writeString(row: Int, col: Int, nfcCString text: UnsafePointer<CChar>, format: XlsxFormat? = nil) throws {
+        let (r, c) = try cell(row, col)
+        try check(worksheet_write_string(handle, r, c, text, format?.pointer), ref(row, col))
+    }
+
     public func writeNumber(row: Int, col: Int, _ value: Double, format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
         guard value.isFinite else {

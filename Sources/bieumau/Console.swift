@@ -25,6 +25,13 @@ enum Console {
 
     /// Removes temporary outputs when the user presses Ctrl-C or the process is terminated.
     static func installInterruptHandlers() {
+        // A parent may start us with these signals blocked (children spawned from libdispatch
+        // worker threads inherit their mask): unblock them, or an interrupt would wait until the
+        // output is complete instead of removing the temporary file.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { s in
                 TemporaryFiles.shared.removeAll()
