@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
+        // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.
+        .target(name: "IconvWrapper", swiftSettings: swiftSettings),
         .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter", "Support"], swiftSettings: swiftSettings),
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
@@ -35,7 +37,7 @@ let package = Package(
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
-        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support"], swiftSettings: swiftSettings),
+        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.

@@ -1,4 +1,5 @@
 import Foundation
+import IconvWrapper
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -225,48 +226,30 @@ public final class CSVStreamReader {
             }
         case .utf16LE, .utf16BE, .windows1258:
             let from = encoding == .utf16LE ? "UTF-16LE" : encoding == .utf16BE ? "UTF-16BE" : "WINDOWS-1258"
-            guard let cd = TextDecoder.openIconv(to: "UTF-8", from: from) else {
+            guard let converter = IconvConverter(from: from) else {
                 throw BieuMauError(.dataError,
                     vi: "máy này không giải mã được \(from) (iconv). Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                     en: "this machine cannot decode \(from) (iconv). Save the file again as \"CSV UTF-8\".",
                     at: SourceLocation(file: path))
             }
-            defer { iconv_close(cd) }
             var carry: [UInt8] = []
             let outCap = chunkSize * 4 + 64
-            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: outCap)
+            let out = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: outCap)
             defer { out.deallocate() }
             var line = 1
             var keepGoing = true
             func convert(_ input: [UInt8], final: Bool) throws -> [UInt8] {
-                var input = input
-                var rest: [UInt8] = []
-                var produced = 0
-                var failure: Int32 = 0
-                input.withUnsafeMutableBufferPointer { inBuf in
-                    var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress.map {
-                        UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self) }
-                    var inLeft = inBuf.count
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(out).assumingMemoryBound(to: CChar.self)
-                    var outLeft = outCap
-                    if inLeft > 0 && iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) == -1 {
-                        failure = errno
-                    }
-                    if final && (failure == 0 || failure == EINVAL) {
-                        _ = iconv(cd, nil, nil, &outPtr, &outLeft)
-                    }
-                    produced = outCap - outLeft
-                    if inLeft > 0 { rest = Array(inBuf[(inBuf.count - inLeft)...]) }
-                }
-                let outBuf = UnsafeBufferPointer(start: out, count: produced)
+                let r = input.withUnsafeBufferPointer { converter.convert($0, into: out, flush: final) }
+                let rest = r.consumed < input.count ? Array(input[r.consumed...]) : []
+                let outBuf = UnsafeBufferPointer(rebasing: out[0..<r.produced])
                 for b in outBuf where b == 0x0A { line += 1 }
-                if failure == EILSEQ || (final && !rest.isEmpty) {
+                if r.status == .invalidSequence || (final && !rest.isEmpty) {
                     throw BieuMauError(.dataError,
                         vi: "tệp có ký tự không hợp lệ theo \(from). Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                         en: "the file holds a character that is not valid \(from). Save it again as \"CSV UTF-8\".",
                         at: SourceLocation(file: path, line: line))
                 }
-                if produced > 0 { keepGoing = try body(outBuf) }
+                if r.produced > 0 { keepGoing = try body(outBuf) }
                 return rest
             }
             try rawChunks(path, chunkSize: chunkSize) { chunk in

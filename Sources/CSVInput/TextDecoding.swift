@@ -1,10 +1,6 @@
 import Foundation
+import IconvWrapper
 import Support
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The text encodings office CSV files arrive in.
 public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
@@ -129,29 +125,18 @@ public enum TextDecoder {
 
     /// Windows-1258 through iconv (glibc), then NFC.
     static func windows1258(_ bytes: [UInt8], fileName: String) throws -> String {
-        guard let cd = openIconv(to: "UTF-8", from: "WINDOWS-1258") else {
+        guard let converter = IconvConverter(from: "WINDOWS-1258") else {
             throw BieuMauError(.dataError,
                 vi: "tệp không phải UTF-8 và máy này không giải mã được Windows-1258 (iconv). Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                 en: "the file is not UTF-8 and this machine cannot decode Windows-1258 (iconv). Save it again as \"CSV UTF-8\".",
                 at: SourceLocation(file: fileName))
         }
-        defer { iconv_close(cd) }
-        var input = bytes
+        // Windows-1258 needs at most 3 UTF-8 bytes per byte (plus a held-back letter on flush).
         var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
-        let result: (ok: Bool, consumed: Int, produced: Int) = input.withUnsafeMutableBufferPointer { inBuf in
+        let result: (ok: Bool, consumed: Int, produced: Int) = bytes.withUnsafeBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!)
-                    .assumingMemoryBound(to: CChar.self)
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!)
-                    .assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuf.count
-                var outLeft = outBuf.count
-                var rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                if rc != -1 {
-                    // Flush a pending base character (the converter composes tone marks).
-                    rc = iconv(cd, nil, nil, &outPtr, &outLeft)
-                }
-                return (rc != -1, inBuf.count - inLeft, outBuf.count - outLeft)
+                let r = converter.convert(inBuf, into: outBuf, flush: true)
+                return (r.status == .complete, r.consumed, r.produced)
             }
         }
         guard result.ok else {
@@ -166,9 +151,4 @@ public enum TextDecoder {
         return TextNormalization.nfc(s)
     }
 
-    static func openIconv(to: String, from: String) -> iconv_t? {
-        let cd = iconv_open(to, from)
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        return cd
-    }
 }
