@@ -217,29 +217,31 @@ private struct NodeReader {
     static let headerKeys: Set<String> = ["code", "label", "result", "unit", "value", "note"]
 
     mutating func form(_ root: Node) throws -> FormDefinition {
+        let fields = Fields(root)
         try checkKeys(root, allowed: NodeReader.formKeys, what: "biểu mẫu / the form")
-        let id = try string(root["form"], "form", required: true, in: root)!
+        let id = try string(fields["form"], "form", required: true, in: root)!
         guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw fail(root["form"], vi: "mã biểu mẫu '\(id)' chỉ được gồm chữ thường không dấu, số, '-', '.', '_'.",
+            throw fail(fields["form"], vi: "mã biểu mẫu '\(id)' chỉ được gồm chữ thường không dấu, số, '-', '.', '_'.",
                        en: "the form id '\(id)' may hold only lower-case ASCII letters, digits, '-', '.', '_'.")
         }
-        guard let version = try int(root["version"], "version") else {
+        guard let version = try int(fields["version"], "version") else {
             throw fail(root, vi: "thiếu khoá bắt buộc 'version'.", en: "the required key 'version' is missing.")
         }
-        let title = try string(root["title"], "title", required: true, in: root)!
+        let title = try string(fields["title"], "title", required: true, in: root)!
         var headers = TableHeaders()
-        if let h = root["headers"] {
+        if let h = fields["headers"] {
+            let hf = Fields(h)
             try checkKeys(h, allowed: NodeReader.headerKeys, what: "headers")
             headers = TableHeaders(
-                code: try string(h["code"], "code", in: h) ?? headers.code,
-                label: try string(h["label"], "label", in: h) ?? headers.label,
-                result: try string(h["result"], "result", in: h) ?? headers.result,
-                unit: try string(h["unit"], "unit", in: h) ?? headers.unit,
-                value: try string(h["value"], "value", in: h) ?? headers.value,
-                note: try string(h["note"], "note", in: h) ?? headers.note)
+                code: try string(hf["code"], "code", in: h) ?? headers.code,
+                label: try string(hf["label"], "label", in: h) ?? headers.label,
+                result: try string(hf["result"], "result", in: h) ?? headers.result,
+                unit: try string(hf["unit"], "unit", in: h) ?? headers.unit,
+                value: try string(hf["value"], "value", in: h) ?? headers.value,
+                note: try string(hf["note"], "note", in: h) ?? headers.note)
         }
-        guard let rowsNode = root["rows"], let rowSeq = rowsNode.sequence, !rowSeq.isEmpty else {
-            throw fail(root["rows"] ?? root, vi: "'rows' phải là danh sách các dòng của biểu, không được rỗng.",
+        guard let rowsNode = fields["rows"], let rowSeq = rowsNode.sequence, !rowSeq.isEmpty else {
+            throw fail(fields["rows"] ?? root, vi: "'rows' phải là danh sách các dòng của biểu, không được rỗng.",
                        en: "'rows' must be a non-empty list of the form's rows.")
         }
         var rows: [FormRow] = []
@@ -300,31 +302,31 @@ private struct NodeReader {
             }
         }
         var rules: [CrossRule] = []
-        if let rulesNode = root["rules"] {
+        if let rulesNode = fields["rules"] {
             guard let seq = rulesNode.sequence else {
                 throw fail(rulesNode, vi: "'rules' phải là một danh sách.", en: "'rules' must be a list.")
             }
             for item in seq { rules.append(try rule(item, byID: byID)) }
         }
-        let keyRatios = try strings(root["key_ratios"], "key_ratios")
+        let keyRatios = try strings(fields["key_ratios"], "key_ratios")
         for k in keyRatios where byID[k] == nil {
-            throw fail(root["key_ratios"], vi: "'key_ratios' nêu dòng '\(k)' không có trong biểu.",
+            throw fail(fields["key_ratios"], vi: "'key_ratios' nêu dòng '\(k)' không có trong biểu.",
                        en: "'key_ratios' names the row '\(k)', which is not in the form.")
         }
-        let sheet = try string(root["sheet"], "sheet", in: root) ?? "Phụ lục"
+        let sheet = try string(fields["sheet"], "sheet", in: root) ?? "Phụ lục"
         if sheet.count > 31 || sheet.contains(where: { "[]:*?/\\".contains($0) }) {
-            throw fail(root["sheet"], vi: "tên trang tính '\(sheet)' không hợp lệ trong Excel (tối đa 31 ký tự, không có []:*?/\\).",
+            throw fail(fields["sheet"], vi: "tên trang tính '\(sheet)' không hợp lệ trong Excel (tối đa 31 ký tự, không có []:*?/\\).",
                        en: "the sheet name '\(sheet)' is not valid in Excel (31 characters at most, none of []:*?/\\).")
         }
         return FormDefinition(
             id: id, version: version,
-            appendixLabel: try string(root["appendix_label"], "appendix_label", in: root) ?? "Phụ lục",
+            appendixLabel: try string(fields["appendix_label"], "appendix_label", in: root) ?? "Phụ lục",
             title: title,
-            description: try string(root["description"], "description", in: root) ?? "",
+            description: try string(fields["description"], "description", in: root) ?? "",
             sheetName: sheet, headers: headers,
-            statusTexts: try strings(root["status_texts"], "status_texts"),
-            yesTexts: root["yes_texts"] == nil ? ["Có"] : try strings(root["yes_texts"], "yes_texts"),
-            noTexts: root["no_texts"] == nil ? ["Không"] : try strings(root["no_texts"], "no_texts"),
+            statusTexts: try strings(fields["status_texts"], "status_texts"),
+            yesTexts: fields["yes_texts"] == nil ? ["Có"] : try strings(fields["yes_texts"], "yes_texts"),
+            noTexts: fields["no_texts"] == nil ? ["Không"] : try strings(fields["no_texts"], "no_texts"),
             keyRatios: keyRatios, rows: rows, rules: rules, file: file)
     }
 
@@ -334,58 +336,60 @@ private struct NodeReader {
                        en: "each row must be a mapping (id, code, label, kind…).")
         }
         try checkKeys(node, allowed: NodeReader.rowKeys, what: "một dòng / a row")
-        let id = try string(node["id"], "id", required: true, in: node)!
-        let kindText = try string(node["kind"], "kind", required: true, in: node)!
+        let fields = Fields(node)
+        let id = try string(fields["id"], "id", required: true, in: node)!
+        let kindText = try string(fields["kind"], "kind", required: true, in: node)!
         guard let kind = RowKind(rawValue: kindText) ?? (kindText == "percent" ? .ratio : nil) else {
-            throw fail(node["kind"], vi: "loại dòng '\(kindText)' không có. Các loại: \(RowKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+            throw fail(fields["kind"], vi: "loại dòng '\(kindText)' không có. Các loại: \(RowKind.allCases.map(\.rawValue).joined(separator: ", ")).",
                        en: "unknown row kind '\(kindText)'. Kinds: \(RowKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var merge: MergeRule?
-        if let m = try string(node["merge"], "merge", in: node) {
+        if let m = try string(fields["merge"], "merge", in: node) {
             guard let rule = MergeRule(rawValue: m) else {
-                throw fail(node["merge"], vi: "quy tắc gộp '\(m)' không có. Các quy tắc: \(MergeRule.allCases.map(\.rawValue).joined(separator: ", ")).",
+                throw fail(fields["merge"], vi: "quy tắc gộp '\(m)' không có. Các quy tắc: \(MergeRule.allCases.map(\.rawValue).joined(separator: ", ")).",
                            en: "unknown merge rule '\(m)'. Rules: \(MergeRule.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             merge = rule
         }
         var style: RowStyle?
-        if let s = try string(node["style"], "style", in: node) {
+        if let s = try string(fields["style"], "style", in: node) {
             guard let st = RowStyle(rawValue: s) else {
-                throw fail(node["style"], vi: "kiểu chữ '\(s)' không có (bold, italic, normal).", en: "unknown style '\(s)' (bold, italic, normal).")
+                throw fail(fields["style"], vi: "kiểu chữ '\(s)' không có (bold, italic, normal).", en: "unknown style '\(s)' (bold, italic, normal).")
             }
             style = st
         }
-        let label = try string(node["label"], "label", required: true, in: node)!
+        let label = try string(fields["label"], "label", required: true, in: node)!
         return FormRow(
             id: id,
-            code: try string(node["code"], "code", in: node) ?? "",
+            code: try string(fields["code"], "code", in: node) ?? "",
             label: label,
-            variants: try strings(node["variants"], "variants"),
-            unit: try string(node["unit"], "unit", in: node) ?? "",
+            variants: try strings(fields["variants"], "variants"),
+            unit: try string(fields["unit"], "unit", in: node) ?? "",
             kind: kind,
-            parent: try string(node["parent"], "parent", in: node),
-            numerator: try string(node["numerator"], "numerator", in: node),
-            denominator: try string(node["denominator"], "denominator", in: node),
-            choices: try strings(node["choices"], "choices"),
+            parent: try string(fields["parent"], "parent", in: node),
+            numerator: try string(fields["numerator"], "numerator", in: node),
+            denominator: try string(fields["denominator"], "denominator", in: node),
+            choices: try strings(fields["choices"], "choices"),
             merge: merge,
-            required: try bool(node["required"], "required") ?? false,
-            minimum: try decimal(node["min"], "min"),
-            maximum: try decimal(node["max"], "max"),
-            integer: try bool(node["integer"], "integer"),
-            decimals: try int(node["decimals"], "decimals"),
-            cumulative: try bool(node["cumulative"], "cumulative") ?? false,
-            marker: try string(node["marker"], "marker", in: node),
+            required: try bool(fields["required"], "required") ?? false,
+            minimum: try decimal(fields["min"], "min"),
+            maximum: try decimal(fields["max"], "max"),
+            integer: try bool(fields["integer"], "integer"),
+            decimals: try int(fields["decimals"], "decimals"),
+            cumulative: try bool(fields["cumulative"], "cumulative") ?? false,
+            marker: try string(fields["marker"], "marker", in: node),
             style: style,
             line: line(node) ?? 0)
     }
 
     func rule(_ node: Node, byID: [String: FormRow]) throws -> CrossRule {
-        let kind = try string(node["rule"], "rule", required: true, in: node)!
+        let fields = Fields(node)
+        let kind = try string(fields["rule"], "rule", required: true, in: node)!
         let l = line(node) ?? 0
         var level = RuleLevel.error
-        if let lv = try string(node["level"], "level", in: node) {
+        if let lv = try string(fields["level"], "level", in: node) {
             guard let parsed = RuleLevel(rawValue: lv) else {
-                throw fail(node["level"], vi: "mức '\(lv)' không có (error, warning).", en: "unknown level '\(lv)' (error, warning).")
+                throw fail(fields["level"], vi: "mức '\(lv)' không có (error, warning).", en: "unknown level '\(lv)' (error, warning).")
             }
             level = parsed
         }
@@ -399,20 +403,36 @@ private struct NodeReader {
         switch kind {
         case "part-le-whole":
             try checkKeys(node, allowed: ["rule", "part", "whole", "level"], what: "quy tắc part-le-whole")
-            let part = try string(node["part"], "part", required: true, in: node)!
-            let whole = try string(node["whole"], "whole", required: true, in: node)!
+            let part = try string(fields["part"], "part", required: true, in: node)!
+            let whole = try string(fields["whole"], "whole", required: true, in: node)!
             return CrossRule(.partNotAboveWhole(part: try known(part, "part"), whole: try known(whole, "whole")), level: level, line: l)
         case "sum":
             try checkKeys(node, allowed: ["rule", "total", "parts", "level"], what: "quy tắc sum")
-            let total = try string(node["total"], "total", required: true, in: node)!
-            let parts = try strings(node["parts"], "parts")
+            let total = try string(fields["total"], "total", required: true, in: node)!
+            let parts = try strings(fields["parts"], "parts")
             guard !parts.isEmpty else {
                 throw fail(node, vi: "quy tắc 'sum' cần danh sách 'parts'.", en: "the rule 'sum' needs 'parts'.")
             }
             return CrossRule(.sum(total: try known(total, "total"), parts: try parts.map { try known($0, "parts") }), level: level, line: l)
         default:
-            throw fail(node["rule"], vi: "quy tắc '\(kind)' không có (part-le-whole, sum).",
+            throw fail(fields["rule"], vi: "quy tắc '\(kind)' không có (part-le-whole, sum).",
                        en: "unknown rule '\(kind)' (part-le-whole, sum).")
         }
     }
+}
+
+/// A mapping node's fields by key, looked up in a dictionary built once (Yams's own subscript
+/// searches linearly and builds a node for every lookup).
+private struct Fields {
+    let map: [String: Node]
+    init(_ node: Node) {
+        var map: [String: Node] = [:]
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                if let k = key.scalar?.string, map[k] == nil { map[k] = value }
+            }
+        }
+        self.map = map
+    }
+    subscript(_ key: String) -> Node? { map[key] }
 }

@@ -70,12 +70,38 @@ public enum LabelKey {
         let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
         var words: [String] = []
         for word in text.split(separator: " ") {
+            var parts: [CharacterParts] = []
+            parts.reserveCapacity(word.count)
+            var tone: Character?
+            for ch in word {
+                let p = characters.parts(of: ch)
+                if let t = p.tone { tone = t }
+                parts.append(p)
+            }
+            // Punctuation at either end of a word does not matter ("thường xuyên." / "(lũy").
+            var slice = parts[...]
+            while let f = slice.first, f.isEdge { slice = slice.dropFirst() }
+            while let l = slice.last, l.isEdge { slice = slice.dropLast() }
+            if slice.isEmpty { continue }
+            var w = ""
+            for p in slice { w += p.base }
+            if let tone { w.append("#"); w.append(tone) }
+            words.append(w)
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// The same key made the slow, obvious way (whole words through Foundation's normalisation):
+    /// the reference the per-character path is tested against.
+    static func makeByWords(_ label: String) -> String {
+        let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
+        var words: [String] = []
+        for word in text.split(separator: " ") {
             var base = String.UnicodeScalarView()
             var tone: Character?
             for scalar in String(word).decomposedStringWithCanonicalMapping.unicodeScalars {
                 if let t = toneMarks[scalar] { tone = t } else { base.append(scalar) }
             }
-            // Punctuation at either end of a word does not matter ("thường xuyên." / "(lũy").
             var scalars = Array(String(base).precomposedStringWithCanonicalMapping.unicodeScalars)[...]
             while let f = scalars.first, edgeCharacters.contains(f) { scalars = scalars.dropFirst() }
             while let l = scalars.last, edgeCharacters.contains(l) { scalars = scalars.dropLast() }
@@ -86,6 +112,43 @@ public enum LabelKey {
         }
         return words.joined(separator: " ")
     }
+
+    /// One character without its tone mark (NFC), its tone, and whether it is punctuation.
+    struct CharacterParts: Sendable {
+        var base: String
+        var tone: Character?
+        var isEdge: Bool
+    }
+
+    /// Characters already split: labels use a few hundred distinct characters, and Foundation's
+    /// normalisation is slow on whole strings, so each character is decomposed once.
+    private final class CharacterCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parts: [Character: CharacterParts] = [:]
+
+        func parts(of ch: Character) -> CharacterParts {
+            if ch.isASCII {
+                let isEdge = ch.unicodeScalars.allSatisfy { LabelKey.edgeCharacters.contains($0) }
+                return CharacterParts(base: String(ch), tone: nil, isEdge: isEdge)
+            }
+            lock.lock()
+            if let p = parts[ch] { lock.unlock(); return p }
+            lock.unlock()
+            var base = String.UnicodeScalarView()
+            var tone: Character?
+            for scalar in String(ch).decomposedStringWithCanonicalMapping.unicodeScalars {
+                if let t = LabelKey.toneMarks[scalar] { tone = t } else { base.append(scalar) }
+            }
+            let composed = String(base).precomposedStringWithCanonicalMapping
+            let isEdge = !composed.isEmpty && composed.unicodeScalars.allSatisfy { LabelKey.edgeCharacters.contains($0) }
+            let p = CharacterParts(base: composed, tone: tone, isEdge: isEdge || composed.isEmpty)
+            lock.lock()
+            if parts.count < 100_000 { parts[ch] = p }
+            lock.unlock()
+            return p
+        }
+    }
+    private static let characters = CharacterCache()
 
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {

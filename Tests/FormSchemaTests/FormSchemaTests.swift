@@ -1,4 +1,4 @@
-import FormSchema
+@testable import FormSchema
 import Foundation
 import Support
 import Testing
@@ -155,5 +155,24 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
         #expect(r.matchesLabel("Số văn bản chỉ đạo CCHC đã ban hành"))
         #expect(r.matchesLabel("Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)"))
         #expect(!r.matchesLabel("Số văn bản"))
+    }
+}
+
+/// The per-character label keys agree with whole-word normalisation on every label of the shipped
+/// form, in NFC and NFD, upper case, old tone placement and with stray punctuation.
+@Suite struct LabelKeyFastPathTests {
+    @Test func perCharacterKeysEqualWholeWordKeys() throws {
+        let form = try FormLoader.load(file: TestPaths.templates.appendingPathComponent("cchc-2023/form.yaml").path)
+        var labels = form.rows.flatMap { [$0.label] + $0.variants + [$0.unit] } + form.statusTexts
+        labels += ["Hoà bình, Thuỷ lợi; Uỷ ban (HÒA)", "  «Ủy ban»  nhân dân…  ", "x\u{0301}y", "a\u{0323}\u{0302}", "\u{0301}", "(", "đ.Đ"]
+        #expect(labels.count > 250)
+        var checked = 0
+        for label in labels {
+            for variant in [label, label.decomposedStringWithCanonicalMapping, label.uppercased(), label + "."] {
+                #expect(LabelKey.makeUncached(variant) == LabelKey.makeByWords(variant), "\(variant)")
+                checked += 1
+            }
+        }
+        #expect(checked == labels.count * 4)
     }
 }
