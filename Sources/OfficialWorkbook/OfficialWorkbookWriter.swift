@@ -189,8 +189,8 @@ public final class OfficialWorkbookWriter {
                 noteCell.input = row.kind.holdsValue
                 try ws.writeString(row: r, col: Layout.note, "", format: style.format(noteCell, .note))
             }
-            try ws.setRow(r, height: Self.rowHeight(row: row, value: mode == .filled ? value : .empty,
-                                                     form: form, cell: cell))
+            try ws.setRow(r, height: rowHeight(row: row, value: mode == .filled ? value : .empty,
+                                               form: form, cell: cell))
             if let annotation, !annotation.comment.isEmpty {
                 try ws.writeComment(row: r, col: Layout.value, annotation.comment, author: "bieumau",
                                     width: 320, height: 120)
@@ -426,16 +426,30 @@ public final class OfficialWorkbookWriter {
         return .listRange(range)
     }
 
+    /// Lines of a form row's label and unit, which are the same on every sheet of the workbook
+    /// (a merged workbook writes the form once per unit): estimated once per row.
+    private struct RowLinesKey: Hashable {
+        let form: String, version: Int, row: String, bold: Bool, indent: Int
+    }
+    private var rowLines: [RowLinesKey: (label: String, unit: String, lines: Int)] = [:]
+
     /// The height fitting the row's wrapped label, unit, text value and note.
-    private static func rowHeight(row: FormRow, value: RowValue, form: FormDefinition, cell: CellStyle) -> Double {
+    private func rowHeight(row: FormRow, value: RowValue, form: FormDefinition, cell: CellStyle) -> Double {
         let w = Layout.columnWidths
-        var lines = Layout.lines(of: row.label, widthUnits: w[Layout.label] - Double(cell.indent) * 1.5,
+        let key = RowLinesKey(form: form.id, version: form.version, row: row.id, bold: cell.bold, indent: cell.indent)
+        var lines: Int
+        if let known = rowLines[key], known.label == row.label, known.unit == row.unit {
+            lines = known.lines
+        } else {
+            lines = Layout.lines(of: row.label, widthUnits: w[Layout.label] - Double(cell.indent) * 1.5,
                                  fontSize: SheetStyle.tableSize, bold: cell.bold)
-        lines = max(lines, Layout.lines(of: row.unit, widthUnits: w[Layout.unit], fontSize: SheetStyle.tableSize, bold: cell.bold))
+            lines = max(lines, Layout.lines(of: row.unit, widthUnits: w[Layout.unit], fontSize: SheetStyle.tableSize, bold: cell.bold))
+            rowLines[key] = (row.label, row.unit, lines)
+        }
         if !value.note.isEmpty {
             lines = max(lines, Layout.lines(of: value.note, widthUnits: w[Layout.note], fontSize: SheetStyle.tableSize))
         }
-        if let text = displayedText(value, row: row, form: form) {
+        if let text = Self.displayedText(value, row: row, form: form) {
             lines = max(lines, Layout.lines(of: text, widthUnits: w[Layout.value], fontSize: SheetStyle.tableSize, bold: cell.bold))
         }
         return Layout.height(lines: lines, fontSize: SheetStyle.tableSize)

@@ -48,14 +48,26 @@ enum InputRowReader {
         TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(v.plainText)))
     }
 
-    /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped).
+    /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.
+    /// Checked on the UTF-8 bytes (this runs on every row of every input).
     static func code(from text: String) -> String? {
-        var t = Substring(text)
-        if t.hasSuffix(".") { t = t.dropLast() }
-        guard !t.isEmpty else { return nil }
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        return parts.joined(separator: ".")
+        var utf8 = Substring(text).utf8
+        if utf8.last == UInt8(ascii: ".") { utf8 = utf8.dropLast() }
+        guard !utf8.isEmpty else { return nil }
+        var digits = 0
+        for b in utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0 else { return nil }
+                digits = 0
+            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                digits += 1
+                guard digits <= 3 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        return String(Substring(utf8))
     }
 
     /// Texts that open the block under a report's table (recipients, signatures), in any administration.
@@ -68,24 +80,39 @@ enum InputRowReader {
     /// A row of the signature block: no code, and every text it holds opens like a footer line.
     static func isFooter(_ texts: [String], codeText: String) -> Bool {
         guard !texts.isEmpty, code(from: codeText) == nil else { return false }
-        return texts.allSatisfy { t in
-            let lower = t.lowercased()
-            return footerPrefixes.contains { lower.hasPrefix($0) }
-        }
+        return texts.allSatisfy(opensLikeFooter)
     }
+
+    /// Only the opening words matter: a long label is not lowercased whole.
+    static func opensLikeFooter(_ t: String) -> Bool {
+        guard let first = t.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        let lower = String(t.prefix(maxFooterPrefix)).lowercased()
+        return footerPrefixes.contains { lower.hasPrefix($0) }
+    }
+
+    static let maxFooterPrefix = footerPrefixes.map(\.count).max() ?? 0
 
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
-        let texts = row.cells.map { clean($0.value) }.filter { !$0.isEmpty }
+        isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
+    }
+
+    /// The same test on a row's cleaned, non-empty texts.
+    static func isColumnNumberRow(texts: [String]) -> Bool {
         guard texts.count >= 3 else { return false }
-        let numbers = texts.map { t -> Int? in
+        var previous: Int?
+        for t in texts {
+            // Quick rejection: a column number starts with a digit or "(".
+            guard let f = t.utf8.first, f == UInt8(ascii: "(") || (f >= UInt8(ascii: "0") && f <= UInt8(ascii: "9")) else {
+                return false
+            }
             var s = Substring(t)
             if s.hasPrefix("("), s.hasSuffix(")") { s = s.dropFirst().dropLast() }
-            return Int(s)
+            guard let n = Int(s) else { return false }
+            if let p = previous, n != p + 1 { return false }
+            previous = n
         }
-        guard numbers.allSatisfy({ $0 != nil }) else { return false }
-        let n = numbers.map { $0! }
-        return zip(n, n.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        return true
     }
 
     /// Rows below the header: blanks, repeated headers and column numbers skipped,
@@ -100,27 +127,39 @@ enum InputRowReader {
         while position < grid.rows.count {
             defer { position += 1 }
             let g = grid.rows[position]
-            if g.isBlank { continue }
-            let nonEmpty = g.cells.filter { !$0.value.isEmpty }
+            // Each cell is cleaned once (NFC, markup, white space) and its text reused below.
+            var texts: [(column: Int, text: String)] = []
+            texts.reserveCapacity(g.cells.count)
+            for cell in g.cells where !cell.value.isEmpty { texts.append((cell.column, clean(cell.value))) }
+            if texts.isEmpty { continue }
+            func text(_ column: Int?) -> String {
+                guard let column else { return "" }
+                for t in texts where t.column == column { return t.text }
+                return ""
+            }
             // A repeated header (page break): every cell in the table's columns is a heading.
-            let inTable = nonEmpty.filter { known.contains($0.column) }
-            if !inTable.isEmpty && inTable.allSatisfy({ vocabulary.isHeaderText(clean($0.value)) }) { continue }
-            if isColumnNumberRow(g) { continue }
+            var inTable = 0, headings = 0
+            for t in texts where known.contains(t.column) {
+                inTable += 1
+                if vocabulary.isHeaderText(t.text) { headings += 1 } else { break }
+            }
+            if inTable > 0 && headings == inTable { continue }
+            if isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text }) { continue }
             // The signature block under the table ends it.
-            if isFooter(nonEmpty.map { clean($0.value) }, codeText: cc.map { clean(g.value(at: $0)) } ?? "") { break }
-            let stt = cc.map { clean(g.value(at: $0)) } ?? ""
+            let stt = text(cc)
+            if isFooter(texts.map(\.text), codeText: stt) { break }
             let parsedCode = code(from: stt)
             var r = InputRow(
                 gridRow: g, position: position,
                 code: parsedCode ?? "",
                 marker: parsedCode == nil ? stt : "",
-                label: lc.map { clean(g.value(at: $0)) } ?? "",
-                unit: uc.map { clean(g.value(at: $0)) } ?? "",
+                label: text(lc),
+                unit: text(uc),
                 valueCell: vc.flatMap { g.cell(at: $0) },
-                note: nc.map { clean(g.value(at: $0)) } ?? "")
+                note: text(nc))
             // Cells outside the known columns do not make a row (extra columns are ignored).
             if r.label.isEmpty && r.code.isEmpty && r.marker.isEmpty && r.unit.isEmpty && r.note.isEmpty
-                && (r.valueCell?.value.isEmpty ?? true) && nonEmpty.allSatisfy({ !known.contains($0.column) }) {
+                && (r.valueCell?.value.isEmpty ?? true) && texts.allSatisfy({ !known.contains($0.column) }) {
                 continue
             }
             if r.isLabelOnly, !rows.isEmpty, !namesSomething(r.label) {
