@@ -104,6 +104,8 @@ public final class OfficialWorkbookWriter {
     /// The hidden sheet holding long dropdown lists, created on first need.
     private var listSheet: XlsxWorksheet?
     private var listColumns: [[String]: String] = [:]
+    /// Table cell formats, shared by every appendix sheet of the workbook.
+    private let tableFormats = TableFormatCache()
 
     /// The name of the hidden sheet of dropdown lists.
     public static let listSheetName = "Danh mục"
@@ -142,7 +144,7 @@ public final class OfficialWorkbookWriter {
         let form = appendix.form
         let sheetName = name ?? form.sheetName
         let ws = try workbook.addWorksheet(name: sheetName)
-        let style = SheetStyle(workbook: workbook)
+        let style = SheetStyle(workbook: workbook, cache: tableFormats)
 
         // Columns and page.
         for (col, width) in Layout.columnWidths.enumerated() {

@@ -167,6 +167,7 @@ public struct Grid: Sendable {
 public enum CellReference {
     /// Column letters for a 0-based column: 0 → A, 25 → Z, 26 → AA.
     public static func columnLetters(_ column: Int) -> String {
+        if column >= 0 && column < 26 { return singleLetters[column] }
         var n = column + 1
         var letters: [Character] = []
         while n > 0 {
@@ -176,6 +177,8 @@ public enum CellReference {
         }
         return String(letters.reversed())
     }
+
+    private static let singleLetters = (0..<26).map { String(UnicodeScalar(UInt8(65 + $0))) }
 
     public static func a1(row: Int, column: Int) -> String {
         columnLetters(column) + String(row + 1)

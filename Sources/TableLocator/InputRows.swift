@@ -1,4 +1,5 @@
 import FormSchema
+import Foundation
 import SheetGrid
 import Support
 
@@ -83,14 +84,21 @@ enum InputRowReader {
         return texts.allSatisfy(opensLikeFooter)
     }
 
-    /// Only the opening words matter: a long label is not lowercased whole.
+    /// Only the opening words matter: a long label is not lowercased whole, and a text whose first
+    /// letter opens no footer line (most labels) is rejected from its first byte.
     static func opensLikeFooter(_ t: String) -> Bool {
-        guard let first = t.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        guard let first = t.utf8.first else { return false }
+        if first < 0x80 {
+            let lower = first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first | 0x20 : first
+            guard footerFirstBytes.contains(lower) else { return false }
+        }
         let lower = String(t.prefix(maxFooterPrefix)).lowercased()
         return footerPrefixes.contains { lower.hasPrefix($0) }
     }
 
     static let maxFooterPrefix = footerPrefixes.map(\.count).max() ?? 0
+    /// First bytes of the footer openings (all ASCII).
+    static let footerFirstBytes = Set(footerPrefixes.compactMap(\.utf8.first))
 
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
@@ -175,29 +183,68 @@ enum InputRowReader {
 
 /// The form rows each label key names, built once per form: an input label is keyed once and
 /// looked up, instead of being compared with every row (LabelKey is costly on long labels).
+/// Keys are hashed by their UTF-8 bytes (String hashing normalises non-ASCII text each time).
 struct LabelIndex: Sendable {
-    private var byExact: [String: Set<String>] = [:]
-    private var byLoose: [String: Set<String>] = [:]
+    private var byExact: [UTF8Key: Set<String>] = [:]
+    private var byLoose: [UTF8Key: Set<String>] = [:]
+    /// Answers already given: the same labels come back in every unit's file.
+    private let memo = Memo()
+
+    private final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var answers: [UTF8Key: Set<String>] = [:]
+        static let limit = 100_000
+    }
 
     init(form: FormDefinition) {
         for row in form.rows {
             for label in row.acceptedLabels {
-                byExact[LabelKey.make(label), default: []].insert(row.id)
-                byLoose[LabelKey.loose(label), default: []].insert(row.id)
+                byExact[UTF8Key(LabelKey.make(label)), default: []].insert(row.id)
+                byLoose[UTF8Key(LabelKey.loose(label)), default: []].insert(row.id)
             }
         }
     }
 
     /// Ids of the rows `label` names (the same answer as `FormRow.matchesLabel` for each row).
     func rowIDs(matching label: String) -> Set<String> {
-        let exact = byExact[LabelKey.make(label)] ?? []
-        let loose = byLoose[LabelKey.loose(label)] ?? []
-        return exact.union(loose)
+        let k = UTF8Key(label)
+        memo.lock.lock()
+        if let known = memo.answers[k] { memo.lock.unlock(); return known }
+        memo.lock.unlock()
+        let exact = byExact[UTF8Key(LabelKey.make(label))] ?? []
+        let loose = byLoose[UTF8Key(LabelKey.loose(label))] ?? []
+        let ids = exact.union(loose)
+        memo.lock.lock()
+        if memo.answers.count >= Memo.limit { memo.answers.removeAll(keepingCapacity: true) }
+        memo.answers[k] = ids
+        memo.lock.unlock()
+        return ids
     }
 
     func rowIDs(matchingAny labels: [String]) -> Set<String> {
-        labels.reduce(into: Set<String>()) { $0.formUnion(rowIDs(matching: $1)) }
+        if labels.count == 1 { return rowIDs(matching: labels[0]) }
+        return labels.reduce(into: Set<String>()) { $0.formUnion(rowIDs(matching: $1)) }
     }
 
     func namesSomething(_ label: String) -> Bool { !rowIDs(matching: label).isEmpty }
+}
+
+/// A string hashed and compared by its UTF-8 bytes (exact, no Unicode normalisation).
+struct UTF8Key: Hashable, @unchecked Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool {
+        var x = a.text, y = b.text
+        return x.withUTF8 { px in
+            y.withUTF8 { py in
+                px.count == py.count && (px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0)
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var t = text
+        t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }
