@@ -46,7 +46,50 @@ struct InputRow: Sendable {
 
 enum InputRowReader {
     static func clean(_ v: CellValue) -> String {
-        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(v.plainText)))
+        let text = v.plainText
+        if isClean(text) { return text }
+        return TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(text)))
+    }
+
+    /// True when cleaning cannot change `s`, judged in one pass over its bytes (most cells): no
+    /// `<`, no leading, trailing or double space, no control or other white-space character
+    /// (as `TextNormalization.isCollapsed`), and only scalars that are NFC whatever follows them
+    /// (below U+0300, or the precomposed Vietnamese letters U+1E00–U+1EFF, as `nfc`'s fast path).
+    static func isClean(_ s: String) -> Bool {
+        var previousSpace = true
+        var pending = 0          // continuation bytes still expected
+        var lead: UInt8 = 0
+        for b in s.utf8 {
+            if pending > 0 {
+                if lead == 0xE1 && pending == 2 && !(0xB8...0xBB).contains(b) { return false }
+                if lead == 0xC2 && (b == 0x85 || b == 0xA0) { return false }
+                lead = 0
+                pending -= 1
+                continue
+            }
+            switch b {
+            case 0x20:
+                if previousSpace { return false }
+                previousSpace = true
+                continue
+            case UInt8(ascii: "<"), 0x00..<0x20, 0x7F:
+                return false
+            case 0x21..<0x80:
+                break
+            case 0xC3...0xCB:
+                pending = 1          // U+00C0…U+02FF
+            case 0xC2:
+                pending = 1          // U+0080…U+00BF: NEL and NBSP are white space
+                lead = 0xC2
+            case 0xE1:
+                pending = 2          // U+1E00…U+1EFF only (checked on the next byte)
+                lead = 0xE1
+            default:
+                return false
+            }
+            previousSpace = false
+        }
+        return pending == 0 && (!previousSpace || s.isEmpty)
     }
 
     /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.
@@ -93,8 +136,11 @@ enum InputRowReader {
             guard footerFirstBytes.contains(lower) else { return false }
         }
         let lower = String(t.prefix(maxFooterPrefix)).lowercased()
-        return footerPrefixes.contains { lower.hasPrefix($0) }
+        // NFC text: comparing bytes is comparing characters here.
+        return footerPrefixUTF8.contains { lower.utf8.starts(with: $0) }
     }
+
+    static let footerPrefixUTF8 = footerPrefixes.map { Array($0.utf8) }
 
     static let maxFooterPrefix = footerPrefixes.map(\.count).max() ?? 0
     /// First bytes of the footer openings (all ASCII).

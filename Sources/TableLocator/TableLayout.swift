@@ -95,9 +95,7 @@ public struct HeaderVocabulary: Sendable {
 }
 
 enum LayoutFinder {
-    static func text(_ cell: Cell) -> String {
-        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(cell.value.plainText)))
-    }
+    static func text(_ cell: Cell) -> String { InputRowReader.clean(cell.value) }
 
     /// Finds the header rows; nil when no row has both the code and the label heading.
     static func find(in grid: Grid, vocabulary: HeaderVocabulary) -> TableLayout? {
