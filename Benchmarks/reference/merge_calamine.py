@@ -56,6 +56,7 @@ def parse_args(argv):
 
 
 OPTS, UNIT_DIR, OUT = parse_args(sys.argv[1:])
+IN_MEMORY = os.environ.get("MERGE_IN_MEMORY") == "1"
 
 # ── The form ──────────────────────────────────────────────────────────────────────────────────
 FORM = yaml.safe_load(open(OPTS["form"], encoding="utf-8"))
@@ -569,7 +570,7 @@ def main():
     periods = [a[3]["period"] for a in accepted if a[3]["period"]]
     period = parse_period(OPTS["period"]) if OPTS["period"] else (max(set(periods), key=periods.count) if periods else None)
 
-    wb = xlsxwriter.Workbook(OUT)
+    wb = xlsxwriter.Workbook(OUT, {"in_memory": IN_MEMORY})
     wb.set_properties({"title": f"{FORM.get('appendix_label', 'Phụ lục')}: {FORM['title']}", "subject": period_text(period),
                        "author": "merge_calamine.py", "company": OPTS["unit"]})
     wb.set_custom_property("bieumau.form", FORM["form"])

@@ -85,7 +85,9 @@ public enum TableLocator {
         for (row, formRow, input) in inputs {
             var v = ValueInterpreter.interpret(input, row: formRow, form: form, locale: locale)
             v.note = row.note
-            v.inputLabel = row.fullLabel
+            // The form's own label when the input spells it the same (one copy for all units).
+            let label = row.fullLabel
+            v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
             v.location = grid.location(row: row.gridRow, column: layout.columns[.value] ?? 0)
             v.formula = row.valueCell?.formula
             if let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
