@@ -16,7 +16,10 @@ public enum CellValue: Sendable, Hashable {
     public var isEmpty: Bool {
         switch self {
         case .empty: return true
-        case .text(let s): return s.allSatisfy { $0.isWhitespace }
+        case .text(let s):
+            // A printable ASCII first byte starts a character that is not white space.
+            if let b = s.utf8.first, b > 0x20, b < 0x7F { return false }
+            return s.allSatisfy { $0.isWhitespace }
         default: return false
         }
     }

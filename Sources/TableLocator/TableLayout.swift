@@ -72,6 +72,10 @@ public struct HeaderVocabulary: Sendable {
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {
         guard let first = text.first, first.isLetter || first == "<" else { return false }
+        // Scalars are at most the UTF-8 bytes and at least a quarter of them: count only in between.
+        let bytes = text.utf8.count
+        if bytes <= maxHeadingLength { return true }
+        if bytes > 4 * maxHeadingLength { return false }
         return text.unicodeScalars.count <= maxHeadingLength
     }
 
