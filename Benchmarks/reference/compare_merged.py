@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that two merged workbooks hold the same merged values: the value column (D) of the
-"Tổng hợp" sheet and the merged column (E) of "Chi tiết", row by row (cached values of formulas,
-read with openpyxl), plus the number of sheets. Prints the differences; exit 1 if any.
+"Tổng hợp" sheet, and on "Chi tiết" the merged column (E) and every unit's column, row by row
+(cached values of formulas, read with openpyxl), plus the number of sheets. Prints the
+differences; exit 1 if any.
 
 Usage: compare_merged.py A.xlsx B.xlsx"""
 import sys
@@ -42,6 +43,21 @@ def main():
         print(f"{sheet}: {len(ra)} rows compared, sheets {na} vs {nb}")
         if na != nb:
             bad += 1
+    # Every unit's value on Chi tiết (the last column holds the merge notes, worded freely).
+    wa = load_workbook(a, read_only=True, data_only=True)["Chi tiết"]
+    wb = load_workbook(b, read_only=True, data_only=True)["Chi tiết"]
+    cells = 0
+    for ra, rb in zip(wa.iter_rows(min_row=3, values_only=True), wb.iter_rows(min_row=3, values_only=True)):
+        if len(ra) != len(rb):
+            bad += 1
+            continue
+        for j, (va, vb) in enumerate(zip(ra[:-1], rb[:-1])):
+            cells += 1
+            if not same(va, vb):
+                bad += 1
+                if bad < 20:
+                    print(f"Chi tiết {ra[0]!r} column {j + 1}: {va!r} vs {vb!r}")
+    print(f"Chi tiết: {cells} cells compared")
     print("same merged values" if not bad else f"{bad} difference(s)")
     sys.exit(1 if bad else 0)
 

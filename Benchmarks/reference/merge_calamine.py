@@ -620,7 +620,8 @@ def main():
         elif kind == "number":
             if r["kind"] == "ratio":
                 places = r.get("decimals", 2)
-                ws.write_number(x, c, float(v / 100), pct(min(places, 4)))
+                q = (v / 100).quantize(Decimal(10) ** -(places + 2), rounding=ROUND_HALF_UP)
+                ws.write_number(x, c, float(q), pct(min(places, 4)))
             else:
                 ws.write_number(x, c, float(v), mnum if is_merged else num)
         elif kind == "status":
