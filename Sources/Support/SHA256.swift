@@ -136,20 +136,26 @@ public struct SHA256: Sendable {
         return hexString(h.finalize())
     }
 
-    /// Lower-case hex of the digest of the file at `path`, read in chunks.
+    /// Lower-case hex of the digest of the file at `path`, read in chunks (plain POSIX reads into
+    /// one buffer: a merge hashes every input).
     public static func hexOfFile(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
             throw BieuMauError(.noInput, vi: "Không mở được tệp \(path) để đọc.", en: "Cannot open \(path) for reading.")
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         var h = SHA256()
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 {
+                if errno == EINTR { continue }
                 throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read \(path).")
             }
-            if chunk.isEmpty { break }
-            h.update(chunk)
+            if n == 0 { break }
+            h.updateBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         return hexString(h.finalize())
     }
