@@ -19,6 +19,9 @@
   unit in the official layout, and a bar chart of the form's key ratios per unit.
 It does NOT validate the units (bieumau validates every input against all the form's rules).
 
+XlsxWriter uses temporary files (as libxlsxwriter does); MERGE_IN_MEMORY=1 keeps them in memory.
+Check that two merges agree with compare_merged.py.
+
 Usage: merge_calamine.py [--openpyxl] UNIT_DIR OUT.xlsx [--form FORM.yaml] [--unit NAME] [--period TEXT]"""
 import functools
 import hashlib
