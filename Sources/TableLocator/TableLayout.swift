@@ -1,5 +1,6 @@
 import AppendixModel
 import FormSchema
+import Foundation
 import SheetGrid
 import Support
 
@@ -68,6 +69,27 @@ public struct HeaderVocabulary: Sendable {
         maxHeadingLength = max(40, longest + 20)
         printed = forms.first?.headers ?? TableHeaders()
     }
+
+    /// The vocabulary of a list of forms, built once per distinct set of headings (every file of a
+    /// merge asks for the same one, twice).
+    static func of(_ forms: [FormDefinition]) -> HeaderVocabulary {
+        let key = forms.map(\.headers)
+        cache.lock.lock()
+        if let v = cache.known[key] { cache.lock.unlock(); return v }
+        cache.lock.unlock()
+        let v = HeaderVocabulary(forms: forms)
+        cache.lock.lock()
+        if cache.known.count > 64 { cache.known.removeAll() }
+        cache.known[key] = v
+        cache.lock.unlock()
+        return v
+    }
+
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var known: [[TableHeaders]: HeaderVocabulary] = [:]
+    }
+    private static let cache = Cache()
 
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {

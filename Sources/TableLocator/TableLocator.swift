@@ -9,13 +9,13 @@ import Support
 public enum TableLocator {
     /// The table's position, or nil when the grid has no header row with the code and label headings.
     public static func findTable(in grid: Grid, library: FormLibrary) -> TableLayout? {
-        LayoutFinder.find(in: grid, vocabulary: HeaderVocabulary(forms: library.forms))
+        LayoutFinder.find(in: grid, vocabulary: HeaderVocabulary.of(library.forms))
     }
 
     /// Reads the appendix in `grid`.
     /// - Parameter formID: `--form`; else the workbook property `bieumau.form`; else the best-matching form.
     public static func locate(grid: Grid, library: FormLibrary, formID: String? = nil) throws -> Appendix {
-        let vocabulary = HeaderVocabulary(forms: library.forms)
+        let vocabulary = HeaderVocabulary.of(library.forms)
         let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
         let (form, index, rowsRead) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
                                                      library: library, formID: formID)
@@ -109,7 +109,29 @@ public enum TableLocator {
         case .error(let e): return .error(e)
         case .number(let s):
             guard let n = ExactDecimal(s) else { return .text(s) }
-            return .number(n, percentFormat: cell.style.isPercentFormat, decimals: decimals(ofFormat: cell.style.numberFormat))
+            let shown = NumberFormatMemo.shared.reading(cell.style)
+            return .number(n, percentFormat: shown.percent, decimals: shown.decimals)
+        }
+    }
+
+    /// What a number format shows (percent, decimals), parsed once per format text: a workbook
+    /// has a handful of formats and every unit's file the same ones.
+    final class NumberFormatMemo: @unchecked Sendable {
+        static let shared = NumberFormatMemo()
+        private let lock = NSLock()
+        private var known: [String: (percent: Bool, decimals: Int?)] = [:]
+
+        func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
+            guard let format = style.numberFormat else { return (style.isPercentFormat, decimals(ofFormat: nil)) }
+            lock.lock()
+            if let r = known[format] { lock.unlock(); return r }
+            lock.unlock()
+            let r = (style.isPercentFormat, decimals(ofFormat: format))
+            lock.lock()
+            if known.count > 1_000 { known.removeAll() }
+            known[format] = r
+            lock.unlock()
+            return r
         }
     }
 
