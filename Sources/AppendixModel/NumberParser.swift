@@ -14,7 +14,8 @@ public struct NumberReading: Sendable, Hashable {
 }
 
 /// How a text reads as a number in the two conventions users mix.
-public enum NumberClassification: Sendable, Hashable {
+/// Indirect: a `RowValue` carries one, and rows of hundreds of units are held at once (a merge).
+public indirect enum NumberClassification: Sendable, Hashable {
     case notANumber
     /// Reads the same in both (`13`, `03`, `268763`, `25%`).
     case plain(NumberReading)

@@ -47,7 +47,12 @@ public struct RowValue: Sendable, Hashable {
     /// The label as found in the input (may differ in spelling from the form's).
     public var inputLabel: String?
     /// The value cell in the input.
-    public var location: SourceLocation?
+    public var location: SourceLocation? {
+        get { locationBox?.location }
+        set { locationBox = newValue.map(LocationBox.init) }
+    }
+    /// Boxed: a merge holds every unit's rows at once, and a location is five optional fields.
+    private var locationBox: LocationBox?
     /// The formula, when the value cell held one.
     public var formula: String?
 
@@ -61,11 +66,19 @@ public struct RowValue: Sendable, Hashable {
         self.classification = classification
         self.note = note
         self.inputLabel = inputLabel
-        self.location = location
+        self.locationBox = location.map(LocationBox.init)
         self.formula = formula
     }
 
     public static let empty = RowValue(raw: "", value: .empty)
+}
+
+/// An immutable box holding a `SourceLocation` (compared and hashed by its content).
+final class LocationBox: Sendable, Hashable {
+    let location: SourceLocation
+    init(_ location: SourceLocation) { self.location = location }
+    static func == (a: LocationBox, b: LocationBox) -> Bool { a === b || a.location == b.location }
+    func hash(into hasher: inout Hasher) { hasher.combine(location) }
 }
 
 /// Turns cell input into a `RowValue` for a form row, given the document's number convention.

@@ -22,7 +22,14 @@ public enum LabelKey {
         /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
         struct Bytes: Hashable {
             let text: String
-            static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+            static func == (a: Bytes, b: Bytes) -> Bool {
+                var x = a.text, y = b.text
+                return x.withUTF8 { px in
+                    y.withUTF8 { py in
+                        px.count == py.count && (px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0)
+                    }
+                }
+            }
             func hash(into hasher: inout Hasher) {
                 var t = text
                 t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }

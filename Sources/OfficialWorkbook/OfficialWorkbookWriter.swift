@@ -104,6 +104,8 @@ public final class OfficialWorkbookWriter {
     /// The hidden sheet holding long dropdown lists, created on first need.
     private var listSheet: XlsxWorksheet?
     private var listColumns: [[String]: String] = [:]
+    /// Table cell formats, shared by every appendix sheet of the workbook.
+    private let tableFormats = TableFormatCache()
 
     /// The name of the hidden sheet of dropdown lists.
     public static let listSheetName = "Danh mục"
@@ -142,7 +144,7 @@ public final class OfficialWorkbookWriter {
         let form = appendix.form
         let sheetName = name ?? form.sheetName
         let ws = try workbook.addWorksheet(name: sheetName)
-        let style = SheetStyle(workbook: workbook)
+        let style = SheetStyle(workbook: workbook, cache: tableFormats)
 
         // Columns and page.
         for (col, width) in Layout.columnWidths.enumerated() {
@@ -168,20 +170,21 @@ public final class OfficialWorkbookWriter {
             headerRows: Layout.headerRows, firstDataRow: Layout.firstDataRow,
             lastDataRow: Layout.firstDataRow + max(form.rows.count, 1) - 1)
 
+        let plans = rowPlans(form, style: style)
         for (i, row) in form.rows.enumerated() {
             let r = Layout.firstDataRow + i
-            let cell = CellStyle(row: row)
-            let code = row.code.isEmpty ? (row.marker ?? "") : row.code
-            try ws.writeString(row: r, col: Layout.code, code, format: style.format(cell, .code))
-            try ws.writeString(row: r, col: Layout.label, row.label, format: style.format(cell, .label))
-            try ws.writeString(row: r, col: Layout.unit, row.unit, format: style.format(cell, .unit))
+            let plan = plans[i]
+            let cell = plan.cell
+            try ws.writeString(row: r, col: Layout.code, plan.code, format: plan.codeFormat)
+            try ws.writeString(row: r, col: Layout.label, row.label, format: plan.labelFormat)
+            try ws.writeString(row: r, col: Layout.unit, row.unit, format: plan.unitFormat)
             let value = appendix.values[row.id] ?? .empty
             let annotation = annotations[row.id]
             switch mode {
             case .filled:
                 try writeFilledValue(ws, r: r, row: row, value: value, form: form, layout: layout,
                                      cell: cell, annotation: annotation, style: style, ratioFormulas: ratioFormulas)
-                try ws.writeString(row: r, col: Layout.note, value.note, format: style.format(cell, .note))
+                try ws.writeString(row: r, col: Layout.note, value.note, format: plan.noteFormat)
             case .template:
                 try writeTemplateValue(ws, r: r, row: row, form: form, layout: layout, cell: cell,
                                        annotation: annotation, style: style)
@@ -189,8 +192,8 @@ public final class OfficialWorkbookWriter {
                 noteCell.input = row.kind.holdsValue
                 try ws.writeString(row: r, col: Layout.note, "", format: style.format(noteCell, .note))
             }
-            try ws.setRow(r, height: Self.rowHeight(row: row, value: mode == .filled ? value : .empty,
-                                                     form: form, cell: cell))
+            try ws.setRow(r, height: rowHeight(baseLines: plan.baseLines, row: row,
+                                               value: mode == .filled ? value : .empty, form: form, cell: cell))
             if let annotation, !annotation.comment.isEmpty {
                 try ws.writeComment(row: r, col: Layout.value, annotation.comment, author: "bieumau",
                                     width: 320, height: 120)
@@ -426,16 +429,43 @@ public final class OfficialWorkbookWriter {
         return .listRange(range)
     }
 
-    /// The height fitting the row's wrapped label, unit, text value and note.
-    private static func rowHeight(row: FormRow, value: RowValue, form: FormDefinition, cell: CellStyle) -> Double {
+    /// Per form row, what every appendix sheet of the workbook writes the same way (a merged
+    /// workbook writes the form once per unit): the code cell's text, the formats of the code,
+    /// label, unit and (filled) note cells, and the lines of the wrapped label and unit.
+    struct RowPlan {
+        let cell: CellStyle
+        let code: String
+        let codeFormat: XlsxFormat, labelFormat: XlsxFormat, unitFormat: XlsxFormat, noteFormat: XlsxFormat
+        let baseLines: Int
+    }
+    /// The plans of the last form written (forms are values: reused only for equal rows).
+    private var plans: (form: String, version: Int, rows: [FormRow], plans: [RowPlan])?
+
+    private func rowPlans(_ form: FormDefinition, style: SheetStyle) -> [RowPlan] {
+        if let p = plans, p.form == form.id, p.version == form.version, p.rows == form.rows { return p.plans }
         let w = Layout.columnWidths
-        var lines = Layout.lines(of: row.label, widthUnits: w[Layout.label] - Double(cell.indent) * 1.5,
-                                 fontSize: SheetStyle.tableSize, bold: cell.bold)
-        lines = max(lines, Layout.lines(of: row.unit, widthUnits: w[Layout.unit], fontSize: SheetStyle.tableSize, bold: cell.bold))
+        let built = form.rows.map { row -> RowPlan in
+            let cell = CellStyle(row: row)
+            let label = Layout.lines(of: row.label, widthUnits: w[Layout.label] - Double(cell.indent) * 1.5,
+                                     fontSize: SheetStyle.tableSize, bold: cell.bold)
+            let unit = Layout.lines(of: row.unit, widthUnits: w[Layout.unit], fontSize: SheetStyle.tableSize, bold: cell.bold)
+            return RowPlan(cell: cell, code: row.code.isEmpty ? (row.marker ?? "") : row.code,
+                           codeFormat: style.format(cell, .code), labelFormat: style.format(cell, .label),
+                           unitFormat: style.format(cell, .unit), noteFormat: style.format(cell, .note),
+                           baseLines: max(label, unit))
+        }
+        plans = (form.id, form.version, form.rows, built)
+        return built
+    }
+
+    /// The height fitting the row's wrapped label and unit (`baseLines`), text value and note.
+    private func rowHeight(baseLines: Int, row: FormRow, value: RowValue, form: FormDefinition, cell: CellStyle) -> Double {
+        let w = Layout.columnWidths
+        var lines = baseLines
         if !value.note.isEmpty {
             lines = max(lines, Layout.lines(of: value.note, widthUnits: w[Layout.note], fontSize: SheetStyle.tableSize))
         }
-        if let text = displayedText(value, row: row, form: form) {
+        if let text = Self.displayedText(value, row: row, form: form) {
             lines = max(lines, Layout.lines(of: text, widthUnits: w[Layout.value], fontSize: SheetStyle.tableSize, bold: cell.bold))
         }
         return Layout.height(lines: lines, fontSize: SheetStyle.tableSize)

@@ -94,9 +94,20 @@ enum CellRole: Hashable {
     case valueNumber(String?)
 }
 
+/// Formats of table cells already made in a workbook, by cell style and role: an appendix sheet
+/// asks for five per row, and a merged workbook writes hundreds of sheets.
+final class TableFormatCache {
+    struct Key: Hashable {
+        let cell: CellStyle
+        let role: CellRole
+    }
+    var formats: [Key: XlsxFormat] = [:]
+}
+
 /// Builds (cached) formats for the appendix sheet.
 struct SheetStyle {
     let workbook: XlsxWorkbook
+    var cache = TableFormatCache()
     static let font = "Times New Roman"
     static let tableSize: Double = 12
 
@@ -111,6 +122,14 @@ struct SheetStyle {
     }
 
     func format(_ cell: CellStyle, _ role: CellRole) -> XlsxFormat {
+        let key = TableFormatCache.Key(cell: cell, role: role)
+        if let f = cache.formats[key] { return f }
+        let f = makeFormat(cell, role)
+        cache.formats[key] = f
+        return f
+    }
+
+    private func makeFormat(_ cell: CellStyle, _ role: CellRole) -> XlsxFormat {
         var s = FormatSpec(fontName: Self.font, fontSize: Self.tableSize, bold: cell.bold, italic: cell.italic,
                            vertical: .center, wrap: true, border: true)
         switch role {

@@ -16,7 +16,10 @@ public enum CellValue: Sendable, Hashable {
     public var isEmpty: Bool {
         switch self {
         case .empty: return true
-        case .text(let s): return s.allSatisfy { $0.isWhitespace }
+        case .text(let s):
+            // A printable ASCII first byte starts a character that is not white space.
+            if let b = s.utf8.first, b > 0x20, b < 0x7F { return false }
+            return s.allSatisfy { $0.isWhitespace }
         default: return false
         }
     }
@@ -167,6 +170,7 @@ public struct Grid: Sendable {
 public enum CellReference {
     /// Column letters for a 0-based column: 0 → A, 25 → Z, 26 → AA.
     public static func columnLetters(_ column: Int) -> String {
+        if column >= 0 && column < 26 { return singleLetters[column] }
         var n = column + 1
         var letters: [Character] = []
         while n > 0 {
@@ -176,6 +180,8 @@ public enum CellReference {
         }
         return String(letters.reversed())
     }
+
+    private static let singleLetters = (0..<26).map { String(UnicodeScalar(UInt8(65 + $0))) }
 
     public static func a1(row: Int, column: Int) -> String {
         columnLetters(column) + String(row + 1)

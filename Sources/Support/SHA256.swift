@@ -23,6 +23,9 @@ public struct SHA256: Sendable {
 
     /// Adds bytes to the message.
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        // Contiguous bytes (Data, arrays): whole blocks are compressed in place, without copies.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { p in updateBytes(UnsafeRawBufferPointer(p)) }
+        if done != nil { return }
         length &+= UInt64(bytes.count)
         var rest = bytes[...]
         if !buffer.isEmpty {
@@ -41,6 +44,30 @@ public struct SHA256: Sendable {
             rest = rest.dropFirst(64)
         }
         buffer.append(contentsOf: rest)
+    }
+
+    private mutating func updateBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, bytes.count)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: p, count: take))
+            offset = take
+            if buffer.count == 64 {
+                let block = buffer
+                buffer.removeAll(keepingCapacity: true)
+                block.withUnsafeBufferPointer { compress($0.baseAddress!) }
+            }
+        }
+        while bytes.count - offset >= 64 {
+            compress(p + offset)
+            offset += 64
+        }
+        if offset < bytes.count {
+            buffer.append(contentsOf: UnsafeBufferPointer(start: p + offset, count: bytes.count - offset))
+        }
     }
 
     /// The 32-byte digest (the hasher may not be used after this).
@@ -72,25 +99,31 @@ public struct SHA256: Sendable {
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(p[i * 4]) << 24 | UInt32(p[i * 4 + 1]) << 16 | UInt32(p[i * 4 + 2]) << 8 | UInt32(p[i * 4 + 3])
-        }
-        for i in 16..<64 {
-            let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
+        let k = SHA256.k
         var (a, b, c, d, e, f, g, h) = state
-        for i in 0..<64 {
-            let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
-            let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            k.withUnsafeBufferPointer { k in
+                for i in 0..<16 {
+                    w[i] = UInt32(p[i &* 4]) << 24 | UInt32(p[i &* 4 &+ 1]) << 16
+                        | UInt32(p[i &* 4 &+ 2]) << 8 | UInt32(p[i &* 4 &+ 3])
+                }
+                for i in 16..<64 {
+                    let x = w[i &- 15], y = w[i &- 2]
+                    let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
+                    let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
+                    w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+                }
+                for i in 0..<64 {
+                    let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+                    let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
         }
         state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
                  state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
@@ -103,20 +136,26 @@ public struct SHA256: Sendable {
         return hexString(h.finalize())
     }
 
-    /// Lower-case hex of the digest of the file at `path`, read in chunks.
+    /// Lower-case hex of the digest of the file at `path`, read in chunks (plain POSIX reads into
+    /// one buffer: a merge hashes every input).
     public static func hexOfFile(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
             throw BieuMauError(.noInput, vi: "Không mở được tệp \(path) để đọc.", en: "Cannot open \(path) for reading.")
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         var h = SHA256()
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 {
+                if errno == EINTR { continue }
                 throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read \(path).")
             }
-            if chunk.isEmpty { break }
-            h.update(chunk)
+            if n == 0 { break }
+            h.updateBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         return hexString(h.finalize())
     }

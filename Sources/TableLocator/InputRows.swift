@@ -1,4 +1,5 @@
 import FormSchema
+import Foundation
 import SheetGrid
 import Support
 
@@ -45,17 +46,72 @@ struct InputRow: Sendable {
 
 enum InputRowReader {
     static func clean(_ v: CellValue) -> String {
-        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(v.plainText)))
+        let text = v.plainText
+        if isClean(text) { return text }
+        return TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(text)))
     }
 
-    /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped).
+    /// True when cleaning cannot change `s`, judged in one pass over its bytes (most cells): no
+    /// `<`, no leading, trailing or double space, no control or other white-space character
+    /// (as `TextNormalization.isCollapsed`), and only scalars that are NFC whatever follows them
+    /// (below U+0300, or the precomposed Vietnamese letters U+1E00–U+1EFF, as `nfc`'s fast path).
+    static func isClean(_ s: String) -> Bool {
+        var previousSpace = true
+        var pending = 0          // continuation bytes still expected
+        var lead: UInt8 = 0
+        for b in s.utf8 {
+            if pending > 0 {
+                if lead == 0xE1 && pending == 2 && !(0xB8...0xBB).contains(b) { return false }
+                if lead == 0xC2 && (b == 0x85 || b == 0xA0) { return false }
+                lead = 0
+                pending -= 1
+                continue
+            }
+            switch b {
+            case 0x20:
+                if previousSpace { return false }
+                previousSpace = true
+                continue
+            case UInt8(ascii: "<"), 0x00..<0x20, 0x7F:
+                return false
+            case 0x21..<0x80:
+                break
+            case 0xC3...0xCB:
+                pending = 1          // U+00C0…U+02FF
+            case 0xC2:
+                pending = 1          // U+0080…U+00BF: NEL and NBSP are white space
+                lead = 0xC2
+            case 0xE1:
+                pending = 2          // U+1E00…U+1EFF only (checked on the next byte)
+                lead = 0xE1
+            default:
+                return false
+            }
+            previousSpace = false
+        }
+        return pending == 0 && (!previousSpace || s.isEmpty)
+    }
+
+    /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.
+    /// Checked on the UTF-8 bytes (this runs on every row of every input).
     static func code(from text: String) -> String? {
-        var t = Substring(text)
-        if t.hasSuffix(".") { t = t.dropLast() }
-        guard !t.isEmpty else { return nil }
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        return parts.joined(separator: ".")
+        var utf8 = Substring(text).utf8
+        if utf8.last == UInt8(ascii: ".") { utf8 = utf8.dropLast() }
+        guard !utf8.isEmpty else { return nil }
+        var digits = 0
+        for b in utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0 else { return nil }
+                digits = 0
+            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                digits += 1
+                guard digits <= 3 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        return String(Substring(utf8))
     }
 
     /// Texts that open the block under a report's table (recipients, signatures), in any administration.
@@ -68,24 +124,49 @@ enum InputRowReader {
     /// A row of the signature block: no code, and every text it holds opens like a footer line.
     static func isFooter(_ texts: [String], codeText: String) -> Bool {
         guard !texts.isEmpty, code(from: codeText) == nil else { return false }
-        return texts.allSatisfy { t in
-            let lower = t.lowercased()
-            return footerPrefixes.contains { lower.hasPrefix($0) }
-        }
+        return texts.allSatisfy(opensLikeFooter)
     }
+
+    /// Only the opening words matter: a long label is not lowercased whole, and a text whose first
+    /// letter opens no footer line (most labels) is rejected from its first byte.
+    static func opensLikeFooter(_ t: String) -> Bool {
+        guard let first = t.utf8.first else { return false }
+        if first < 0x80 {
+            let lower = first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first | 0x20 : first
+            guard footerFirstBytes.contains(lower) else { return false }
+        }
+        let lower = String(t.prefix(maxFooterPrefix)).lowercased()
+        // NFC text: comparing bytes is comparing characters here.
+        return footerPrefixUTF8.contains { lower.utf8.starts(with: $0) }
+    }
+
+    static let footerPrefixUTF8 = footerPrefixes.map { Array($0.utf8) }
+
+    static let maxFooterPrefix = footerPrefixes.map(\.count).max() ?? 0
+    /// First bytes of the footer openings (all ASCII).
+    static let footerFirstBytes = Set(footerPrefixes.compactMap(\.utf8.first))
 
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
-        let texts = row.cells.map { clean($0.value) }.filter { !$0.isEmpty }
+        isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
+    }
+
+    /// The same test on a row's cleaned, non-empty texts.
+    static func isColumnNumberRow(texts: [String]) -> Bool {
         guard texts.count >= 3 else { return false }
-        let numbers = texts.map { t -> Int? in
+        var previous: Int?
+        for t in texts {
+            // Quick rejection: a column number starts with a digit or "(".
+            guard let f = t.utf8.first, f == UInt8(ascii: "(") || (f >= UInt8(ascii: "0") && f <= UInt8(ascii: "9")) else {
+                return false
+            }
             var s = Substring(t)
             if s.hasPrefix("("), s.hasSuffix(")") { s = s.dropFirst().dropLast() }
-            return Int(s)
+            guard let n = Int(s) else { return false }
+            if let p = previous, n != p + 1 { return false }
+            previous = n
         }
-        guard numbers.allSatisfy({ $0 != nil }) else { return false }
-        let n = numbers.map { $0! }
-        return zip(n, n.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        return true
     }
 
     /// Rows below the header: blanks, repeated headers and column numbers skipped,
@@ -100,27 +181,39 @@ enum InputRowReader {
         while position < grid.rows.count {
             defer { position += 1 }
             let g = grid.rows[position]
-            if g.isBlank { continue }
-            let nonEmpty = g.cells.filter { !$0.value.isEmpty }
+            // Each cell is cleaned once (NFC, markup, white space) and its text reused below.
+            var texts: [(column: Int, text: String)] = []
+            texts.reserveCapacity(g.cells.count)
+            for cell in g.cells where !cell.value.isEmpty { texts.append((cell.column, clean(cell.value))) }
+            if texts.isEmpty { continue }
+            func text(_ column: Int?) -> String {
+                guard let column else { return "" }
+                for t in texts where t.column == column { return t.text }
+                return ""
+            }
             // A repeated header (page break): every cell in the table's columns is a heading.
-            let inTable = nonEmpty.filter { known.contains($0.column) }
-            if !inTable.isEmpty && inTable.allSatisfy({ vocabulary.isHeaderText(clean($0.value)) }) { continue }
-            if isColumnNumberRow(g) { continue }
+            var inTable = 0, headings = 0
+            for t in texts where known.contains(t.column) {
+                inTable += 1
+                if vocabulary.isHeaderText(t.text) { headings += 1 } else { break }
+            }
+            if inTable > 0 && headings == inTable { continue }
+            if isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text }) { continue }
             // The signature block under the table ends it.
-            if isFooter(nonEmpty.map { clean($0.value) }, codeText: cc.map { clean(g.value(at: $0)) } ?? "") { break }
-            let stt = cc.map { clean(g.value(at: $0)) } ?? ""
+            let stt = text(cc)
+            if isFooter(texts.map(\.text), codeText: stt) { break }
             let parsedCode = code(from: stt)
             var r = InputRow(
                 gridRow: g, position: position,
                 code: parsedCode ?? "",
                 marker: parsedCode == nil ? stt : "",
-                label: lc.map { clean(g.value(at: $0)) } ?? "",
-                unit: uc.map { clean(g.value(at: $0)) } ?? "",
+                label: text(lc),
+                unit: text(uc),
                 valueCell: vc.flatMap { g.cell(at: $0) },
-                note: nc.map { clean(g.value(at: $0)) } ?? "")
+                note: text(nc))
             // Cells outside the known columns do not make a row (extra columns are ignored).
             if r.label.isEmpty && r.code.isEmpty && r.marker.isEmpty && r.unit.isEmpty && r.note.isEmpty
-                && (r.valueCell?.value.isEmpty ?? true) && nonEmpty.allSatisfy({ !known.contains($0.column) }) {
+                && (r.valueCell?.value.isEmpty ?? true) && texts.allSatisfy({ !known.contains($0.column) }) {
                 continue
             }
             if r.isLabelOnly, !rows.isEmpty, !namesSomething(r.label) {
@@ -136,29 +229,68 @@ enum InputRowReader {
 
 /// The form rows each label key names, built once per form: an input label is keyed once and
 /// looked up, instead of being compared with every row (LabelKey is costly on long labels).
+/// Keys are hashed by their UTF-8 bytes (String hashing normalises non-ASCII text each time).
 struct LabelIndex: Sendable {
-    private var byExact: [String: Set<String>] = [:]
-    private var byLoose: [String: Set<String>] = [:]
+    private var byExact: [UTF8Key: Set<String>] = [:]
+    private var byLoose: [UTF8Key: Set<String>] = [:]
+    /// Answers already given: the same labels come back in every unit's file.
+    private let memo = Memo()
+
+    private final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var answers: [UTF8Key: Set<String>] = [:]
+        static let limit = 100_000
+    }
 
     init(form: FormDefinition) {
         for row in form.rows {
             for label in row.acceptedLabels {
-                byExact[LabelKey.make(label), default: []].insert(row.id)
-                byLoose[LabelKey.loose(label), default: []].insert(row.id)
+                byExact[UTF8Key(LabelKey.make(label)), default: []].insert(row.id)
+                byLoose[UTF8Key(LabelKey.loose(label)), default: []].insert(row.id)
             }
         }
     }
 
     /// Ids of the rows `label` names (the same answer as `FormRow.matchesLabel` for each row).
     func rowIDs(matching label: String) -> Set<String> {
-        let exact = byExact[LabelKey.make(label)] ?? []
-        let loose = byLoose[LabelKey.loose(label)] ?? []
-        return exact.union(loose)
+        let k = UTF8Key(label)
+        memo.lock.lock()
+        if let known = memo.answers[k] { memo.lock.unlock(); return known }
+        memo.lock.unlock()
+        let exact = byExact[UTF8Key(LabelKey.make(label))] ?? []
+        let loose = byLoose[UTF8Key(LabelKey.loose(label))] ?? []
+        let ids = exact.union(loose)
+        memo.lock.lock()
+        if memo.answers.count >= Memo.limit { memo.answers.removeAll(keepingCapacity: true) }
+        memo.answers[k] = ids
+        memo.lock.unlock()
+        return ids
     }
 
     func rowIDs(matchingAny labels: [String]) -> Set<String> {
-        labels.reduce(into: Set<String>()) { $0.formUnion(rowIDs(matching: $1)) }
+        if labels.count == 1 { return rowIDs(matching: labels[0]) }
+        return labels.reduce(into: Set<String>()) { $0.formUnion(rowIDs(matching: $1)) }
     }
 
     func namesSomething(_ label: String) -> Bool { !rowIDs(matching: label).isEmpty }
+}
+
+/// A string hashed and compared by its UTF-8 bytes (exact, no Unicode normalisation).
+struct UTF8Key: Hashable, @unchecked Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool {
+        var x = a.text, y = b.text
+        return x.withUTF8 { px in
+            y.withUTF8 { py in
+                px.count == py.count && (px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0)
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var t = text
+        t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }

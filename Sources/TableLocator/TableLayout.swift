@@ -1,5 +1,6 @@
 import AppendixModel
 import FormSchema
+import Foundation
 import SheetGrid
 import Support
 
@@ -69,9 +70,34 @@ public struct HeaderVocabulary: Sendable {
         printed = forms.first?.headers ?? TableHeaders()
     }
 
+    /// The vocabulary of a list of forms, built once per distinct set of headings (every file of a
+    /// merge asks for the same one, twice).
+    static func of(_ forms: [FormDefinition]) -> HeaderVocabulary {
+        let key = forms.map(\.headers)
+        cache.lock.lock()
+        if let v = cache.known[key] { cache.lock.unlock(); return v }
+        cache.lock.unlock()
+        let v = HeaderVocabulary(forms: forms)
+        cache.lock.lock()
+        if cache.known.count > 64 { cache.known.removeAll() }
+        cache.known[key] = v
+        cache.lock.unlock()
+        return v
+    }
+
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var known: [[TableHeaders]: HeaderVocabulary] = [:]
+    }
+    private static let cache = Cache()
+
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {
         guard let first = text.first, first.isLetter || first == "<" else { return false }
+        // Scalars are at most the UTF-8 bytes and at least a quarter of them: count only in between.
+        let bytes = text.utf8.count
+        if bytes <= maxHeadingLength { return true }
+        if bytes > 4 * maxHeadingLength { return false }
         return text.unicodeScalars.count <= maxHeadingLength
     }
 
@@ -95,9 +121,7 @@ public struct HeaderVocabulary: Sendable {
 }
 
 enum LayoutFinder {
-    static func text(_ cell: Cell) -> String {
-        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(TextNormalization.nfc(cell.value.plainText)))
-    }
+    static func text(_ cell: Cell) -> String { InputRowReader.clean(cell.value) }
 
     /// Finds the header rows; nil when no row has both the code and the label heading.
     static func find(in grid: Grid, vocabulary: HeaderVocabulary) -> TableLayout? {

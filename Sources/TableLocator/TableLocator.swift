@@ -1,5 +1,6 @@
 import AppendixModel
 import FormSchema
+import Foundation
 import SheetGrid
 import Support
 
@@ -8,18 +9,18 @@ import Support
 public enum TableLocator {
     /// The table's position, or nil when the grid has no header row with the code and label headings.
     public static func findTable(in grid: Grid, library: FormLibrary) -> TableLayout? {
-        LayoutFinder.find(in: grid, vocabulary: HeaderVocabulary(forms: library.forms))
+        LayoutFinder.find(in: grid, vocabulary: HeaderVocabulary.of(library.forms))
     }
 
     /// Reads the appendix in `grid`.
     /// - Parameter formID: `--form`; else the workbook property `bieumau.form`; else the best-matching form.
     public static func locate(grid: Grid, library: FormLibrary, formID: String? = nil) throws -> Appendix {
-        let vocabulary = HeaderVocabulary(forms: library.forms)
+        let vocabulary = HeaderVocabulary.of(library.forms)
         let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
-        let form = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary, library: library, formID: formID)
-        let index = LabelIndex(form: form)
-        let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                       namesSomething: index.namesSomething)
+        let (form, index, rowsRead) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
+                                                     library: library, formID: formID)
+        let rows = rowsRead ?? InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
+                                                   namesSomething: index.labels.namesSomething)
         var appendix = Appendix(form: form)
         appendix.sourceFile = grid.fileName
         if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
@@ -37,9 +38,8 @@ public enum TableLocator {
         var inputs: [(InputRow, FormRow, CellInput)] = []
         var seen: [String: InputRow] = [:]
         for (row, match) in zip(rows, matches) {
-            let valueColumn = layout.columns[.value] ?? 0
-            let loc = grid.location(row: row.gridRow, column: valueColumn)
-            let labelLoc = grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0)
+            // Locations are built only for messages (they format a cell reference).
+            var labelLoc: SourceLocation { grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0) }
             guard let formRow = match.row else {
                 let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
                 appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
@@ -67,7 +67,6 @@ public enum TableLocator {
                 continue
             }
             seen[formRow.id] = row
-            _ = loc
             inputs.append((row, formRow, cellInput(row.valueCell)))
         }
 
@@ -86,7 +85,9 @@ public enum TableLocator {
         for (row, formRow, input) in inputs {
             var v = ValueInterpreter.interpret(input, row: formRow, form: form, locale: locale)
             v.note = row.note
-            v.inputLabel = row.fullLabel
+            // The form's own label when the input spells it the same (one copy for all units).
+            let label = row.fullLabel
+            v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
             v.location = grid.location(row: row.gridRow, column: layout.columns[.value] ?? 0)
             v.formula = row.valueCell?.formula
             if let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
@@ -108,7 +109,29 @@ public enum TableLocator {
         case .error(let e): return .error(e)
         case .number(let s):
             guard let n = ExactDecimal(s) else { return .text(s) }
-            return .number(n, percentFormat: cell.style.isPercentFormat, decimals: decimals(ofFormat: cell.style.numberFormat))
+            let shown = NumberFormatMemo.shared.reading(cell.style)
+            return .number(n, percentFormat: shown.percent, decimals: shown.decimals)
+        }
+    }
+
+    /// What a number format shows (percent, decimals), parsed once per format text: a workbook
+    /// has a handful of formats and every unit's file the same ones.
+    final class NumberFormatMemo: @unchecked Sendable {
+        static let shared = NumberFormatMemo()
+        private let lock = NSLock()
+        private var known: [String: (percent: Bool, decimals: Int?)] = [:]
+
+        func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
+            guard let format = style.numberFormat else { return (style.isPercentFormat, decimals(ofFormat: nil)) }
+            lock.lock()
+            if let r = known[format] { lock.unlock(); return r }
+            lock.unlock()
+            let r = (style.isPercentFormat, decimals(ofFormat: format))
+            lock.lock()
+            if known.count > 1_000 { known.removeAll() }
+            known[format] = r
+            lock.unlock()
+            return r
         }
     }
 
@@ -170,40 +193,98 @@ public enum TableLocator {
 
     // MARK: - Form recognition
 
+    /// The form, its index, and (when the form had to be recognised) the input rows read with it.
     static func chooseForm(grid: Grid, layout: TableLayout, vocabulary: HeaderVocabulary,
-                           library: FormLibrary, formID: String?) throws -> FormDefinition {
-        if let formID { return try library.require(formID) }
+                           library: FormLibrary, formID: String?) throws -> (FormDefinition, FormIndex, [InputRow]?) {
+        if let formID {
+            let form = try library.require(formID)
+            return (form, FormIndex.of(form), nil)
+        }
         if let prop = grid.properties[WorkbookProperty.form]?.trimmingCharacters(in: .whitespaces), !prop.isEmpty {
-            return try library.require(prop)
+            let form = try library.require(prop)
+            return (form, FormIndex.of(form), nil)
         }
         // Score each form on the coded rows: code present and label matching.
-        var best: (FormDefinition, Int)?
+        var best: (form: FormDefinition, score: Int, index: FormIndex, rows: [InputRow])?
         var codedCount = 0
         for form in library.forms {
-            let index = LabelIndex(form: form)
+            let index = FormIndex.of(form)
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
-                                           namesSomething: index.namesSomething)
+                                           namesSomething: index.labels.namesSomething)
             let coded = rows.filter(\.hasCode)
             codedCount = max(codedCount, coded.count)
             let score = coded.filter { r in
-                let ids = index.rowIDs(matchingAny: r.candidateLabels)
-                return form.rows(withCode: r.code).contains { ids.contains($0.id) }
+                guard let withCode = index.rowsByCode[r.code] else { return false }
+                let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
+                return withCode.contains { ids.contains($0.id) }
             }.count
-            if score > (best?.1 ?? -1) { best = (form, score) }
+            if score > (best?.score ?? -1) { best = (form, score, index, rows) }
         }
         let known = library.forms.map(\.id).joined(separator: ", ")
-        guard let (form, score) = best, codedCount > 0, score * 2 >= codedCount else {
+        guard let best, codedCount > 0, best.score * 2 >= codedCount else {
             let loc: SourceLocation = {
                 if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
                 return SourceLocation(file: grid.fileName)
             }()
-            let detail = best.map { " (\($0.0.id): \($0.1)/\(codedCount))" } ?? ""
+            let detail = best.map { " (\($0.form.id): \($0.score)/\(codedCount))" } ?? ""
             throw BieuMauError(.dataError,
                 vi: "không nhận ra biểu mẫu: không biểu mẫu nào khớp ít nhất một nửa số dòng có số thứ tự\(detail). Hãy chọn biểu mẫu bằng --form (các biểu mẫu hiện có: \(known)).",
                 en: "the form was not recognised: no form matches at least half of the numbered rows\(detail). Name the form with --form (known forms: \(known)).",
                 at: loc)
         }
-        return form
+        return (best.form, best.index, best.rows)
+    }
+}
+
+/// What the locator needs of a form for every file (label keys, rows by code, sub-rows by
+/// parent), built once per form and shared: every unit's file of a merge uses the same form.
+final class FormIndex: Sendable {
+    let labels: LabelIndex
+    /// Rows printed with each code, in form order.
+    let rowsByCode: [String: [FormRow]]
+    /// Unnumbered rows by their parent, in form order.
+    let subRowsByParent: [String: [FormRow]]
+
+    init(form: FormDefinition) {
+        labels = LabelIndex(form: form)
+        var byCode: [String: [FormRow]] = [:]
+        var subs: [String: [FormRow]] = [:]
+        for row in form.rows {
+            if row.code.isEmpty {
+                if let p = row.parent { subs[p, default: []].append(row) }
+            } else {
+                byCode[row.code, default: []].append(row)
+            }
+        }
+        rowsByCode = byCode
+        subRowsByParent = subs
+    }
+
+    /// Forms are values: the cache is keyed by id and version, and an entry is used only when
+    /// its rows equal the form's (an array shared with the library compares by identity at once).
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var entries: [String: [(rows: [FormRow], index: FormIndex)]] = [:]
+    }
+    private static let cache = Cache()
+
+    static func of(_ form: FormDefinition) -> FormIndex {
+        let key = "\(form.id)\u{1}\(form.version)"
+        cache.lock.lock()
+        if let found = cache.entries[key]?.first(where: { $0.rows == form.rows }) {
+            cache.lock.unlock()
+            return found.index
+        }
+        cache.lock.unlock()
+        let index = FormIndex(form: form)
+        cache.lock.lock()
+        if cache.entries.count > 64 { cache.entries.removeAll() }
+        var list = cache.entries[key] ?? []
+        if list.count >= 8 { list.removeFirst() }
+        list.append((form.rows, index))
+        cache.entries[key] = list
+        cache.lock.unlock()
+        return index
     }
 }
 
@@ -223,7 +304,8 @@ enum RowMatcher {
         return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
     }
 
-    static func match(_ rows: [InputRow], form: FormDefinition, index: LabelIndex) -> [RowMatch] {
+    static func match(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
+        let index = formIndex.labels
         var used = Set<String>()
         var context: String?
         var result: [RowMatch] = []
@@ -248,7 +330,7 @@ enum RowMatcher {
             let named = index.rowIDs(matchingAny: r.candidateLabels)
             func labelMatches(_ fr: FormRow, _: InputRow) -> Bool { named.contains(fr.id) }
             if r.hasCode {
-                let candidates = form.rows(withCode: r.code)
+                let candidates = formIndex.rowsByCode[r.code] ?? []
                 match = candidates.first { !used.contains($0.id) && labelMatches($0, r) }
                     ?? candidates.first { labelMatches($0, r) }
                 if match == nil && !candidates.isEmpty {
@@ -266,7 +348,7 @@ enum RowMatcher {
             } else {
                 // An unnumbered row belongs to the last coded row or one of its ancestors.
                 for parent in chain(context) {
-                    let subs = form.rows.filter { $0.code.isEmpty && $0.parent == parent }
+                    let subs = formIndex.subRowsByParent[parent] ?? []
                     match = subs.first { !used.contains($0.id) && labelMatches($0, r) } ?? subs.first { labelMatches($0, r) }
                     if match != nil { break }
                 }

@@ -403,9 +403,11 @@ enum PartNames {
     /// `worksheets/sheet1.xml` relative to `xl/workbook.xml` → `xl/worksheets/sheet1.xml`;
     /// `/xl/styles.xml` is absolute; backslashes count as slashes.
     static func resolve(_ target: String, relativeTo source: String) -> String {
-        var t = target.replacingOccurrences(of: "\\", with: "/")
+        var t = target
+        // Foundation's string functions only when needed (part names rarely hold either).
+        if t.utf8.contains(UInt8(ascii: "\\")) { t = t.replacingOccurrences(of: "\\", with: "/") }
         if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
-        t = t.removingPercentEncoding ?? t
+        if t.utf8.contains(UInt8(ascii: "%")) { t = t.removingPercentEncoding ?? t }
         var parts: [Substring]
         if t.hasPrefix("/") {
             parts = []

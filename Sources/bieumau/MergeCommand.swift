@@ -168,7 +168,7 @@ struct MergeCommand: ParsableCommand {
                     return row.merge == .countYes || row.merge == .choices
                 }
             }
-            let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+            let modified = Self.modificationDate(file)
             return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
         } catch let e as BieuMauError {
             func place(_ lang: Language) -> String {
@@ -185,6 +185,14 @@ struct MergeCommand: ParsableCommand {
                                        reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
                                        sha256: sha))
         }
+    }
+
+    /// The file's modification time from one `stat` (FileManager's attributes also read extended
+    /// attributes and look up the owner's name: several system calls per input).
+    static func modificationDate(_ path: String) -> Date? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
     }
 
     // MARK: - Inputs

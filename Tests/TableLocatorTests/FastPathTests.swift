@@ -1,0 +1,103 @@
+import AppendixModel
+import FormSchema
+import Foundation
+import SheetGrid
+import Support
+@testable import TableLocator
+import Testing
+
+/// The locator's fast paths (taken on every cell of every unit in a merge) must give the same
+/// answers as the slow, general code they stand in for.
+@Suite("Locator fast paths")
+struct FastPathTests {
+    /// Cleaning as the general code does it: NFC, markup removed, white space collapsed.
+    static func fullClean(_ s: String) -> String {
+        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(s.precomposedStringWithCanonicalMapping))
+    }
+
+    static let samples: [String] = [
+        "Số văn bản chỉ đạo CCHC đã ban hành", "1.1", "Văn bản", "Chưa thực hiện", "STT", "",
+        "  leading", "trailing ", "double  space", "tab\tinside", "line\nbreak", "nbsp\u{00A0}inside",
+        "nel\u{0085}inside", "zero\u{200B}width", "bom\u{FEFF}x", "ideographic\u{3000}space", "ogham\u{1680}space",
+        "<b>0</b>", "a < b", "Ho\u{0300}a (NFD)", "Hoà", "Hòa", "Ủy ban", "Uỷ ban", "ĐƠN VỊ", "Ǆ Ǳ", "Ωμέγα",
+        "e\u{0301}", "emoji 🙂", "x\u{1E9E}y", "tiếng Việt: ằ ẳ ẵ ặ ỹ", "café", "©®", "(1)", "- lưu",
+    ]
+
+    @Test("a text the byte test calls clean is left exactly as the full cleaning leaves it")
+    func isCleanAgreesWithFullCleaning() {
+        for s in Self.samples {
+            let expected = Self.fullClean(s)
+            if InputRowReader.isClean(s) {
+                #expect(expected == s && Array(expected.utf8) == Array(s.utf8), "\(s.debugDescription)")
+            }
+            #expect(InputRowReader.clean(.text(s)) == expected, "\(s.debugDescription)")
+        }
+    }
+
+    @Test("texts that need cleaning are not taken as clean")
+    func dirtyTextsAreNotClean() {
+        for s in ["  leading", "trailing ", "double  space", "tab\tinside", "nbsp\u{00A0}inside", "nel\u{0085}inside",
+                  "<b>0</b>", "Ho\u{0300}a (NFD)", "zero\u{200B}width", "ideographic\u{3000}space", "ogham\u{1680}space"] {
+            #expect(!InputRowReader.isClean(s), "\(s.debugDescription)")
+        }
+        for s in ["Số văn bản chỉ đạo CCHC đã ban hành", "1.1", "Hoà", "Ủy ban", "ĐƠN VỊ", ""] {
+            #expect(InputRowReader.isClean(s), "\(s.debugDescription)")
+        }
+    }
+
+    @Test("row codes: groups of one to three ASCII digits joined by dots, a trailing dot dropped")
+    func codes() {
+        let cases: [(String, String?)] = [
+            ("1", "1"), ("1.2", "1.2"), ("3.3.1", "3.3.1"), ("1.2.", "1.2"), ("1.2.3.4", "1.2.3.4"), ("100.1", "100.1"),
+            ("1000", nil), ("1..2", nil), ("", nil), (".", nil), ("..", nil), ("a.1", nil), ("1.a", nil),
+            ("\u{FF11}", nil), ("Trong đó", nil), (" 1", nil), ("1 ", nil), ("-1", nil), (".1", nil),
+        ]
+        for (text, expected) in cases {
+            #expect(InputRowReader.code(from: text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("date words are found as the regular expression ngày\\s*[0-9]*\\s*(tháng|/) finds them")
+    func dateWords() throws {
+        let regex = try NSRegularExpression(pattern: #"ngày\s*[0-9]*\s*(tháng|/)"#)
+        let lines = [
+            "ngân sơn, ngày 15 tháng 3 năm 2023", "ngày /3/2022", "ngày  15   tháng", "ngày15/3", "ngàytháng",
+            "trong ngày làm việc", "ngày 1 2 tháng", "ngày", "(kèm theo báo cáo số 1/bc-ubnd ngày 15/3/2023 của ubnd)",
+            "ngày\u{00A0}15\u{00A0}tháng 3", "ngay 15 thang 3", "ngày ngày 5/", "",
+        ]
+        for line in lines {
+            let expected = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+            #expect(MetadataReader.mentionsDate(line) == expected, "\(line.debugDescription)")
+        }
+    }
+
+    @Test("footer lines are recognised from their opening words, whatever their case")
+    func footers() {
+        for t in ["Nơi nhận:", "NƠI NHẬN:", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "Người lập biểu", "- Lưu: VT", "Như trên;"] {
+            #expect(InputRowReader.opensLikeFooter(t), "\(t)")
+        }
+        for t in ["Tổng số hồ sơ TTHC đã giải quyết xong", "Số TTHC cấp xã", "Tỷ lệ", "15", "", "Thực hiện"] {
+            #expect(!InputRowReader.opensLikeFooter(t), "\(t)")
+        }
+    }
+
+    /// Two forms with the same id and version but different rows (a form edited without a new
+    /// version) must not share the locator's per-form index.
+    @Test("forms with the same id and version but different rows are indexed apart")
+    func formIndexKeyedByRows() throws {
+        func form(_ label: String) -> FormDefinition {
+            FormDefinition(id: "same-id", version: 1, title: "T", rows: [
+                FormRow(id: "a", code: "1", label: "Nhóm", kind: .section),
+                FormRow(id: "b", code: "1.1", label: label, unit: "Hồ sơ", kind: .count),
+            ])
+        }
+        let first = form("Số hồ sơ đã tiếp nhận")
+        let second = form("Số thủ tục đã công bố")
+        let a = FormIndex.of(first), b = FormIndex.of(second)
+        #expect(a !== b)
+        #expect(FormIndex.of(first) === a)
+        #expect(a.labels.rowIDs(matching: "Số hồ sơ đã tiếp nhận") == ["b"])
+        #expect(b.labels.rowIDs(matching: "Số hồ sơ đã tiếp nhận").isEmpty)
+        #expect(b.labels.rowIDs(matching: "số thủ tục đã công bố.") == ["b"])
+    }
+}
