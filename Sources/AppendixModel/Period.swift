@@ -59,6 +59,15 @@ public struct Period: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { vietnamese }
 
+    /// A period given on the command line (`--period`): the forms `parse` reads, or the stored
+    /// form `quy-1/2023`; otherwise a usage error with examples.
+    public static func option(_ text: String) throws -> Period {
+        if let p = WorkbookProperty.decodePeriod(text) { return p }
+        throw BieuMauError(.usage,
+            vi: "Không hiểu kỳ báo cáo \"\(text)\". Ví dụ: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Quý III/2023\", \"9 tháng 2023\", \"Năm 2023\".",
+            en: "Cannot read the period \"\(text)\". Examples: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Quý III/2023\", \"9 tháng 2023\", \"Năm 2023\".")
+    }
+
     /// Reads `Quý I/2023`, `Quý I năm 2023`, `quý 1 2023`, `Q1/2023`, `6 tháng đầu năm 2023`,
     /// `Năm 2023`, `năm 2023`; nil when no period is named.
     public static func parse(_ text: String) -> Period? {

@@ -215,25 +215,5 @@ public struct ValidationReport: Sendable {
 struct JSONWriter {
     var out = ""
 
-    static func string(_ s: String?) -> String {
-        guard let s else { return "null" }
-        var r = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            case "\n": r += "\\n"
-            case "\r": r += "\\r"
-            case "\t": r += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    r += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    r.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return r + "\""
-    }
+    static func string(_ s: String?) -> String { JSONText.quote(s) }
 }

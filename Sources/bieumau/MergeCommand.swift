@@ -51,6 +51,9 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite the output.")
     var force = false
 
+    @Option(name: .customLong("max-inputs"), help: "Số tệp đầu vào tối đa (mặc định \(InputLimits.maxInputs)). / At most this many input files.")
+    var maxInputs: Int = InputLimits.maxInputs
+
     @OptionGroup var common: CommonOptions
 
     enum SummaryFormat: String, ExpressibleByArgument { case text, json }
@@ -61,18 +64,15 @@ struct MergeCommand: ParsableCommand {
             throw BieuMauError(.usage, vi: "Hãy nêu ít nhất một tệp hoặc thư mục đầu vào.",
                                en: "Name at least one input file or folder.")
         }
-        var requestedPeriod: Period?
-        if let period {
-            guard let p = WorkbookProperty.decodePeriod(period) else {
-                throw BieuMauError(.usage,
-                    vi: "Không hiểu kỳ báo cáo '\(period)'. Ví dụ: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".",
-                    en: "Cannot read the period '\(period)'. Examples: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".")
-            }
-            requestedPeriod = p
-        }
+        let requestedPeriod = try period.map(Period.option)
         let expected = try expect.map(Self.readExpectedUnits) ?? []
         try AtomicOutput.checkWritable(output, force: force)
         let files = try Self.collectInputs(inputs, excluding: output)
+        if files.count > maxInputs {
+            throw BieuMauError(.usage,
+                vi: "Có \(files.count) tệp đầu vào, quá giới hạn \(maxInputs) tệp cho một lần tổng hợp. Hãy tổng hợp theo từng nhóm (ví dụ từng huyện) rồi tổng hợp các kết quả đó, hoặc nâng giới hạn bằng --max-inputs.",
+                en: "\(files.count) input files exceed the limit of \(maxInputs) for one merge. Merge in groups (e.g. per district), then merge the results, or raise the limit with --max-inputs.")
+        }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         if let form { _ = try library.require(form) }
 
@@ -363,21 +363,7 @@ enum JSON {
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
-    }
+    static func quote(_ s: String, into out: inout String) { JSONText.append(s, to: &out) }
 }
 
 /// Time per phase, printed to stderr when BIEUMAU_TIMING is set (for the benchmark).

@@ -61,14 +61,7 @@ struct TemplateCommand: ParsableCommand {
             throw BieuMauError(.noInput, vi: "Không có biểu mẫu nào.", en: "There are no forms.")
         }
         var metadata = Metadata(unit: unit.map(clean), parentBody: parent.map(clean))
-        if let period {
-            guard let p = Period.parse(period) else {
-                throw BieuMauError(.usage,
-                    vi: "Không đọc được kỳ báo cáo '\(period)'. Ví dụ: \"Quý I/2023\", \"6 tháng 2023\", \"Quý III/2023\", \"9 tháng 2023\", \"Năm 2023\".",
-                    en: "Cannot read the period '\(period)'. Examples: \"Quý I/2023\", \"6 tháng 2023\", \"Quý III/2023\", \"9 tháng 2023\", \"Năm 2023\".")
-            }
-            metadata.period = p
-        }
+        if let period { metadata.period = try Period.option(period) }
         let appendix = Appendix(form: definition, metadata: metadata)
         try OfficialWorkbookWriter.writeAppendix(appendix, to: output, force: force, mode: .template, password: password)
         let inputs = definition.rows.filter { $0.kind.holdsValue }.count

@@ -61,15 +61,7 @@ struct ValidateCommand: ParsableCommand {
             throw BieuMauError(.usage, vi: "--annotate chỉ dùng với đúng một tệp đầu vào (đang có \(files.count)).",
                                en: "--annotate takes exactly one input file (\(files.count) given).")
         }
-        var expectedPeriod: Period?
-        if let period {
-            guard let p = Period.parse(period) else {
-                throw BieuMauError(.usage,
-                    vi: "không hiểu kỳ báo cáo \"\(period)\". Ví dụ: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".",
-                    en: "cannot read the period \"\(period)\". Examples: \"Quý I/2023\", \"6 tháng đầu năm 2023\", \"Năm 2023\".")
-            }
-            expectedPeriod = p
-        }
+        let expectedPeriod = try period.map(Period.option)
         if let annotate { try AtomicOutput.checkWritable(annotate, force: force) }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         var previousAppendix: Appendix?

@@ -314,6 +314,11 @@ struct MergeCommandTests {
         #expect(try Run.bieumau(["merge", dir.path, "-o", out.path, "--unit", "X"]).status == 66)   // empty folder
         try threeUnits(dir)
         #expect(try Run.bieumau(["merge", dir.path, "-o", out.path, "--unit", "X", "--period", "hôm qua"]).status == 64)
+        // More inputs than the configured ceiling: refused before anything is read, nothing written.
+        let many = try Run.bieumau(["merge", dir.path, "-o", out.path, "--unit", "X", "--max-inputs", "2"])
+        #expect(many.status == 64)
+        #expect(many.stderr.contains("--max-inputs"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
         let en = try Run.bieumau(["merge", dir.path, "-o", out.path, "--unit", "X", "--lang", "en"])
         #expect(en.status == 0)
         #expect(en.stdout.contains("Merged 3 unit(s)"))
