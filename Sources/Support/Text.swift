@@ -3,10 +3,26 @@ import Foundation
 public enum TextNormalization {
     /// Unicode NFC, the form every text is held in inside bieumau.
     public static func nfc(_ s: String) -> String {
-        // Fast path: text made only of scalars below U+0300 (no combining marks) and of the
-        // precomposed Vietnamese letters U+1E00–U+1EFF is already NFC (Quick_Check = Yes).
-        if s.unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return s }
+        if isCertainlyNFC(s) { return s }
         return s.precomposedStringWithCanonicalMapping
+    }
+
+    /// True when every scalar of `s` lies in a block where each character is its own NFC form, has
+    /// combining class 0 and is never the second half of a canonical composition, so the text is
+    /// NFC whatever the order: below U+0300 (Latin, no combining marks), the precomposed Vietnamese
+    /// letters U+1E00–U+1EFF, dashes/quotes/ellipsis U+2010–U+2027, U+2030–U+205E, arrows
+    /// U+2190–U+21FF, mathematical operators U+2200–U+22FF and box drawing U+2500–U+257F
+    /// (checked against Python's unicodedata when the ranges were chosen).
+    public static func isCertainlyNFC(_ s: String) -> Bool {
+        for b in s.utf8 where b >= 0xCC {
+            // Any scalar at or above U+0300 starts with a lead byte >= 0xCC: look closer.
+            return s.unicodeScalars.allSatisfy { v in
+                let x = v.value
+                return x < 0x300 || (0x1E00...0x1EFF).contains(x) || (0x2010...0x2027).contains(x)
+                    || (0x2030...0x205E).contains(x) || (0x2190...0x22FF).contains(x) || (0x2500...0x257F).contains(x)
+            }
+        }
+        return true
     }
 
     /// True when `collapseWhitespace(s) == s` is certain from the bytes: no leading, trailing or
