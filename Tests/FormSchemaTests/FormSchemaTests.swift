@@ -216,3 +216,24 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
     }
 }
 
+/// The scalar-table path gives the same keys as the whole-word reference, and the ASCII shortcut
+/// of the loose key agrees with the character set.
+@Suite struct LabelKeyScalarTableTests {
+    @Test func scalarKeysEqualWholeWordKeys() throws {
+        var labels = ["Tỷ lệ (%)", "  Số TTHC; cấp xã. ", "ĐƯỢC “đánh giá” – ≤ 10…", "a\u{0001}b", "x . y", "...", "Ǆ ǅ ǆ", "ß ẞ",
+                      "ư ơ ă â ê ô đ Ư Ơ Ă Â Ê Ô Đ", "ÀÁẢÃẠ àáảãạ", "İstanbul", "© ® ° ± ² µ ¶ · ¿ × ÷"]
+        for v in 0x20...0x24F { labels.append("a" + String(Unicode.Scalar(UInt32(v))!) + "b c" + String(Unicode.Scalar(UInt32(v))!)) }
+        for v in 0x1E00...0x1EFF {
+            let c = String(Unicode.Scalar(UInt32(v))!)
+            labels.append("(" + c + "n) " + c + " x" + c)
+        }
+        for label in labels {
+            #expect(LabelKey.makeUncached(label) == LabelKey.makeByWords(label), "\(label.debugDescription)")
+            #expect(Array(LabelKey.makeUncached(label).utf8) == Array(LabelKey.makeByWords(label).utf8), "\(label.debugDescription)")
+        }
+        for v in 0...0x7F {
+            let c = Unicode.Scalar(UInt32(v))!
+            #expect(LabelKey.isLoose(c) == (CharacterSet.alphanumerics.contains(c) || c == "#"), "\(v)")
+        }
+    }
+}
