@@ -14,10 +14,15 @@ public enum FormLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp biểu mẫu \(path).", en: "Cannot read the form file \(path).")
         }
+        // A form read before from the same bytes comes from the compiled cache (see FormCache).
+        let hash = FormCache.hash(data)
+        if let cached = FormCache.load(hash: hash, file: path) { return cached }
         guard let text = String(data: data, encoding: .utf8) else {
             throw BieuMauError(.dataError, vi: "Tệp biểu mẫu \(path) không phải UTF-8.", en: "The form file \(path) is not UTF-8.")
         }
-        return try parse(yaml: text, file: path)
+        let form = try parse(yaml: text, file: path)
+        FormCache.store(form, hash: hash)
+        return form
     }
 
     /// Parses a form from YAML text; `file` names it in messages.
