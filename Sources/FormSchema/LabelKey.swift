@@ -74,9 +74,10 @@ public enum LabelKey {
     }
 
     static func makeUncached(_ label: String) -> String {
-        let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
+        let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label))
+        // The table lower-cases each scalar itself (String.lowercased is slow on Vietnamese text).
         if let key = ScalarTable.key(of: text) { return key }
-        return makeByCharacters(text)
+        return makeByCharacters(text.lowercased())
     }
 
     /// The per-character path over `text` (already cleaned and lower-cased).
@@ -180,13 +181,16 @@ public enum LabelKey {
                 out.append(UInt8(v))
             } else if v < 0x800 {
                 out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
-            } else {
+            } else if v < 0x10000 {
                 out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
                 out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
             }
         }
 
-        /// The key of `text` (cleaned, lower-cased), or nil when it holds other scalars.
+        /// The key of `text` (cleaned, not yet lower-cased), or nil when it holds other scalars.
         static func key(of text: String) -> String? {
             var entries: [UInt32] = []
             entries.reserveCapacity(text.utf8.count)
@@ -224,7 +228,11 @@ public enum LabelKey {
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {
         cache.loose(label) { l in
-            String(String.UnicodeScalarView(make(l).unicodeScalars.filter { isLoose($0) }))
+            let key = make(l)
+            var out: [UInt8] = []
+            out.reserveCapacity(key.utf8.count)
+            for c in key.unicodeScalars where isLoose(c) { ScalarTable.appendUTF8(c.value, to: &out) }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
@@ -233,6 +241,10 @@ public enum LabelKey {
         let v = c.value
         if v < 0x80 {
             return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || v == 0x23
+        }
+        if v < 0x250 || (v >= 0x1E00 && v <= 0x1EFF) {
+            let e = scalarTable[v < 0x250 ? Int(v) : Int(v - 0x1E00) + 0x250]
+            if e != 0xFFFF_FFFF { return e & (1 << 30) != 0 }
         }
         return looseCharacters.contains(c)
     }

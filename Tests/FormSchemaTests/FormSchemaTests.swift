@@ -221,7 +221,7 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
 @Suite struct LabelKeyScalarTableTests {
     @Test func scalarKeysEqualWholeWordKeys() throws {
         var labels = ["Tỷ lệ (%)", "  Số TTHC; cấp xã. ", "ĐƯỢC “đánh giá” – ≤ 10…", "a\u{0001}b", "x . y", "...", "Ǆ ǅ ǆ", "ß ẞ",
-                      "ư ơ ă â ê ô đ Ư Ơ Ă Â Ê Ô Đ", "ÀÁẢÃẠ àáảãạ", "İstanbul", "© ® ° ± ² µ ¶ · ¿ × ÷"]
+                      "ư ơ ă â ê ô đ Ư Ơ Ă Â Ê Ô Đ", "ÀÁẢÃẠ àáảãạ", "İstanbul", "ȺȾ ẞ", "ĐỒNG HỒ ĐIỆN TỬ", "𐐀 Ω ω", "© ® ° ± ² µ ¶ · ¿ × ÷"]
         for v in 0x20...0x24F { labels.append("a" + String(Unicode.Scalar(UInt32(v))!) + "b c" + String(Unicode.Scalar(UInt32(v))!)) }
         for v in 0x1E00...0x1EFF {
             let c = String(Unicode.Scalar(UInt32(v))!)
@@ -230,8 +230,12 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
         for label in labels {
             #expect(LabelKey.makeUncached(label) == LabelKey.makeByWords(label), "\(label.debugDescription)")
             #expect(Array(LabelKey.makeUncached(label).utf8) == Array(LabelKey.makeByWords(label).utf8), "\(label.debugDescription)")
+            let looseByWords = String(String.UnicodeScalarView(LabelKey.makeByWords(label).unicodeScalars.filter {
+                CharacterSet.alphanumerics.contains($0) || $0 == "#"
+            }))
+            #expect(Array(LabelKey.loose(label).utf8) == Array(looseByWords.utf8), "\(label.debugDescription)")
         }
-        for v in 0...0x7F {
+        for v in Array(0...0x24F) + Array(0x1E00...0x1EFF) + [0x2013, 0x0301, 0x00AD, 0x10400] {
             let c = Unicode.Scalar(UInt32(v))!
             #expect(LabelKey.isLoose(c) == (CharacterSet.alphanumerics.contains(c) || c == "#"), "\(v)")
         }
