@@ -82,6 +82,13 @@ import TestSupport
         FormCache.store(form, hash: hash, folder: "/proc/no-such-folder/bieumau")
     }
 
+    @Test func oversizedFormFileIsRefusedBeforeReading() throws {
+        let file = TestPaths.temporaryFolder("form-size").appendingPathComponent("form.yaml")
+        try Data(repeating: 0x23, count: InputLimits.maxFormFileBytes + 1).write(to: file)
+        let error = #expect(throws: BieuMauError.self) { try FormLoader.load(file: file.path) }
+        #expect(error?.message.en.contains("\(InputLimits.maxFormFileBytes + 1) bytes") == true, "\(error?.message.en ?? "")")
+    }
+
     @Test func formErrorsStillNameTheYAMLLine() throws {
         let folder = TestPaths.temporaryFolder("form-cache-errors")
         let file = folder.appendingPathComponent("form.yaml")
