@@ -90,3 +90,59 @@ public enum TextNormalization {
         return out
     }
 }
+
+/// Hand-written stand-ins for short regular expressions, on "plain" text only: compiling the
+/// first NSRegularExpression of a run sets up ICU's regex tables (about 11 M instructions, an
+/// eighth of a conversion). Callers check `isPlain` and keep the regular expression for any
+/// other text, and tests compare both on generated texts.
+public enum PlainText {
+    /// Printable ASCII, the Latin letters U+00C0–U+024F (but not ×, ÷, İ, ı, ſ, whose case
+    /// folding or class differs) and U+1E00–U+1EFF. In such text every scalar is a character,
+    /// there are no combining or format characters, the only white space is U+0020, the only
+    /// digits are ASCII, and every non-ASCII scalar is a letter.
+    public static func isPlain(_ s: [Unicode.Scalar]) -> Bool {
+        s.allSatisfy { c in
+            let v = c.value
+            if v >= 0x20 && v <= 0x7E { return true }
+            if v >= 0xC0 && v <= 0x24F { return v != 0xD7 && v != 0xF7 && v != 0x130 && v != 0x131 && v != 0x17F }
+            return v >= 0x1E00 && v <= 0x1EFF
+        }
+    }
+
+    /// ICU's `\w` on plain text: ASCII letters and digits, `_`, and every non-ASCII scalar.
+    public static func isWord(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v >= 0x80 { return true }
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+    }
+
+    public static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    /// True when `s[i...]` starts with `literal`.
+    public static func has(_ s: [Unicode.Scalar], at i: Int, _ literal: String) -> Bool {
+        var k = i
+        for c in literal.unicodeScalars {
+            guard k < s.count, s[k] == c else { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// The index after the spaces from `i`.
+    public static func skipSpaces(_ s: [Unicode.Scalar], _ i: Int) -> Int {
+        var k = i
+        while k < s.count && s[k] == " " { k += 1 }
+        return k
+    }
+
+    /// The index after at most `limit` digits from `i`.
+    public static func skipDigits(_ s: [Unicode.Scalar], _ i: Int, limit: Int = .max) -> Int {
+        var k = i
+        while k < s.count && k - i < limit && isDigit(s[k]) { k += 1 }
+        return k
+    }
+
+    public static func string(_ s: ArraySlice<Unicode.Scalar>) -> String {
+        String(String.UnicodeScalarView(s))
+    }
+}
