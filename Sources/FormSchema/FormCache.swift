@@ -7,13 +7,30 @@ import Support
 /// `$BIEUMAU_CACHE_DIR`, else `$XDG_CACHE_HOME/bieumau`, else `~/.cache/bieumau`
 /// (`BIEUMAU_CACHE_DIR=off` turns the cache off).
 ///
-/// Never trusted blindly: the file names and also holds the YAML's SHA-256 and the format version;
+/// Never trusted blindly: the file names and also holds the YAML's SHA-256, the format version and
+/// the stamp of the executable that wrote it (`buildStamp`);
 /// every read is bounds-checked; anything unexpected (missing, stale, truncated, corrupt) means
 /// the YAML is parsed as usual and the cache rewritten. Only forms that loaded without error are
 /// cached, so form errors always come from the YAML, with its line numbers.
 enum FormCache {
     /// Bump whenever `FormDefinition`, `FormRow`, `CrossRule` or the loader's defaults change.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
+
+    /// Which bieumau wrote the cache: size, modification time and inode of the running
+    /// executable, so a rebuilt or upgraded bieumau (whose loader may read forms differently)
+    /// never reads a cache an older one wrote. Empty when the executable cannot be found.
+    static let buildStamp: [UInt8] = {
+        var info = stat()
+        for exe in ["/proc/self/exe", CommandLine.arguments.first ?? ""] where !exe.isEmpty && stat(exe, &info) == 0 {
+            #if os(Linux)
+            let mtime = info.st_mtim
+            #else
+            let mtime = info.st_mtimespec
+            #endif
+            return Array("\(info.st_size):\(mtime.tv_sec).\(mtime.tv_nsec):\(info.st_ino)".utf8)
+        }
+        return []
+    }()
     static let magic: [UInt8] = Array("BMFORM\u{0}\u{0}".utf8)
 
     static func folder() -> String? {
@@ -61,11 +78,13 @@ enum FormCache {
 
     // MARK: Format: magic, version, hash, then the fields in a fixed order.
 
-    static func encode(_ form: FormDefinition, hash: [UInt8]) -> [UInt8] {
+    static func encode(_ form: FormDefinition, hash: [UInt8], stamp: [UInt8] = buildStamp) -> [UInt8] {
         var w = Writer()
         w.bytes.append(contentsOf: magic)
         w.u32(formatVersion)
         w.bytes.append(contentsOf: hash)
+        w.u32(UInt32(stamp.count))
+        w.bytes.append(contentsOf: stamp)
         w.string(form.id); w.int(form.version); w.string(form.appendixLabel); w.string(form.title)
         w.string(form.description); w.string(form.sheetName)
         let h = form.headers
@@ -94,10 +113,11 @@ enum FormCache {
         return w.bytes
     }
 
-    static func decode(_ data: Data, hash: [UInt8], file: String) -> FormDefinition? {
+    static func decode(_ data: Data, hash: [UInt8], file: String, stamp: [UInt8] = buildStamp) -> FormDefinition? {
         var r = Reader(bytes: [UInt8](data))
         do {
-            guard try r.take(magic.count).elementsEqual(magic), try r.u32() == formatVersion, try r.take(32).elementsEqual(hash) else { return nil }
+            guard try r.take(magic.count).elementsEqual(magic), try r.u32() == formatVersion, try r.take(32).elementsEqual(hash),
+                  try r.take(r.count()).elementsEqual(stamp) else { return nil }
             let id = try r.string(), version = try r.int(), appendixLabel = try r.string(), title = try r.string()
             let description = try r.string(), sheetName = try r.string()
             let headers = TableHeaders(code: try r.string(), label: try r.string(), result: try r.string(),

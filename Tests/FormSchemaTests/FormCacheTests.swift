@@ -62,6 +62,11 @@ import TestSupport
             damaged[i] ^= 0xFF
             if let f = FormCache.decode(Data(damaged), hash: hash, file: "f") { _ = f.rows.count }
         }
+        // A cache written by another build of bieumau is refused.
+        let otherBuild = FormCache.encode(form, hash: hash, stamp: Array("1:2.3:4".utf8))
+        #expect(FormCache.decode(Data(otherBuild), hash: hash, file: "f") == nil)
+        #expect(FormCache.decode(Data(otherBuild), hash: hash, file: "f", stamp: Array("1:2.3:4".utf8)) != nil)
+        #expect(!FormCache.buildStamp.isEmpty)
         var versioned = bytes
         versioned[FormCache.magic.count] &+= 1
         #expect(FormCache.decode(Data(versioned), hash: hash, file: "f") == nil)
