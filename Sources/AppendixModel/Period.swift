@@ -72,6 +72,67 @@ public struct Period: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `Năm 2023`, `năm 2023`; nil when no period is named.
     public static func parse(_ text: String) -> Period? {
         let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
+        let s = Array(t.unicodeScalars)
+        if PlainText.isPlain(s) { return parsePlain(s) }
+        return parseWithExpressions(lowered: t)
+    }
+
+    /// `parseWithExpressions` without regular expressions, for plain text (see `PlainText`).
+    static func parsePlain(_ s: [Unicode.Scalar]) -> Period? {
+        // (19|20)\d\d, leftmost.
+        var yearAt: Int?
+        var i = 0
+        while i + 3 < s.count {
+            if ((s[i] == "1" && s[i + 1] == "9") || (s[i] == "2" && s[i + 1] == "0"))
+                && PlainText.isDigit(s[i + 2]) && PlainText.isDigit(s[i + 3]) { yearAt = i; break }
+            i += 1
+        }
+        guard let y = yearAt, let year = Int(PlainText.string(s[y..<(y + 4)])) else { return nil }
+        let head = Array(s[..<y])
+        let n = head.count
+        // (quý|quí|q)\s*(alternatives)\b
+        func quarter(_ alternatives: [String]) -> Bool {
+            for p in 0..<n {
+                var starts: [Int] = []
+                if PlainText.has(head, at: p, "quý") || PlainText.has(head, at: p, "quí") { starts.append(p + 3) }
+                if head[p] == "q" { starts.append(p + 1) }
+                for start in starts {
+                    let k = PlainText.skipSpaces(head, start)
+                    for a in alternatives where PlainText.has(head, at: k, a) {
+                        let end = k + a.unicodeScalars.count
+                        if end == n || !PlainText.isWord(head[end]) { return true }
+                    }
+                }
+            }
+            return false
+        }
+        // \b(word)\s*(tail)
+        func wordThen(_ word: String, _ tail: String) -> Bool {
+            for p in 0..<n where p == 0 || !PlainText.isWord(head[p - 1]) {
+                guard PlainText.has(head, at: p, word) else { continue }
+                let k = PlainText.skipSpaces(head, p + word.unicodeScalars.count)
+                if PlainText.has(head, at: k, tail) { return true }
+            }
+            return false
+        }
+        if quarter(["iii", "3"]) { return Period(kind: .q3, year: year) }
+        if quarter(["i", "1"]) { return Period(kind: .q1, year: year) }
+        if wordThen("6", "tháng") || wordThen("sáu", "tháng") || wordThen("6", "month") { return Period(kind: .sixMonths, year: year) }
+        if wordThen("9", "tháng") || wordThen("chín", "tháng") || wordThen("9", "month") { return Period(kind: .nineMonths, year: year) }
+        // (^|\s)(năm|year|cả năm)\s*$, or nothing but spaces before the year.
+        let e = n - (head.reversed().firstIndex { $0 != " " } ?? n)
+        for w in ["năm", "year", "cả năm"] {
+            let len = w.unicodeScalars.count
+            if e >= len && PlainText.has(head, at: e - len, w) && (e - len == 0 || head[e - len - 1] == " ") {
+                return Period(kind: .year, year: year)
+            }
+        }
+        if e == 0 { return Period(kind: .year, year: year) }
+        return nil
+    }
+
+    /// The reading with regular expressions, for any text (`t`: cleaned and lower-cased).
+    static func parseWithExpressions(lowered t: String) -> Period? {
         guard let yearMatch = t.range(of: #"(19|20)\d\d"#, options: .regularExpression),
               let year = Int(t[yearMatch]) else { return nil }
         let head = String(t[..<yearMatch.lowerBound])
@@ -101,6 +162,67 @@ public struct ReportDate: Sendable, Hashable, Codable {
     public static func parse(_ text: String) -> ReportDate? {
         let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
             .replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")
+        let s = Array(t.unicodeScalars)
+        if PlainText.isPlain(s) { return parsePlain(s) }
+        return parseWithExpressions(lowered: t)
+    }
+
+    /// `parseWithExpressions` without regular expressions, for plain text (see `PlainText`).
+    static func parsePlain(_ s: [Unicode.Scalar]) -> ReportDate? {
+        // ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4}), leftmost.
+        func slashed(from p: Int) -> Int? {
+            guard PlainText.has(s, at: p, "ngày") else { return nil }
+            var k = PlainText.skipDigits(s, PlainText.skipSpaces(s, p + 4), limit: 2)
+            k = PlainText.skipSpaces(s, k)
+            guard k < s.count, s[k] == "/" else { return nil }
+            k = PlainText.skipDigits(s, PlainText.skipSpaces(s, k + 1), limit: 2)
+            k = PlainText.skipSpaces(s, k)
+            guard k < s.count, s[k] == "/" else { return nil }
+            k = PlainText.skipSpaces(s, k + 1)
+            guard PlainText.skipDigits(s, k, limit: 4) == k + 4 else { return nil }
+            return k + 4
+        }
+        // ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4}), leftmost.
+        func worded(from p: Int) -> Int? {
+            guard PlainText.has(s, at: p, "ngày") else { return nil }
+            var k = PlainText.skipDigits(s, PlainText.skipSpaces(s, p + 4), limit: 2)
+            k = PlainText.skipSpaces(s, k)
+            guard PlainText.has(s, at: k, "tháng") else { return nil }
+            k = PlainText.skipDigits(s, PlainText.skipSpaces(s, k + 5), limit: 2)
+            k = PlainText.skipSpaces(s, k)
+            guard PlainText.has(s, at: k, "năm") else { return nil }
+            k = PlainText.skipSpaces(s, k + 3)
+            guard PlainText.skipDigits(s, k, limit: 4) == k + 4 else { return nil }
+            return k + 4
+        }
+        for p in s.indices {
+            if let end = slashed(from: p) {
+                return fromSlashed(PlainText.string(s[p..<end])[...])
+            }
+        }
+        for p in s.indices {
+            if let end = worded(from: p) {
+                return fromWorded(PlainText.string(s[p..<end])[...])
+            }
+        }
+        return nil
+    }
+
+    static func fromSlashed(_ match: Substring) -> ReportDate? {
+        let parts = match.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return parts.count == 3 ? ReportDate(day: parts[0], month: parts[1], year: parts[2]) : nil
+    }
+
+    static func fromWorded(_ match: Substring) -> ReportDate? {
+        let nums = match.replacingOccurrences(of: "ngày", with: "|").replacingOccurrences(of: "tháng", with: "|")
+            .replacingOccurrences(of: "năm", with: "|").split(separator: "|", omittingEmptySubsequences: false)
+            .dropFirst().map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return nums.count == 3 ? ReportDate(day: nums[0], month: nums[1], year: nums[2]) : nil
+    }
+
+    /// The reading with regular expressions, for any text (`t`: cleaned, lower-cased, ellipses removed).
+    static func parseWithExpressions(lowered t: String) -> ReportDate? {
         if let r = t.range(of: #"ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4})"#, options: .regularExpression) {
             let parts = t[r].dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
                 .map { Int($0.trimmingCharacters(in: .whitespaces)) }

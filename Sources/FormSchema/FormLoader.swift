@@ -14,10 +14,15 @@ public enum FormLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp biểu mẫu \(path).", en: "Cannot read the form file \(path).")
         }
+        // A form read before from the same bytes comes from the compiled cache (see FormCache).
+        let hash = FormCache.hash(data)
+        if let cached = FormCache.load(hash: hash, file: path) { return cached }
         guard let text = String(data: data, encoding: .utf8) else {
             throw BieuMauError(.dataError, vi: "Tệp biểu mẫu \(path) không phải UTF-8.", en: "The form file \(path) is not UTF-8.")
         }
-        return try parse(yaml: text, file: path)
+        let form = try parse(yaml: text, file: path)
+        FormCache.store(form, hash: hash)
+        return form
     }
 
     /// Parses a form from YAML text; `file` names it in messages.
@@ -216,11 +221,27 @@ private struct NodeReader {
                                        "decimals", "cumulative", "marker", "style"]
     static let headerKeys: Set<String> = ["code", "label", "result", "unit", "value", "note"]
 
+    /// `^[a-z0-9][a-z0-9._-]*$`, checked byte by byte (compiling the regular expression cost more
+    /// than the rest of reading the form).
+    static func isFormID(_ id: String) -> Bool {
+        var first = true
+        for b in id.utf8 {
+            let alnum = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            if first {
+                guard alnum else { return false }
+                first = false
+            } else {
+                guard alnum || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") else { return false }
+            }
+        }
+        return !first
+    }
+
     mutating func form(_ root: Node) throws -> FormDefinition {
         let fields = Fields(root)
         try checkKeys(root, allowed: NodeReader.formKeys, what: "biểu mẫu / the form")
         let id = try string(fields["form"], "form", required: true, in: root)!
-        guard id.range(of: "^[a-z0-9][a-z0-9._-]*$", options: .regularExpression) != nil else {
+        guard NodeReader.isFormID(id) else {
             throw fail(fields["form"], vi: "mã biểu mẫu '\(id)' chỉ được gồm chữ thường không dấu, số, '-', '.', '_'.",
                        en: "the form id '\(id)' may hold only lower-case ASCII letters, digits, '-', '.', '_'.")
         }

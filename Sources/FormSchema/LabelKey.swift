@@ -74,7 +74,14 @@ public enum LabelKey {
     }
 
     static func makeUncached(_ label: String) -> String {
-        let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label)).lowercased()
+        let text = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(label))
+        // The table lower-cases each scalar itself (String.lowercased is slow on Vietnamese text).
+        if let key = ScalarTable.key(of: text) { return key }
+        return makeByCharacters(text.lowercased())
+    }
+
+    /// The per-character path over `text` (already cleaned and lower-cased).
+    static func makeByCharacters(_ text: String) -> String {
         var words: [String] = []
         for word in text.split(separator: " ") {
             var parts: [CharacterParts] = []
@@ -157,11 +164,89 @@ public enum LabelKey {
     }
     private static let characters = CharacterCache()
 
+    /// The fast path: when every scalar is below U+0250 or in U+1E00–U+1EFF, each scalar is a
+    /// character of its own (none of them extends a grapheme), so the base, tone and punctuation of
+    /// each come from `scalarTable` (generated from the Unicode data, checked against Foundation's
+    /// normalisation in the tests) and the key is built in bytes, without Foundation.
+    enum ScalarTable {
+        static func entry(_ v: UInt32) -> UInt32? {
+            let i: Int
+            if v < 0x250 { i = Int(v) } else if v >= 0x1E00 && v <= 0x1EFF { i = Int(v - 0x1E00) + 0x250 } else { return nil }
+            let e = LabelKey.scalarTable[i]
+            return e == 0xFFFF_FFFF ? nil : e
+        }
+
+        static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+            if v < 0x80 {
+                out.append(UInt8(v))
+            } else if v < 0x800 {
+                out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+
+        /// The key of `text` (cleaned, not yet lower-cased), or nil when it holds other scalars.
+        static func key(of text: String) -> String? {
+            var entries: [UInt32] = []
+            entries.reserveCapacity(text.utf8.count)
+            for sc in text.unicodeScalars {
+                guard let e = entry(sc.value) else { return nil }
+                entries.append(e)
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count + 8)
+            var start = 0
+            while start < entries.count {
+                var end = start
+                while end < entries.count && entries[end] != 0x20 { end += 1 }
+                // One word: entries[start..<end]; the tone of any of its characters counts,
+                // punctuation and symbols at either end do not.
+                var tone: UInt32 = 0
+                for k in start..<end {
+                    let t = (entries[k] >> 21) & 0xFF
+                    if t != 0 { tone = t }
+                }
+                var lo = start, hi = end
+                while lo < hi && entries[lo] & (1 << 29) != 0 { lo += 1 }
+                while hi > lo && entries[hi - 1] & (1 << 29) != 0 { hi -= 1 }
+                if lo < hi {
+                    if !out.isEmpty { out.append(0x20) }
+                    for k in lo..<hi { appendUTF8(entries[k] & 0x1F_FFFF, to: &out) }
+                    if tone != 0 { out.append(UInt8(ascii: "#")); out.append(UInt8(tone)) }
+                }
+                start = end + 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {
         cache.loose(label) { l in
-            String(String.UnicodeScalarView(make(l).unicodeScalars.filter { looseCharacters.contains($0) || $0 == "#" }))
+            let key = make(l)
+            var out: [UInt8] = []
+            out.reserveCapacity(key.utf8.count)
+            for c in key.unicodeScalars where isLoose(c) { ScalarTable.appendUTF8(c.value, to: &out) }
+            return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Letters, digits and the tone sign `#` (ASCII answered without the character set).
+    static func isLoose(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 0x80 {
+            return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || v == 0x23
+        }
+        if v < 0x250 || (v >= 0x1E00 && v <= 0x1EFF) {
+            let e = scalarTable[v < 0x250 ? Int(v) : Int(v - 0x1E00) + 0x250]
+            if e != 0xFFFF_FFFF { return e & (1 << 30) != 0 }
+        }
+        return looseCharacters.contains(c)
     }
 
     /// True when two labels are the same for a person reading them.

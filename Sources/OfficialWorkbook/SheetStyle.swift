@@ -28,6 +28,62 @@ enum Layout {
         if upper { perChar *= 1.35 }
         if bold { perChar *= 1.08 }
         let usable = max(widthUnits - 1.5, 1)
+        if let n = linesCountingScalars(of: text, perChar: perChar, usable: usable) { return n }
+        return linesCountingCharacters(of: text, perChar: perChar, usable: usable)
+    }
+
+    /// True when every scalar of `text` is a character of its own (no combining marks, joiners,
+    /// CR LF pairs…), so characters can be counted as UTF-8 lead bytes: line feed, U+0020–U+027F,
+    /// U+1E00–U+1EFF (Vietnamese), U+2010–U+2027 and U+2030–U+205E (dashes, quotes, ellipsis).
+    static func eachScalarIsACharacter(_ text: String) -> Bool {
+        for b in text.utf8 where b < 0x20 || b >= 0xCA {
+            return text.unicodeScalars.allSatisfy { c in
+                let v = c.value
+                return v == 0x0A || (0x20...0x27F).contains(v) || (0x1E00...0x1EFF).contains(v)
+                    || (0x2010...0x2027).contains(v) || (0x2030...0x205E).contains(v)
+            }
+        }
+        return true
+    }
+
+    /// `linesCountingCharacters` over bytes, for text where each scalar is a character.
+    static func linesCountingScalars(of text: String, perChar: Double, usable: Double) -> Int? {
+        guard eachScalarIsACharacter(text) else { return nil }
+        var total = 0
+        var line = 0.0
+        var count = 1
+        var wordLength = 0
+        func endWord() {
+            guard wordLength > 0 else { return }
+            let w = Double(wordLength) * perChar
+            let add = line == 0 ? w : line + perChar + w
+            if add > usable && line > 0 {
+                count += 1
+                line = w
+            } else {
+                line = add
+            }
+            while line > usable { count += 1; line -= usable }
+            wordLength = 0
+        }
+        for b in text.utf8 {
+            if b == 0x0A {
+                endWord()
+                total += count
+                line = 0
+                count = 1
+            } else if b == 0x20 {
+                endWord()
+            } else if b & 0xC0 != 0x80 {
+                wordLength += 1
+            }
+        }
+        endWord()
+        total += count
+        return max(total, 1)
+    }
+
+    static func linesCountingCharacters(of text: String, perChar: Double, usable: Double) -> Int {
         var total = 0
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             // Wrap at word boundaries: count words onto lines.

@@ -3,10 +3,26 @@ import Foundation
 public enum TextNormalization {
     /// Unicode NFC, the form every text is held in inside bieumau.
     public static func nfc(_ s: String) -> String {
-        // Fast path: text made only of scalars below U+0300 (no combining marks) and of the
-        // precomposed Vietnamese letters U+1E00–U+1EFF is already NFC (Quick_Check = Yes).
-        if s.unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return s }
+        if isCertainlyNFC(s) { return s }
         return s.precomposedStringWithCanonicalMapping
+    }
+
+    /// True when every scalar of `s` lies in a block where each character is its own NFC form, has
+    /// combining class 0 and is never the second half of a canonical composition, so the text is
+    /// NFC whatever the order: below U+0300 (Latin, no combining marks), the precomposed Vietnamese
+    /// letters U+1E00–U+1EFF, dashes/quotes/ellipsis U+2010–U+2027, U+2030–U+205E, arrows
+    /// U+2190–U+21FF, mathematical operators U+2200–U+22FF and box drawing U+2500–U+257F
+    /// (checked against Python's unicodedata when the ranges were chosen).
+    public static func isCertainlyNFC(_ s: String) -> Bool {
+        for b in s.utf8 where b >= 0xCC {
+            // Any scalar at or above U+0300 starts with a lead byte >= 0xCC: look closer.
+            return s.unicodeScalars.allSatisfy { v in
+                let x = v.value
+                return x < 0x300 || (0x1E00...0x1EFF).contains(x) || (0x2010...0x2027).contains(x)
+                    || (0x2030...0x205E).contains(x) || (0x2190...0x22FF).contains(x) || (0x2500...0x257F).contains(x)
+            }
+        }
+        return true
     }
 
     /// True when `collapseWhitespace(s) == s` is certain from the bytes: no leading, trailing or
@@ -72,5 +88,61 @@ public enum TextNormalization {
             i = s.index(after: i)
         }
         return out
+    }
+}
+
+/// Hand-written stand-ins for short regular expressions, on "plain" text only: compiling the
+/// first NSRegularExpression of a run sets up ICU's regex tables (about 11 M instructions, an
+/// eighth of a conversion). Callers check `isPlain` and keep the regular expression for any
+/// other text, and tests compare both on generated texts.
+public enum PlainText {
+    /// Printable ASCII, the Latin letters U+00C0–U+024F (but not ×, ÷, İ, ı, ſ, whose case
+    /// folding or class differs) and U+1E00–U+1EFF. In such text every scalar is a character,
+    /// there are no combining or format characters, the only white space is U+0020, the only
+    /// digits are ASCII, and every non-ASCII scalar is a letter.
+    public static func isPlain(_ s: [Unicode.Scalar]) -> Bool {
+        s.allSatisfy { c in
+            let v = c.value
+            if v >= 0x20 && v <= 0x7E { return true }
+            if v >= 0xC0 && v <= 0x24F { return v != 0xD7 && v != 0xF7 && v != 0x130 && v != 0x131 && v != 0x17F }
+            return v >= 0x1E00 && v <= 0x1EFF
+        }
+    }
+
+    /// ICU's `\w` on plain text: ASCII letters and digits, `_`, and every non-ASCII scalar.
+    public static func isWord(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v >= 0x80 { return true }
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+    }
+
+    public static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    /// True when `s[i...]` starts with `literal`.
+    public static func has(_ s: [Unicode.Scalar], at i: Int, _ literal: String) -> Bool {
+        var k = i
+        for c in literal.unicodeScalars {
+            guard k < s.count, s[k] == c else { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// The index after the spaces from `i`.
+    public static func skipSpaces(_ s: [Unicode.Scalar], _ i: Int) -> Int {
+        var k = i
+        while k < s.count && s[k] == " " { k += 1 }
+        return k
+    }
+
+    /// The index after at most `limit` digits from `i`.
+    public static func skipDigits(_ s: [Unicode.Scalar], _ i: Int, limit: Int = .max) -> Int {
+        var k = i
+        while k < s.count && k - i < limit && isDigit(s[k]) { k += 1 }
+        return k
+    }
+
+    public static func string(_ s: ArraySlice<Unicode.Scalar>) -> String {
+        String(String.UnicodeScalarView(s))
     }
 }

@@ -41,8 +41,8 @@ enum MetadataReader {
                     continue
                 }
                 if lower.hasPrefix("số") && text.contains("/") && m.reportNumber == nil,
-                   let r = text.range(of: #"[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+"#, options: .regularExpression) {
-                    m.reportNumber = text[r].replacingOccurrences(of: " ", with: "")
+                   let number = reportNumber(in: text) {
+                    m.reportNumber = number
                     m.locations["reportNumber"] = loc
                     continue
                 }
@@ -135,14 +135,64 @@ enum MetadataReader {
         m.locations["title"] = loc
     }
 
+    /// The report number in a line opening with "Số": the first `[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+`,
+    /// spaces removed.
+    static func reportNumber(in text: String) -> String? {
+        let s = Array(text.unicodeScalars)
+        guard PlainText.isPlain(s) else { return reportNumberByExpression(in: text) }
+        for p in s.indices {
+            if let end = numberEnd(s, from: p) {
+                return PlainText.string(s[p..<end]).replacingOccurrences(of: " ", with: "")
+            }
+        }
+        return nil
+    }
+
+    static func reportNumberByExpression(in text: String) -> String? {
+        guard let r = text.range(of: #"[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+"#, options: .regularExpression) else { return nil }
+        return text[r].replacingOccurrences(of: " ", with: "")
+    }
+
+    /// The number after "số" (any case) in a reference line: `(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)`,
+    /// "số" and spaces removed.
+    static func reportNumberAfterSo(in text: String) -> String? {
+        let s = Array(text.unicodeScalars)
+        guard PlainText.isPlain(s) else { return reportNumberAfterSoByExpression(in: text) }
+        for p in s.indices where p + 1 < s.count && (s[p] == "s" || s[p] == "S") && (s[p + 1] == "ố" || s[p + 1] == "Ố") {
+            if let end = numberEnd(s, from: PlainText.skipSpaces(s, p + 2)) {
+                return PlainText.string(s[(p + 2)..<end]).replacingOccurrences(of: " ", with: "")
+            }
+        }
+        return nil
+    }
+
+    static func reportNumberAfterSoByExpression(in text: String) -> String? {
+        guard let r = text.range(of: #"(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)"#, options: .regularExpression) else { return nil }
+        return text[r].dropFirst(2).replacingOccurrences(of: " ", with: "")
+    }
+
+    /// The end of `[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+` matched at `p` in plain text, if it matches there.
+    static func numberEnd(_ s: [Unicode.Scalar], from p: Int) -> Int? {
+        var k = PlainText.skipSpaces(s, PlainText.skipDigits(s, p))
+        guard k < s.count, s[k] == "/" else { return nil }
+        k = PlainText.skipSpaces(s, k + 1)
+        let start = k
+        while k < s.count {
+            let v = s[k].value
+            let inClass = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39)
+                || v == 0x2D || v == 0x110 || v == 0x111
+            guard inClass else { break }
+            k += 1
+        }
+        return k > start ? k : nil
+    }
+
     /// "(Kèm theo Báo cáo số /BC-UBND ngày /3/2022 của UBND huyện Ngân Sơn)".
     /// Returns the unit named after "của".
     static func readReference(_ text: String, at loc: SourceLocation, into m: inout Metadata) -> String? {
         m.reportReference = text
         m.locations["reportReference"] = loc
-        if m.reportNumber == nil,
-           let r = text.range(of: #"(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)"#, options: .regularExpression) {
-            let found = text[r].dropFirst(2).replacingOccurrences(of: " ", with: "")
+        if m.reportNumber == nil, let found = reportNumberAfterSo(in: text) {
             m.reportNumber = found
             m.locations["reportNumber"] = loc
         }

@@ -124,6 +124,17 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
         #expect(e?.message.vi.contains("dòng 14") == true, "\(e?.message.vi ?? "")")
     }
 
+    @Test func formIDs() throws {
+        for good in ["a", "test-form", "cchc-2023", "x.y_z-1", "9"] {
+            let f = try FormLoader.parse(yaml: Self.valid.replacingOccurrences(of: "form: test-form", with: "form: \"\(good)\""), file: "ok.yaml")
+            #expect(f.id == good)
+        }
+        for bad in ["-a", "Test", "a b", "tờ", ".x", "a/b", "_a", "a!"] {
+            let e = error(Self.valid.replacingOccurrences(of: "form: test-form", with: "form: \"\(bad)\""))
+            #expect(e?.message.vi.contains("mã biểu mẫu") == true, "\(bad)")
+        }
+    }
+
     @Test func missingLabel() {
         let e = error(Self.valid.replacingOccurrences(of: ", label: \"Mẫu số\"", with: ""))
         #expect(e?.message.vi.contains("label") == true)
@@ -174,5 +185,59 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
             }
         }
         #expect(checked == labels.count * 4)
+    }
+}
+
+/// The NFC quick check only skips text that Foundation's normalisation would leave byte for byte.
+@Suite struct NFCQuickCheckTests {
+    @Test func quickCheckAgreesWithFoundation() throws {
+        var samples = ["", "abc", "Hoà bình", "Ủy ban → cấp xã ≤ 10 … ─── “trích” – ‰", "→\u{0338}", "=\u{0338}",
+                       "Ho\u{0300}a", "e\u{0301}", "Ω", "\u{2126}", "\u{212B}", "\u{2000}", "\u{2329}", "한국", "\u{1100}\u{1161}",
+                       "x\u{1E9E}y", "emoji 🙂", "ǅ"]
+        for range in [0x2010...0x2027, 0x2030...0x205E, 0x2190...0x22FF, 0x2500...0x257F, 0x1E00...0x1EFF, 0x00A0...0x02FF] {
+            for v in range {
+                let c = String(Character(Unicode.Scalar(UInt32(v))!))
+                samples.append(c)
+                samples.append("a" + c + "ơ")
+            }
+        }
+        var skipped = 0
+        for s in samples where TextNormalization.isCertainlyNFC(s) {
+            let full = s.precomposedStringWithCanonicalMapping
+            #expect(Array(full.utf8) == Array(s.utf8), "\(s.debugDescription)")
+            skipped += 1
+        }
+        for s in ["→\u{0338}", "Ho\u{0300}a", "\u{2126}", "\u{212B}", "\u{2000}", "\u{2329}", "\u{1100}\u{1161}"] {
+            #expect(!TextNormalization.isCertainlyNFC(s), "\(s.debugDescription)")
+            #expect(TextNormalization.nfc(s) == s.precomposedStringWithCanonicalMapping)
+            #expect(Array(TextNormalization.nfc(s).utf8) == Array(s.precomposedStringWithCanonicalMapping.utf8))
+        }
+        #expect(skipped > 2000)
+    }
+}
+
+/// The scalar-table path gives the same keys as the whole-word reference, and the ASCII shortcut
+/// of the loose key agrees with the character set.
+@Suite struct LabelKeyScalarTableTests {
+    @Test func scalarKeysEqualWholeWordKeys() throws {
+        var labels = ["Tỷ lệ (%)", "  Số TTHC; cấp xã. ", "ĐƯỢC “đánh giá” – ≤ 10…", "a\u{0001}b", "x . y", "...", "Ǆ ǅ ǆ", "ß ẞ",
+                      "ư ơ ă â ê ô đ Ư Ơ Ă Â Ê Ô Đ", "ÀÁẢÃẠ àáảãạ", "İstanbul", "ȺȾ ẞ", "ĐỒNG HỒ ĐIỆN TỬ", "𐐀 Ω ω", "© ® ° ± ² µ ¶ · ¿ × ÷"]
+        for v in 0x20...0x24F { labels.append("a" + String(Unicode.Scalar(UInt32(v))!) + "b c" + String(Unicode.Scalar(UInt32(v))!)) }
+        for v in 0x1E00...0x1EFF {
+            let c = String(Unicode.Scalar(UInt32(v))!)
+            labels.append("(" + c + "n) " + c + " x" + c)
+        }
+        for label in labels {
+            #expect(LabelKey.makeUncached(label) == LabelKey.makeByWords(label), "\(label.debugDescription)")
+            #expect(Array(LabelKey.makeUncached(label).utf8) == Array(LabelKey.makeByWords(label).utf8), "\(label.debugDescription)")
+            let looseByWords = String(String.UnicodeScalarView(LabelKey.makeByWords(label).unicodeScalars.filter {
+                CharacterSet.alphanumerics.contains($0) || $0 == "#"
+            }))
+            #expect(Array(LabelKey.loose(label).utf8) == Array(looseByWords.utf8), "\(label.debugDescription)")
+        }
+        for v in Array(0...0x24F) + Array(0x1E00...0x1EFF) + [0x2013, 0x0301, 0x00AD, 0x10400] {
+            let c = Unicode.Scalar(UInt32(v))!
+            #expect(LabelKey.isLoose(c) == (CharacterSet.alphanumerics.contains(c) || c == "#"), "\(v)")
+        }
     }
 }
