@@ -79,7 +79,7 @@ def check_targets(results):
     print("\n## Targets")
     checks = [
         ("Convert", "bieumau convert", "C + libxlsxwriter", "CPU ≤ 3× the C program", lambda b, r: (b[2] / r[2], b[2] / r[2] <= 3.0, f"{b[2] / r[2]:.2f}×")),
-        ("Merge", "bieumau merge", "python-calamine + XlsxWriter", "≥ 2× faster (wall) than python-calamine + XlsxWriter", lambda b, r: (0, r[1] / b[1] >= 2.0, f"{r[1] / b[1]:.2f}× faster")),
+        ("Merge", "bieumau merge", "python-calamine + XlsxWriter", "CPU ≤ ½ of python-calamine + XlsxWriter (≥ 2× faster)", lambda b, r: (0, r[2] / b[2] >= 2.0, f"{r[2] / b[2]:.2f}× faster in CPU, {r[1] / b[1]:.2f}× in wall time")),
         ("Read", "bieumau dump XLSX → CSV", "fastexcel", "CPU ≤ fastexcel, peak < 64 MiB", lambda b, r: (0, b[2] <= r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× fastexcel's CPU, {b[3]:.0f} MiB")),
         ("Write", "bieumau dump CSV → XLSX", "C + libxlsxwriter (constant_memory)", "CPU ≤ 1.2× the C program, peak < 64 MiB", lambda b, r: (0, b[2] <= 1.2 * r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× C's CPU, {b[3]:.0f} MiB")),
     ]
