@@ -185,6 +185,17 @@ public enum Merger {
         var blank: [String] = []
         var text: [(unit: String, raw: String)] = []
 
+        /// A blank or a status text: kept aside by unit (never turned into 0) and listed as not merged.
+        mutating func setAside(_ v: RowValue, unit name: String, in result: inout RowMerge) {
+            if case .status(let s) = v.value {
+                add(status: s, unit: name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            } else {
+                blank.append(name)
+                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
+            }
+        }
+
         mutating func add(status: String, unit: String) {
             if let i = byStatus.firstIndex(where: { $0.status == status }) { byStatus[i].units.append(unit) }
             else { byStatus.append((status, [unit])) }
@@ -233,12 +244,8 @@ public enum Merger {
                 if let d = v.decimals ?? (n.normalized.scale > 0 ? n.normalized.scale : nil) {
                     decimals = max(decimals ?? 0, d)
                 }
-            case .empty:
-                left.blank.append(name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
-            case .status(let s):
-                left.add(status: s, unit: name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            case .empty, .status:
+                left.setAside(v, unit: name, in: &result)
             case .yesNo, .choices, .text:
                 left.text.append((name, TextNormalization.stripMarkup(v.raw)))
                 result.notMerged.append(NotMerged(unit: name, raw: v.raw,
@@ -278,12 +285,8 @@ public enum Merger {
             case .number(let n) where !unit.isMerged && (n == ExactDecimal(1) || n == .zero):
                 // Offices often type 1/0 for Có/Không (the seed prints 0).
                 if n.isZero { noUnits.append(name) } else { yes += 1 }
-            case .empty:
-                left.blank.append(name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
-            case .status(let s):
-                left.add(status: s, unit: name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            case .empty, .status:
+                left.setAside(v, unit: name, in: &result)
             default:
                 left.text.append((name, TextNormalization.stripMarkup(v.raw)))
                 result.notMerged.append(NotMerged(unit: name, raw: v.raw,
@@ -321,12 +324,8 @@ public enum Merger {
             switch v.value {
             case .choices(let list):
                 for c in Set(list) { counts[c, default: 0] += 1 }
-            case .empty:
-                left.blank.append(name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: "để trống", en: "blank")))
-            case .status(let s):
-                left.add(status: s, unit: name)
-                result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(vi: s, en: s)))
+            case .empty, .status:
+                left.setAside(v, unit: name, in: &result)
             case .text(let t) where unit.isMerged && parseChoiceCounts(t, row: row) != nil:
                 // A merged workbook writes "Trực tuyến (3); Phát phiếu (1)".
                 for (c, n) in parseChoiceCounts(t, row: row)! { counts[c, default: 0] += n }

@@ -20,28 +20,14 @@ public enum LabelKey {
     /// making a key (NFD, NFC, character classes) is the costliest step of reading a table.
     private final class Cache: @unchecked Sendable {
         /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
-        struct Bytes: Hashable {
-            let text: String
-            static func == (a: Bytes, b: Bytes) -> Bool {
-                var x = a.text, y = b.text
-                return x.withUTF8 { px in
-                    y.withUTF8 { py in
-                        px.count == py.count && (px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0)
-                    }
-                }
-            }
-            func hash(into hasher: inout Hasher) {
-                var t = text
-                t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            }
-        }
+        typealias Bytes = UTF8Key
         private let lock = NSLock()
         private var keys: [Bytes: String] = [:]
         private var looseKeys: [Bytes: String] = [:]
         static let limit = 200_000
 
         func key(_ label: String, _ make: (String) -> String) -> String {
-            let b = Bytes(text: label)
+            let b = Bytes(label)
             lock.lock()
             if let k = keys[b] { lock.unlock(); return k }
             lock.unlock()
@@ -54,7 +40,7 @@ public enum LabelKey {
         }
 
         func loose(_ label: String, _ make: (String) -> String) -> String {
-            let b = Bytes(text: label)
+            let b = Bytes(label)
             lock.lock()
             if let k = looseKeys[b] { lock.unlock(); return k }
             lock.unlock()

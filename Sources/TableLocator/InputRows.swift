@@ -275,22 +275,3 @@ struct LabelIndex: Sendable {
     func namesSomething(_ label: String) -> Bool { !rowIDs(matching: label).isEmpty }
 }
 
-/// A string hashed and compared by its UTF-8 bytes (exact, no Unicode normalisation).
-struct UTF8Key: Hashable, @unchecked Sendable {
-    let text: String
-    init(_ text: String) { self.text = text }
-
-    static func == (a: UTF8Key, b: UTF8Key) -> Bool {
-        var x = a.text, y = b.text
-        return x.withUTF8 { px in
-            y.withUTF8 { py in
-                px.count == py.count && (px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0)
-            }
-        }
-    }
-
-    func hash(into hasher: inout Hasher) {
-        var t = text
-        t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
