@@ -82,18 +82,33 @@ public enum AtomicOutput {
     }
 
     /// Removes `.NAME.tmp-PID-…` files left beside `path` by a process that no longer runs.
+    /// Reads the folder with `readdir` and compares raw name bytes: output folders can hold
+    /// thousands of files, and Foundation's directory listing builds a String for each.
     static func removeStaleTemporaries(for path: String) {
         let dir = (path as NSString).deletingLastPathComponent
         let folder = dir.isEmpty ? "." : dir
-        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+        let prefix = Array(".\((path as NSString).lastPathComponent).tmp-".utf8)
+        guard let handle = opendir(folder) else { return }
+        defer { closedir(handle) }
+        var stale: [String] = []
+        while let entry = readdir(handle) {
+            let matches: Bool = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                guard bytes.count > prefix.count else { return false }
+                for i in 0..<prefix.count where bytes[i] != prefix[i] { return false }
+                return true
+            }
+            guard matches else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.bindMemory(to: UInt8.self).prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            let rest = String(decoding: name.utf8.dropFirst(prefix.count), as: UTF8.self)
+            guard let pidText = rest.split(separator: "-").first, let pid = Int32(pidText) else { continue }
             if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
-                unlink((folder as NSString).appendingPathComponent(name))
+                stale.append((folder as NSString).appendingPathComponent(name))
             }
         }
+        for file in stale { unlink(file) }
     }
 
     /// Writes `data` atomically.
