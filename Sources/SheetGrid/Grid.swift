@@ -48,22 +48,52 @@ public struct CellStyle: Sendable, Hashable {
         self.italic = italic
         self.numberFormat = numberFormat
     }
+    /// A `%` outside quotes and brackets makes Excel show the value × 100.
     public var isPercentFormat: Bool {
         guard let f = numberFormat else { return false }
-        // A % outside quotes and brackets makes Excel multiply by 100.
+        var found = false
+        CellStyle.forEachLiteralCharacter(of: f[...]) { ch in
+            if ch == "%" { found = true; return false }
+            return true
+        }
+        return found
+    }
+
+    /// Decimals the number format shows (`0.00%` → 2, `#,##0` → 0); nil for General or none.
+    public var formatDecimals: Int? { CellStyle.decimals(ofFormat: numberFormat) }
+
+    /// Decimals a number format code shows, from its first section.
+    public static func decimals(ofFormat format: String?) -> Int? {
+        guard let format, !format.isEmpty, format.lowercased() != "general" else { return nil }
+        let section = format.split(separator: ";", omittingEmptySubsequences: false).first ?? format[...]
+        var afterPoint = false, count = 0
+        forEachLiteralCharacter(of: section) { ch in
+            if ch == "." {
+                if afterPoint { return false }
+                afterPoint = true
+            } else if afterPoint {
+                if ch == "0" || ch == "#" || ch == "?" { count += 1 } else if count > 0 { return false }
+            }
+            return true
+        }
+        return count
+    }
+
+    /// Calls `body` with each character of a format code that is outside quotes, brackets and
+    /// backslash escapes (the characters that format the number); stops when `body` returns false.
+    static func forEachLiteralCharacter(of format: Substring, _ body: (Character) -> Bool) {
         var inQuote = false, inBracket = false, escaped = false
-        for ch in f {
+        for ch in format {
             if escaped { escaped = false; continue }
             switch ch {
             case "\\": escaped = true
             case "\"": inQuote.toggle()
             case "[": if !inQuote { inBracket = true }
             case "]": if !inQuote { inBracket = false }
-            case "%": if !inQuote && !inBracket { return true }
-            default: break
+            default:
+                if !inQuote && !inBracket && !body(ch) { return }
             }
         }
-        return false
     }
 }
 

@@ -122,41 +122,17 @@ public enum TableLocator {
         private var known: [String: (percent: Bool, decimals: Int?)] = [:]
 
         func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
-            guard let format = style.numberFormat else { return (style.isPercentFormat, decimals(ofFormat: nil)) }
+            guard let format = style.numberFormat else { return (style.isPercentFormat, nil) }
             lock.lock()
             if let r = known[format] { lock.unlock(); return r }
             lock.unlock()
-            let r = (style.isPercentFormat, decimals(ofFormat: format))
+            let r = (style.isPercentFormat, style.formatDecimals)
             lock.lock()
             if known.count > 1_000 { known.removeAll() }
             known[format] = r
             lock.unlock()
             return r
         }
-    }
-
-    /// Decimals a number format shows (`0.00%` → 2, `#,##0` → 0); nil for General or none.
-    public static func decimals(ofFormat format: String?) -> Int? {
-        guard let format, !format.isEmpty, format.lowercased() != "general" else { return nil }
-        let section = format.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init) ?? format
-        var inQuote = false, inBracket = false, escaped = false, afterPoint = false
-        var count = 0
-        for ch in section {
-            if escaped { escaped = false; continue }
-            switch ch {
-            case "\\": escaped = true
-            case "\"": inQuote.toggle()
-            case "[": if !inQuote { inBracket = true }
-            case "]": if !inQuote { inBracket = false }
-            default:
-                guard !inQuote && !inBracket else { continue }
-                if ch == "." { if afterPoint { return count }; afterPoint = true; continue }
-                if afterPoint {
-                    if ch == "0" || ch == "#" || ch == "?" { count += 1 } else if count > 0 { return count }
-                }
-            }
-        }
-        return count
     }
 
     static func ambiguity(_ v: RowValue, formRow: FormRow, form: FormDefinition, locale: NumberLocale,

@@ -161,12 +161,15 @@ private func table(_ lines: [String]) throws -> Appendix {
     }
 
     @Test func numberFormatDecimals() {
-        #expect(TableLocator.decimals(ofFormat: "0.00%") == 2)
-        #expect(TableLocator.decimals(ofFormat: "#,##0") == 0)
-        #expect(TableLocator.decimals(ofFormat: "#,##0.000;[Red]-#,##0.000") == 3)
-        #expect(TableLocator.decimals(ofFormat: "0.0\" ha\"") == 1)
-        #expect(TableLocator.decimals(ofFormat: "General") == nil)
-        #expect(TableLocator.decimals(ofFormat: nil) == nil)
+        #expect(CellStyle.decimals(ofFormat: "0.00%") == 2)
+        #expect(CellStyle.decimals(ofFormat: "#,##0") == 0)
+        #expect(CellStyle.decimals(ofFormat: "#,##0.000;[Red]-#,##0.000") == 3)
+        #expect(CellStyle.decimals(ofFormat: "0.0\" ha\"") == 1)
+        #expect(CellStyle.decimals(ofFormat: "General") == nil)
+        #expect(CellStyle.decimals(ofFormat: nil) == nil)
+        #expect(CellStyle(numberFormat: "0.0%").isPercentFormat && CellStyle(numberFormat: "0.0%").formatDecimals == 1)
+        #expect(!CellStyle(numberFormat: "0\" %\"").isPercentFormat)   // a quoted % is text, not ×100
+        #expect(!CellStyle(numberFormat: "[Red]0\\%").isPercentFormat)   // an escaped % too
     }
 }
 
