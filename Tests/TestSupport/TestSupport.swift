@@ -118,3 +118,40 @@ public enum Run {
         return nil
     }
 }
+
+/// Tests that need an outside tool (python3 readers, LibreOffice, chromium): one rule for all.
+///
+/// Locally a missing tool disables the test with a visible reason (`.enabled(if:)`); in CI
+/// (`CI=true`) the test is enabled whatever is installed, so a missing tool fails it instead of
+/// skipping it silently. Use as
+/// `@Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))`.
+public enum Tools {
+    /// True when running in CI (`CI=true`), where no test may be skipped for a missing tool.
+    public static var inCI: Bool {
+        let value = ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? ""
+        return value == "true" || value == "1"
+    }
+
+    /// True when every program named is on PATH, or in CI.
+    public static func programs(_ names: String...) -> Bool {
+        inCI || names.allSatisfy { Run.which($0) != nil }
+    }
+
+    /// True when python3 can import every module named, or in CI.
+    public static func python(_ modules: String...) -> Bool {
+        guard !inCI else { return true }
+        guard let r = try? Run.python("import " + modules.joined(separator: ", ")) else { return false }
+        return r.status == 0
+    }
+
+    /// The path of a program a test needs; throws (failing the test) when it is missing.
+    public static func require(_ name: String) throws -> String {
+        guard let path = Run.which(name) else { throw MissingTool(name: name) }
+        return path
+    }
+
+    public struct MissingTool: Error, CustomStringConvertible {
+        public var name: String
+        public var description: String { "\(name) is not installed (scripts/install-deps --tests installs it)" }
+    }
+}
