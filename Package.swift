@@ -21,6 +21,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The submission portal (`bieumau serve`): HTTP, bcrypt, SQLite, server-side templates.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries (system), each seen only by its thin wrapper.
@@ -57,11 +62,24 @@ let package = Package(
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
+        // The submission portal: routes, pages, JSON API and the store (SQLite + files by SHA-256).
+        .target(name: "Portal",
+                dependencies: [
+                    "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+                    "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "ZipWrapper",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                    .product(name: "GRDB", package: "GRDB.swift"),
+                    .product(name: "Mustache", package: "swift-mustache"),
+                ],
+                resources: [.copy("Resources")],
+                swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "bieumau",
             dependencies: [
                 "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -90,5 +108,9 @@ let package = Package(
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PortalTests",
+                    dependencies: ["Portal", "Support", "TestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    exclude: ["Browser"], swiftSettings: swiftSettings),
     ]
 )

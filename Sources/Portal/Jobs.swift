@@ -1,0 +1,127 @@
+import AppendixMerge
+import AppendixModel
+import AppendixValidation
+import FormSchema
+import Foundation
+import Support
+
+/// The portal's calls into the library (`BieuMau`): the same reader, validator, merger and
+/// workbook writers as the command line. Nothing here decides a rule of the domain; it only
+/// passes what the collection expects and turns results into what the store keeps.
+struct Jobs: Sendable {
+    let library: FormLibrary
+
+    /// What a checked upload becomes: the row to store (without file fields).
+    struct Checked: Sendable {
+        var outcome: UploadOutcome
+        var formFound: String?
+        var unitFound: String?
+        var periodFound: String?
+        var errors = 0
+        var warnings = 0
+        /// `validate --format json` of the file, per language.
+        var reportVI: String?
+        var reportEN: String?
+        /// Findings grouped by section for the page, per language (JSON, see `PageFindings`).
+        var groupsVI: String?
+        var groupsEN: String?
+        var reasonVI: String?
+        var reasonEN: String?
+    }
+
+    /// Reads an upload as an appendix and validates it for `unit` in `collection`. A file of another
+    /// form, period or unit is `refused` with the library's reason; a file that cannot be read is
+    /// `unreadable` with the reader's message.
+    func check(bytes: [UInt8], filename: String, collection: CollectionRecord, unit: UnitRecord) -> Checked {
+        let expectation = SubmissionExpectation(form: collection.form,
+                                                period: WorkbookProperty.decodePeriod(collection.period),
+                                                unit: unit.name)
+        do {
+            let checked = try SubmissionCheck.check(bytes: Data(bytes), name: filename, library: library,
+                                                    expecting: expectation)
+            let report = checked.report
+            var out = Checked(outcome: checked.refusal == nil ? .checked : .refused)
+            out.formFound = report.form
+            out.unitFound = report.unit
+            out.periodFound = report.period.map { WorkbookProperty.encode($0) }
+            out.errors = report.summary.errors
+            out.warnings = report.summary.warnings
+            out.reportVI = report.json(.vi)
+            out.reportEN = report.json(.en)
+            out.groupsVI = PageFindings.encode(report, .vi)
+            out.groupsEN = PageFindings.encode(report, .en)
+            out.reasonVI = checked.refusal?.vi
+            out.reasonEN = checked.refusal?.en
+            return out
+        } catch let error as BieuMauError {
+            var out = Checked(outcome: .unreadable)
+            out.reasonVI = error.text(.vi)
+            out.reasonEN = error.text(.en)
+            return out
+        } catch {
+            var out = Checked(outcome: .unreadable)
+            out.reasonVI = "Không đọc được tệp \(filename) (\(error))."
+            out.reasonEN = "Cannot read the file \(filename) (\(error))."
+            return out
+        }
+    }
+
+    /// The annotated copy of a stored upload (highlighted cells, a sheet listing the findings).
+    func annotate(file: URL, filename: String, collection: CollectionRecord, unit: UnitRecord,
+                  to output: URL, language: Language) throws {
+        let expectation = SubmissionExpectation(form: collection.form,
+                                                period: WorkbookProperty.decodePeriod(collection.period),
+                                                unit: unit.name)
+        let bytes = try Data(contentsOf: file)
+        let checked = try SubmissionCheck.check(bytes: bytes, name: filename, library: library, expecting: expectation)
+        try Annotation.write(appendix: checked.appendix, report: checked.report, to: output.path, force: true,
+                             language: language)
+    }
+
+    /// The blank form for a unit, its name and the period filled in.
+    func template(collection: CollectionRecord, unit: String?, to output: URL) throws {
+        let form = try library.require(collection.form)
+        var metadata = Metadata(unit: unit, parentBody: collection.parentUnit)
+        metadata.period = WorkbookProperty.decodePeriod(collection.period)
+        try Templates.write(form: form, metadata: metadata, to: output.path, force: true)
+    }
+
+    /// The merged workbook of the latest submissions. Units that have not submitted are named as missing.
+    func merge(files: [(path: String, unit: String)], collection: CollectionRecord, expectedUnits: [String],
+               to output: URL) throws {
+        let options = MergeOptions(parentUnit: collection.parentUnit, period: WorkbookProperty.decodePeriod(collection.period),
+                                   expectedUnits: expectedUnits, allowPartial: true, latestWins: true)
+        try Merging.mergeFiles(files.map(\.path), library: library, formID: collection.form, options: options,
+                               output: output.path, force: true)
+    }
+}
+
+/// Findings grouped by section, as the unit's page shows them.
+enum PageFindings {
+    static func encode(_ report: ValidationReport, _ lang: Language) -> String {
+        var groups: [[String: Any]] = []
+        for (heading, list) in report.grouped() {
+            let title = heading.map { "[\($0.code)] \($0.label)" } ?? (lang == .en ? "Document" : "Thông tin chung")
+            groups.append([
+                "heading": title,
+                "findings": list.map { f -> [String: Any] in
+                    [
+                        "severity": f.severity.rawValue,
+                        "severityText": ValidationReport.severityWord(f.severity, lang),
+                        "rule": f.rule.rawValue,
+                        "code": f.code,
+                        "label": f.label,
+                        "cell": f.location?.cellText(lang) ?? "",
+                        "found": f.found ?? "",
+                        "expected": f.expected ?? "",
+                        "message": f.message.text(lang),
+                    ]
+                },
+            ])
+        }
+        let notes = report.notes.map { $0.text(lang) }
+        let object: [String: Any] = ["groups": groups, "notes": notes]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
