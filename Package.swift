@@ -50,7 +50,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
                 swiftSettings: swiftSettings),
-        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
