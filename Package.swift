@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "CSVInput", "XLSXInput", "XMLScan", "FormSchema", "AppendixModel", "TableLocator",
+            "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
         ]),
     ],
@@ -34,12 +34,12 @@ let package = Package(
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
+        // The chunked XML scanner every reader of an XML package (XLSX, ODS, DOCX) shares.
+        .target(name: "XMLScan", swiftSettings: swiftSettings),
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
-        // The XML byte scanner the zip-based readers share (XLSX, DOCX, ODS).
-        .target(name: "XMLScan", swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.

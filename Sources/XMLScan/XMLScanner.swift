@@ -1,5 +1,3 @@
-// The XML scanner shared by the zip-based readers (XLSX, DOCX, ODS): a non-validating byte
-// scanner fed in chunks. Public and inlinable so each reader's handler is specialised into it.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,13 +23,15 @@ public struct XMLAttributes {
     /// (local name start, name end, value start, value end) as offsets from `base`.
     @usableFromInline let spans: UnsafeBufferPointer<(Int, Int, Int, Int)>
 
-    @inlinable init(base: UnsafePointer<UInt8>, spans: UnsafeBufferPointer<(Int, Int, Int, Int)>) {
+    @usableFromInline
+    init(base: UnsafePointer<UInt8>, spans: UnsafeBufferPointer<(Int, Int, Int, Int)>) {
         self.base = base
         self.spans = spans
     }
 
     /// The raw (still entity-encoded) value of the attribute with this local name.
-    @inlinable public func raw(_ localName: StaticString) -> XMLBytes? {
+    @inlinable
+    public func raw(_ localName: StaticString) -> XMLBytes? {
         for s in spans {
             let name = XMLBytes(start: base + s.0, count: s.1 - s.0)
             if name.equals(localName) { return XMLBytes(start: base + s.2, count: s.3 - s.2) }
@@ -40,7 +40,8 @@ public struct XMLAttributes {
     }
 
     /// The decoded value as a String.
-    @inlinable public func string(_ localName: StaticString) throws -> String? {
+    @inlinable
+    public func string(_ localName: StaticString) throws -> String? {
         guard let r = raw(localName) else { return nil }
         if r.firstIndex(of: UInt8(ascii: "&")) == nil { return String(decoding: r, as: UTF8.self) }
         var out: [UInt8] = []
@@ -48,13 +49,15 @@ public struct XMLAttributes {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inlinable public func bool(_ localName: StaticString) -> Bool {
+    @inlinable
+    public func bool(_ localName: StaticString) -> Bool {
         guard let r = raw(localName) else { return false }
         return r.equals("1") || r.equals("true")
     }
 
     /// Non-negative decimal integer value, nil when absent or malformed.
-    @inlinable public func int(_ localName: StaticString) -> Int? {
+    @inlinable
+    public func int(_ localName: StaticString) -> Int? {
         guard let r = raw(localName) else { return nil }
         return r.parseInt()
     }
@@ -73,7 +76,8 @@ public struct XMLStop: Error {
     public init() {}
 }
 
-/// A non-validating, namespace-blind XML scanner fed in chunks. It checks well-formedness
+/// A non-validating, namespace-blind XML scanner fed in chunks (shared by the readers of XML
+/// packages: XLSX, ODS, DOCX; `@inlinable` so that each reader's handler is specialised). It checks well-formedness
 /// (matching tags, one root, no stray text, known entities), refuses DTDs, bounds nesting depth
 /// and token size, and bounds-checks every look-ahead.
 public struct XMLScanner<H: XMLHandler> {
@@ -92,14 +96,16 @@ public struct XMLScanner<H: XMLHandler> {
     public let maxDepth: Int
     public let maxTokenBytes: Int
 
-    @inlinable public init(handler: H, maxDepth: Int = 256, maxTokenBytes: Int = 16 << 20) {
+    @inlinable
+    public init(handler: H, maxDepth: Int = 256, maxTokenBytes: Int = 16 << 20) {
         self.handler = handler
         self.maxDepth = maxDepth
         self.maxTokenBytes = maxTokenBytes
         attrSpans.reserveCapacity(16)
     }
 
-    @inlinable public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+    @inlinable
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var bytes = chunk
         if !started {
             // A UTF-8 byte order mark before the declaration, possibly split across chunks.
@@ -123,7 +129,8 @@ public struct XMLScanner<H: XMLHandler> {
         if pending.count > maxTokenBytes { throw XMLScanError.tokenTooLong(limit: maxTokenBytes) }
     }
 
-    @inlinable public mutating func finish() throws {
+    @inlinable
+    public mutating func finish() throws {
         if !started && pending.count >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF {
             pending.removeFirst(3)
         }
@@ -350,7 +357,8 @@ public struct XMLScanner<H: XMLHandler> {
 
 public enum XMLText {
     /// Appends `raw` with entities decoded and line ends normalised (CRLF and CR → LF).
-    @inlinable public static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
+    @inlinable
+    public static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
         var i = 0
         let n = raw.count
         var hasSpecial = false
@@ -402,7 +410,8 @@ public enum XMLText {
         }
     }
 
-    @inlinable public static func hexValue(_ b: UInt8) -> UInt32? {
+    @inlinable
+    public static func hexValue(_ b: UInt8) -> UInt32? {
         switch b {
         case 48...57: return UInt32(b - 48)
         case 65...70: return UInt32(b - 55)
@@ -411,7 +420,8 @@ public enum XMLText {
         }
     }
 
-    @inlinable public static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+    @inlinable
+    public static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         for u in UTF8.encode(s)! { out.append(u) }
     }
 }
@@ -427,7 +437,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 
     /// A non-negative decimal integer (no sign, no spaces), nil otherwise or on overflow.
-    @inlinable public func parseInt() -> Int? {
+    @inlinable
+    public func parseInt() -> Int? {
         guard !isEmpty, count <= 18 else { return nil }
         var v = 0
         for b in self {
@@ -439,7 +450,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
 }
 
 extension ArraySlice where Element == UInt8 {
-    @inlinable public func equals(_ s: StaticString) -> Bool {
+    @inlinable
+    public func equals(_ s: StaticString) -> Bool {
         let len = s.utf8CodeUnitCount
         guard count == len else { return false }
         let p = s.utf8Start
@@ -448,7 +460,8 @@ extension ArraySlice where Element == UInt8 {
         return true
     }
 
-    @inlinable public func parseInt() -> Int? {
+    @inlinable
+    public func parseInt() -> Int? {
         guard !isEmpty, count <= 18 else { return nil }
         var v = 0
         for b in self {
