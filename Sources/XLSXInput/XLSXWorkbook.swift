@@ -1,6 +1,7 @@
 import Foundation
 import SheetGrid
 import Support
+import XMLScan
 import ZipWrapper
 
 /// One sheet listed in workbook.xml, in workbook order.
