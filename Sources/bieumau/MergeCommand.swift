@@ -2,6 +2,7 @@ import AppendixMerge
 import AppendixModel
 import AppendixValidation
 import ArgumentParser
+import BieuMau
 import FormSchema
 import Foundation
 import SheetGrid
@@ -177,7 +178,7 @@ struct MergeCommand: ParsableCommand {
             return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
         }
         do {
-            var appendix = try loadAppendix(path: file, library: library, formID: formID, sheet: nil)
+            var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
             var findings = Validator.validate(appendix)
