@@ -87,3 +87,32 @@ func loadWorkbookAppendix(path: String, library: FormLibrary, formID: String?, s
     // No sheet has the table: read the first one for its precise message.
     return try TableLocator.locate(grid: try workbook.readGrid(workbook.firstSheet), library: library, formID: formID)
 }
+
+/// Every sheet of a CSV file or workbook as a grid, visible sheets first (for `forms import`,
+/// which needs the grids, not a located appendix).
+func loadGrids(path: String) throws -> [Grid] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+        throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
+                           en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
+    }
+    do {
+        switch try InputKind.sniff(path) {
+        case .xlsx:
+            let workbook = try XLSXWorkbook(path: path)
+            let ordered = workbook.sheets.filter { !$0.isHidden && $0.kind == "worksheet" }
+                + workbook.sheets.filter { $0.isHidden && $0.kind == "worksheet" }
+            return try ordered.map { try workbook.readGrid($0) }
+        case .legacyOLE:
+            try XLSXSniffer.check(path: path)
+            throw BieuMauError(.dataError,
+                vi: "tệp là bảng tính Excel cũ (.xls) hoặc có mật khẩu; hãy lưu lại dưới dạng .xlsx.",
+                en: "the file is a legacy Excel workbook (.xls) or password-protected; save it as .xlsx.",
+                at: SourceLocation(file: path))
+        case .csv:
+            return [try CSVReader.read(file: path).grid]
+        }
+    } catch let error as BieuMauError {
+        throw error.inFile(path)
+    }
+}
