@@ -1,4 +1,5 @@
 import ArgumentParser
+import BieuMau
 import FormImport
 import FormSchema
 import Foundation
@@ -63,13 +64,18 @@ struct FormsImportCommand: ParsableCommand {
     @Option(name: .long, help: "Tệp từ vựng thay cho Templates/vocabulary.yaml. / Vocabulary file.")
     var vocabulary: String?
 
+    @Option(name: .long, help: "Trang tính cần đọc (tên hoặc số thứ tự). / Sheet to read (name or number).")
+    var sheet: String?
+
     @Flag(name: .long, help: "Ghi đè form.yaml đã có. / Overwrite an existing form.yaml.")
     var force = false
 
     func run() throws {
         common.apply()
         let vocab = try vocabulary.map { try ImportVocabulary.load(file: $0) } ?? ImportVocabulary.shipped()
-        let grids = try loadGrids(path: file)
+        let document = try AppendixReader.grids(path: file, sheet: sheet)
+        for n in document.notices { Console.say(Console.text(n.vi, n.en)) }
+        let grids = document.grids
         let imported: ImportedForm
         do {
             imported = try FormImporter.importForm(grids: grids, id: id, file: file, vocabulary: vocab)

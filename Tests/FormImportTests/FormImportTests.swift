@@ -1,6 +1,6 @@
 import AppendixModel
 import AppendixValidation
-import CSVInput
+import BieuMau
 import FormImport
 import FormSchema
 import Foundation
@@ -10,7 +10,6 @@ import Support
 import TableLocator
 import Testing
 import TestSupport
-import XLSXInput
 
 // Fixtures of the revised form: built by scripts/make-forms-fixtures.py (see its header).
 enum Fixture {
@@ -26,10 +25,9 @@ func cchc() throws -> FormDefinition {
     try FormLoader.load(file: TestPaths.templates.appendingPathComponent("cchc-2023/form.yaml").path)
 }
 
+/// The file's sheets through the library's one reader entry point.
 func grids(_ path: String) throws -> [Grid] {
-    if path.hasSuffix(".csv") { return [try CSVReader.read(file: path).grid] }
-    let wb = try XLSXWorkbook(path: path)
-    return try wb.sheets.filter { $0.kind == "worksheet" }.map { try wb.readGrid($0) }
+    try AppendixReader.grids(path: path).grids
 }
 
 func importFile(_ path: String, id: String) throws -> ImportedForm {
