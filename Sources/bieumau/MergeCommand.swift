@@ -7,7 +7,6 @@ import FormSchema
 import Foundation
 import SheetGrid
 import Support
-import XLSXInput
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -211,8 +210,7 @@ struct MergeCommand: ParsableCommand {
 
     /// A sheet of a workbook that claims to be a merge (read only for such files).
     static func mergedWorkbookSheet(_ file: String, _ name: String) -> Grid? {
-        guard let workbook = try? XLSXWorkbook(path: file), let info = try? workbook.sheet(name) else { return nil }
-        return try? workbook.readGrid(info)
+        (try? AppendixReader.grids(path: file, sheet: name))?.grids.first
     }
 
     /// The file's modification time from one `stat` (FileManager's attributes also read extended
