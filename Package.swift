@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
         ]),
     ],
@@ -61,10 +61,17 @@ let package = Package(
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
+        // The façade every front end calls: one reader entry point (sniffing lives here only)
+        // and one call per job.
+        .target(name: "BieuMau",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel",
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "bieumau",
             dependencies: [
-                "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -94,6 +101,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "BieuMauTests",
+                    dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
