@@ -97,6 +97,17 @@ public struct AppendixReader: Sendable {
 
     // MARK: Formats
 
+    /// Opens any file bieumau reads as its sheets (for listing or copying a sheet), sniffed as
+    /// `read(path:)` does; errors name the file.
+    public static func openSheets(path: String) throws -> (format: InputFormat, document: any SheetDocument) {
+        do {
+            let format = try InputFormat.sniff(path: path)
+            return (format, try openDocument(format, path: path))
+        } catch let error as BieuMauError {
+            throw error.inFile(path)
+        }
+    }
+
     /// Opens the file with the reader of its format. One case per format: a new reader is one
     /// case here returning its `SheetDocument`.
     static func openDocument(_ format: InputFormat, path: String) throws -> any SheetDocument {
