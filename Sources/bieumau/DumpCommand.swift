@@ -54,9 +54,9 @@ struct DumpCommand: ParsableCommand {
             try AtomicOutput.checkWritable(out, force: force)
         }
         let format = try InputFormat.sniff(path: input)
-        if format != .xlsx {
+        if format != .xlsx && format != .csv {
             // .ods, .xls…: through the library's reader entry point (the sheet in memory; an
-            // .xlsx streams below).
+            // .xlsx streams below, and text named otherwise than .csv is explained there).
             try dumpDocument(try AppendixReader.openSheets(path: input).document)
             return
         }
