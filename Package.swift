@@ -14,8 +14,8 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
         ]),
     ],
     dependencies: [
@@ -39,11 +39,15 @@ let package = Package(
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
+        // The chunked XML scanner every reader of an XML package (XLSX, ODS, DOCX) shares.
+        .target(name: "XMLScan", swiftSettings: swiftSettings),
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
-        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper"],
+        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
+        .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
@@ -55,17 +59,29 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
                 swiftSettings: swiftSettings),
-        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
+                swiftSettings: swiftSettings),
+        // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
+        .target(name: "FormImport",
+                dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
+                               .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
+        // The façade every front end calls: one reader entry point (sniffing lives here only)
+        // and one call per job.
+        .target(name: "BieuMau",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel",
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                swiftSettings: swiftSettings),
+
         // The submission portal: routes, pages, JSON API and the store (SQLite + files by SHA-256).
         .target(name: "Portal",
                 dependencies: [
-                    "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+                    "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
                     "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "ZipWrapper",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -78,8 +94,9 @@ let package = Package(
         .executableTarget(
             name: "bieumau",
             dependencies: [
-                "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper", "Portal",
+                "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
+                "FormImport", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -93,8 +110,10 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "CSVInputTests", dependencies: ["CSVInput", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "SheetGrid", "TestSupport"],
-                    swiftSettings: swiftSettings),
+        .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
@@ -107,10 +126,17 @@ let package = Package(
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "BieuMauTests",
+                    dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PortalTests",
                     dependencies: ["Portal", "Support", "TestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Browser"], swiftSettings: swiftSettings),
+        .testTarget(name: "FormImportTests",
+                    dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
+                                   "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )
