@@ -1,0 +1,81 @@
+import AppendixModel
+import AppendixValidation
+import FormSchema
+import Foundation
+import SheetGrid
+import Support
+
+/// What a collection expects of one unit's file: its form, its period and the unit itself.
+public struct SubmissionExpectation: Sendable, Hashable {
+    public var form: String
+    public var period: Period?
+    public var unit: String
+
+    public init(form: String, period: Period?, unit: String) {
+        self.form = form
+        self.period = period
+        self.unit = TextNormalization.nfc(unit)
+    }
+}
+
+/// An upload read and validated for an expected unit, with the reason it cannot count as that
+/// unit's submission (another form, another period, another unit), if any.
+public struct SubmissionCheckResult: Sendable {
+    public var appendix: Appendix
+    public var report: ValidationReport
+    public var notices: [ReadingNotice]
+    public var format: InputFormat
+    /// Nil when the file is the expected form, period and unit (it may still have errors).
+    public var refusal: Localized?
+}
+
+/// The portal's check of an upload: the same reader and validator as `validate --form --period
+/// --unit`, plus the decision whether the file may be submitted for the unit at all.
+public enum SubmissionCheck {
+    /// Reads `bytes` (any format the readers accept) and validates them against the expectation.
+    /// The file is read without forcing the form, so that a file of another form is named as such.
+    /// Throws the reader's `BieuMauError` when the bytes are not an appendix.
+    public static func check(bytes: Data, name: String, library: FormLibrary,
+                             expecting e: SubmissionExpectation) throws -> SubmissionCheckResult {
+        let loaded = try AppendixReader(library: library).read(bytes: bytes, name: name)
+        let appendix = loaded.appendix
+        let options = ValidationOptions(expectedPeriod: e.period, expectedUnit: e.unit)
+        let report = ValidationReport(appendix: appendix, file: name, options: options)
+        return SubmissionCheckResult(appendix: appendix, report: report, notices: loaded.notices, format: loaded.format,
+                                     refusal: refusal(appendix, expecting: e))
+    }
+
+    /// Why `appendix` cannot be the expected unit's submission: another form, another period, or
+    /// another unit named in the file (a file that names no unit is the link's unit's; the
+    /// validator warns about it).
+    public static func refusal(_ appendix: Appendix, expecting e: SubmissionExpectation) -> Localized? {
+        if appendix.form.id != e.form {
+            return Localized(vi: "tệp là biểu mẫu «\(appendix.form.id)», đợt báo cáo này thu biểu mẫu «\(e.form)».",
+                             en: "the file is the form '\(appendix.form.id)'; this collection takes the form '\(e.form)'.")
+        }
+        if let period = appendix.metadata.period, let expected = e.period, period != expected {
+            return Localized(vi: "tệp báo cáo \(period.vietnamese), đợt báo cáo này thu \(expected.vietnamese).",
+                             en: "the file reports on \(period.english); this collection is for \(expected.english).")
+        }
+        if let unit = appendix.metadata.unit, !UnitName.same(unit, e.unit) {
+            return Localized(vi: "tệp là của «\(unit)», không phải của «\(e.unit)». Mỗi đơn vị nộp bằng đường dẫn của mình.",
+                             en: "the file is from '\(unit)', not from '\(e.unit)'. Each unit submits through its own link.")
+        }
+        return nil
+    }
+}
+
+extension InputFormat {
+    /// The usual file extension of the format (for names the portal gives to stored files).
+    public var fileExtension: String {
+        switch self {
+        case .csv: return "csv"
+        case .xlsx: return "xlsx"
+        case .xls, .ole, .encrypted: return "xls"
+        case .ods: return "ods"
+        case .docx: return "docx"
+        case .doc: return "doc"
+        case .odt: return "odt"
+        }
+    }
+}
