@@ -1,4 +1,5 @@
 import AppendixModel
+import BieuMau
 import FormSchema
 import Foundation
 import Hummingbird

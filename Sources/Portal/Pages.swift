@@ -11,7 +11,12 @@ struct Pages: Sendable {
     let staticFiles: [String: (type: String, bytes: [UInt8])]
 
     init() throws {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Resources") else {
+        // `.copy("Resources")` keeps the folder; where the bundle's resource URL points differs by platform.
+        let candidates = [Bundle.module.resourceURL, Bundle.module.bundleURL].compactMap { $0 }
+            .flatMap { [$0, $0.appendingPathComponent("Resources")] }
+        guard let root = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("text.json").path)
+        }) else {
             throw StoreError.io("the portal's resources are missing")
         }
         var lib = MustacheLibrary()

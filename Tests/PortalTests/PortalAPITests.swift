@@ -390,10 +390,10 @@ struct PortalAPITests {
                 #expect(r.headers[.xContentTypeOptions] == "nosniff")
             }
             // The file name a browser sends is shown escaped and never used as a path.
-            let (_, result) = try await Self.upload(client, token: link, Self.seed, filename: "../../<b>x</b>.csv")
-            #expect(result["file"] as? String == "<b>x</b>.csv")
+            let (_, result) = try await Self.upload(client, token: link, Self.seed, filename: "../../<i>x&y.csv")
+            #expect(result["file"] as? String == "<i>x&y.csv")
             try await client.execute(uri: "/u/\(link)", method: .get) { r in
-                #expect(String(buffer: r.body).contains("&lt;b&gt;x&lt;/b&gt;.csv"))
+                #expect(String(buffer: r.body).contains("&lt;i&gt;x&amp;y.csv"))
             }
             let names = try FileManager.default.subpathsOfDirectory(atPath: h.folder.appendingPathComponent("files").path)
             #expect(names.allSatisfy { $0.allSatisfy { $0.isHexDigit || $0 == "/" } })
