@@ -423,3 +423,26 @@ struct PortalAPITests {
         }
     }
 }
+
+@Suite("Portal demo")
+struct PortalDemoTests {
+    @Test("serve --demo: a collection of four units, UBND huyện Ngân Sơn already submitted from Examples/, links printed")
+    func demo() throws {
+        let folder = TestPaths.temporaryFolder("portal-demo")
+        let portal = try Portal(configuration: PortalConfiguration(dataFolder: folder, port: 18093, bcryptCost: 4))
+        let text = try portal.setUpDemo(exampleFile: TestPaths.examples.appendingPathComponent("ngan-son-q1-2023.csv").path,
+                                        language: .vi)
+        #expect(text.contains("http://127.0.0.1:18093/login"))
+        #expect(text.components(separatedBy: "http://127.0.0.1:18093/u/").count == 5)
+        let collection = try #require(try portal.store.collections().first)
+        let progress = try portal.store.progress(collection: collection)
+        #expect(progress.units.count == 4)
+        #expect(progress.submittedCount == 1)
+        // The seed has its 3 errors: submitted after confirming them.
+        #expect(progress.units[0].unit.name == "UBND huyện Ngân Sơn")
+        #expect(progress.units[0].status == .withErrors)
+        // Run again on the same folder: the same collection, links printed again.
+        _ = try portal.setUpDemo(exampleFile: "Examples/ngan-son-q1-2023.csv", language: .vi)
+        #expect(try portal.store.collections().count == 1)
+    }
+}
