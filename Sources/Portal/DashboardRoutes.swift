@@ -25,9 +25,10 @@ extension Portal {
                 row["current"] = true
             }
             row["history"] = u.uploads.map { up -> [String: Any] in
-                ["id": up.id, "time": Display.time(up.uploadedAt), "submitted": up.submittedAt != nil,
+                ["uploadID": up.id, "time": Display.time(up.uploadedAt), "submitted": up.submittedAt != nil,
                  "outcome": outcomeWord(up.outcome, lang), "errors": up.errors, "warnings": up.warnings]
             }
+            row["hasHistory"] = !u.uploads.isEmpty
             return row
         }
         let missing = p.units.filter { $0.status == .missing }.map(\.unit.name)
