@@ -135,6 +135,21 @@ public struct MergeResult: Sendable {
     public var period: Period?
     /// Reporting units the merged appendix stands for (merged inputs count their own units).
     public var unitCount: Int
+    /// Units whose files are on the form this one replaces, merged through its row map.
+    public var carried: [CarriedUnit] = []
 
     public func row(_ id: String) -> RowMerge? { rows.first { $0.row.id == id } }
+}
+
+/// A unit's file on the form the merged one replaces, merged through the row map.
+public struct CarriedUnit: Sendable {
+    public var file: String
+    public var unit: String
+    /// Which rows were merged, which were only in the old form, which this file lacks.
+    public var carried: CarriedAppendix
+    public init(file: String, unit: String, carried: CarriedAppendix) {
+        self.file = file
+        self.unit = unit
+        self.carried = carried
+    }
 }
