@@ -106,7 +106,8 @@ struct RowMapTests {
         #expect(result.row("r1_1")?.merged.value == .number(ExactDecimal(25)))
         // 4.1.2 (was 6.1.2): Ngân Sơn's old 6.1.2 plus Bằng Vân's 5000.
         let oldDisbursed = try #require(old.number("r6_1_2"))
-        #expect(result.row("r4_1_2")?.merged.value == .number(oldDisbursed + ExactDecimal(5000)))
+        let expectedDisbursed = try #require(oldDisbursed.adding(ExactDecimal(5000)))
+        #expect(result.row("r4_1_2")?.merged.value == .number(expectedDisbursed))
         // The new yes/no row: Bằng Vân's answer only; Ngân Sơn listed with why.
         let yes = try #require(result.row("r1_5"))
         #expect(yes.notMerged.map(\.reason.vi) == ["biểu mẫu cũ cchc-2023 không có dòng này"])
