@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
             "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -51,6 +51,9 @@ let package = Package(
         .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
                 swiftSettings: swiftSettings),
         .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+                swiftSettings: swiftSettings),
+        // The report's narrative checked against its own appendix (text-mismatch, text-arithmetic).
+        .target(name: "Crosscheck", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
                 swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
@@ -88,6 +91,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrosscheckTests",
+                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
