@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck",
         ]),
     ],
@@ -34,11 +34,13 @@ let package = Package(
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
+        // The chunked XML scanner every reader of an XML package (XLSX, ODS, DOCX) shares.
+        .target(name: "XMLScan", swiftSettings: swiftSettings),
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
-        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper"],
+        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
@@ -60,10 +62,17 @@ let package = Package(
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
+        // The façade every front end calls: one reader entry point (sniffing lives here only)
+        // and one call per job.
+        .target(name: "BieuMau",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "bieumau",
             dependencies: [
-                "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -78,7 +87,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "CSVInputTests", dependencies: ["CSVInput", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "SheetGrid", "TestSupport"],
+        .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
@@ -94,6 +103,9 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CrosscheckTests",
                     dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "BieuMauTests",
+                    dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -1,4 +1,5 @@
 import Support
+import XMLScan
 
 /// How a number format presents a serial number.
 enum TemporalKind: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import SheetGrid
+import XMLScan
 
 /// One `<Relationship>` of a `.rels` part.
 struct Relationship: Sendable, Hashable {

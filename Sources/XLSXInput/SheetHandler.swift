@@ -1,4 +1,5 @@
 import SheetGrid
+import XMLScan
 
 /// A problem with one cell, turned into a located BieuMauError by the reader.
 enum CellProblem: Error {

@@ -4,6 +4,7 @@ import Support
 import Testing
 import TestSupport
 @testable import XLSXInput
+import XMLScan
 
 /// A deterministic generator, so a failure can be replayed.
 struct SplitMix64: RandomNumberGenerator {

@@ -4,6 +4,7 @@ import Support
 import Testing
 import TestSupport
 @testable import XLSXInput
+import XMLScan
 
 private func open(_ f: WorkbookFixture) throws -> XLSXWorkbook {
     try XLSXWorkbook(path: try f.write())

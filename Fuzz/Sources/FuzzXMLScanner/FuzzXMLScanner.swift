@@ -1,4 +1,4 @@
-@testable import XLSXInput
+import XMLScan
 
 /// Counts events; touches every byte handed out so that ASan sees out-of-bounds views.
 struct CountingHandler: XMLHandler {

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// What can go wrong while scanning one XML part. The reader adds the file and part name.
-enum XMLScanError: Error, Equatable {
+public enum XMLScanError: Error, Equatable, Sendable {
     case malformed(String, offset: Int)
     /// A `<!DOCTYPE` or `<!ENTITY` declaration: refused, never expanded.
     case dtdRefused(offset: Int)
@@ -15,16 +15,23 @@ enum XMLScanError: Error, Equatable {
     case unknownEntity(String, offset: Int)
 }
 
-typealias XMLBytes = UnsafeBufferPointer<UInt8>
+public typealias XMLBytes = UnsafeBufferPointer<UInt8>
 
 /// The attributes of one start tag, valid only during the `startElement` call.
-struct XMLAttributes {
-    fileprivate let base: UnsafePointer<UInt8>
+public struct XMLAttributes {
+    @usableFromInline let base: UnsafePointer<UInt8>
     /// (local name start, name end, value start, value end) as offsets from `base`.
-    fileprivate let spans: UnsafeBufferPointer<(Int, Int, Int, Int)>
+    @usableFromInline let spans: UnsafeBufferPointer<(Int, Int, Int, Int)>
+
+    @usableFromInline
+    init(base: UnsafePointer<UInt8>, spans: UnsafeBufferPointer<(Int, Int, Int, Int)>) {
+        self.base = base
+        self.spans = spans
+    }
 
     /// The raw (still entity-encoded) value of the attribute with this local name.
-    func raw(_ localName: StaticString) -> XMLBytes? {
+    @inlinable
+    public func raw(_ localName: StaticString) -> XMLBytes? {
         for s in spans {
             let name = XMLBytes(start: base + s.0, count: s.1 - s.0)
             if name.equals(localName) { return XMLBytes(start: base + s.2, count: s.3 - s.2) }
@@ -33,7 +40,8 @@ struct XMLAttributes {
     }
 
     /// The decoded value as a String.
-    func string(_ localName: StaticString) throws -> String? {
+    @inlinable
+    public func string(_ localName: StaticString) throws -> String? {
         guard let r = raw(localName) else { return nil }
         if r.firstIndex(of: UInt8(ascii: "&")) == nil { return String(decoding: r, as: UTF8.self) }
         var out: [UInt8] = []
@@ -41,19 +49,21 @@ struct XMLAttributes {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func bool(_ localName: StaticString) -> Bool {
+    @inlinable
+    public func bool(_ localName: StaticString) -> Bool {
         guard let r = raw(localName) else { return false }
         return r.equals("1") || r.equals("true")
     }
 
     /// Non-negative decimal integer value, nil when absent or malformed.
-    func int(_ localName: StaticString) -> Int? {
+    @inlinable
+    public func int(_ localName: StaticString) -> Int? {
         guard let r = raw(localName) else { return nil }
         return r.parseInt()
     }
 }
 
-protocol XMLHandler {
+public protocol XMLHandler {
     /// `name` is the local name (any `prefix:` removed).
     mutating func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) throws
     mutating func endElement(_ name: XMLBytes) throws
@@ -62,35 +72,40 @@ protocol XMLHandler {
 }
 
 /// Thrown by a handler to stop scanning early without an error.
-struct XMLStop: Error {}
+public struct XMLStop: Error {
+    public init() {}
+}
 
-/// A non-validating, namespace-blind XML scanner fed in chunks. It checks well-formedness
+/// A non-validating, namespace-blind XML scanner fed in chunks (shared by the readers of XML
+/// packages: XLSX, ODS, DOCX; `@inlinable` so that each reader's handler is specialised). It checks well-formedness
 /// (matching tags, one root, no stray text, known entities), refuses DTDs, bounds nesting depth
 /// and token size, and bounds-checks every look-ahead.
-struct XMLScanner<H: XMLHandler> {
-    var handler: H
-    private var pending: [UInt8] = []
+public struct XMLScanner<H: XMLHandler> {
+    public var handler: H
+    @usableFromInline var pending: [UInt8] = []
     /// Open element names, back to back; only the first `nameStackCount` bytes are live.
-    private var nameStack: [UInt8] = []
-    private var nameStackCount = 0
-    private var nameLengths: [Int] = []
-    private var attrSpans: [(Int, Int, Int, Int)] = []
-    private var attrCount = 0
-    private var rootClosed = false
-    private var sawRoot = false
-    private var started = false
-    private var consumedBefore = 0
-    let maxDepth: Int
-    let maxTokenBytes: Int
+    @usableFromInline var nameStack: [UInt8] = []
+    @usableFromInline var nameStackCount = 0
+    @usableFromInline var nameLengths: [Int] = []
+    @usableFromInline var attrSpans: [(Int, Int, Int, Int)] = []
+    @usableFromInline var attrCount = 0
+    @usableFromInline var rootClosed = false
+    @usableFromInline var sawRoot = false
+    @usableFromInline var started = false
+    @usableFromInline var consumedBefore = 0
+    public let maxDepth: Int
+    public let maxTokenBytes: Int
 
-    init(handler: H, maxDepth: Int = 256, maxTokenBytes: Int = 16 << 20) {
+    @inlinable
+    public init(handler: H, maxDepth: Int = 256, maxTokenBytes: Int = 16 << 20) {
         self.handler = handler
         self.maxDepth = maxDepth
         self.maxTokenBytes = maxTokenBytes
         attrSpans.reserveCapacity(16)
     }
 
-    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+    @inlinable
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var bytes = chunk
         if !started {
             // A UTF-8 byte order mark before the declaration, possibly split across chunks.
@@ -114,7 +129,8 @@ struct XMLScanner<H: XMLHandler> {
         if pending.count > maxTokenBytes { throw XMLScanError.tokenTooLong(limit: maxTokenBytes) }
     }
 
-    mutating func finish() throws {
+    @inlinable
+    public mutating func finish() throws {
         if !started && pending.count >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF {
             pending.removeFirst(3)
         }
@@ -128,14 +144,14 @@ struct XMLScanner<H: XMLHandler> {
         if !sawRoot { throw XMLScanError.malformed("no root element", offset: consumedBefore) }
     }
 
-    private static func find(_ byte: UInt8, in p: XMLBytes, from: Int) -> Int? {
+    @inlinable static func find(_ byte: UInt8, in p: XMLBytes, from: Int) -> Int? {
         guard from < p.count, let base = p.baseAddress else { return nil }
         guard let hit = memchr(base + from, Int32(byte), p.count - from) else { return nil }
         return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
     }
 
     /// The index of the first byte of `pattern` at or after `from`, or nil.
-    private static func find(_ pattern: StaticString, in p: XMLBytes, from: Int) -> Int? {
+    @inlinable static func find(_ pattern: StaticString, in p: XMLBytes, from: Int) -> Int? {
         let first = pattern.utf8Start[0]
         let len = pattern.utf8CodeUnitCount
         var i = from
@@ -149,14 +165,14 @@ struct XMLScanner<H: XMLHandler> {
         return nil
     }
 
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+    @inlinable static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
 
-    private static func isNameEnd(_ b: UInt8) -> Bool {
+    @inlinable static func isNameEnd(_ b: UInt8) -> Bool {
         isSpace(b) || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
     }
 
     /// Local name start within [s, e): after the last colon.
-    private static func localStart(_ p: XMLBytes, _ s: Int, _ e: Int) -> Int {
+    @inlinable static func localStart(_ p: XMLBytes, _ s: Int, _ e: Int) -> Int {
         var k = e - 1
         while k >= s {
             if p[k] == UInt8(ascii: ":") { return k + 1 }
@@ -165,12 +181,12 @@ struct XMLScanner<H: XMLHandler> {
         return s
     }
 
-    private func malformed(_ what: String, _ at: Int) -> XMLScanError {
+    @inlinable func malformed(_ what: String, _ at: Int) -> XMLScanError {
         .malformed(what, offset: consumedBefore + at)
     }
 
     /// Parses complete tokens; returns how many bytes were consumed.
-    private mutating func parse(_ p: XMLBytes, final: Bool) throws -> Int {
+    @inlinable mutating func parse(_ p: XMLBytes, final: Bool) throws -> Int {
         let n = p.count
         var i = 0
         guard let base = p.baseAddress else { return 0 }
@@ -339,9 +355,10 @@ struct XMLScanner<H: XMLHandler> {
     }
 }
 
-enum XMLText {
+public enum XMLText {
     /// Appends `raw` with entities decoded and line ends normalised (CRLF and CR → LF).
-    static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
+    @inlinable
+    public static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
         var i = 0
         let n = raw.count
         var hasSpecial = false
@@ -393,7 +410,8 @@ enum XMLText {
         }
     }
 
-    static func hexValue(_ b: UInt8) -> UInt32? {
+    @inlinable
+    public static func hexValue(_ b: UInt8) -> UInt32? {
         switch b {
         case 48...57: return UInt32(b - 48)
         case 65...70: return UInt32(b - 55)
@@ -402,14 +420,15 @@ enum XMLText {
         }
     }
 
-    static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+    @inlinable
+    public static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         for u in UTF8.encode(s)! { out.append(u) }
     }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    @inline(__always)
-    func equals(_ s: StaticString) -> Bool {
+    @inlinable @inline(__always)
+    public func equals(_ s: StaticString) -> Bool {
         let len = s.utf8CodeUnitCount
         guard count == len else { return false }
         let p = s.utf8Start
@@ -418,7 +437,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 
     /// A non-negative decimal integer (no sign, no spaces), nil otherwise or on overflow.
-    func parseInt() -> Int? {
+    @inlinable
+    public func parseInt() -> Int? {
         guard !isEmpty, count <= 18 else { return nil }
         var v = 0
         for b in self {
@@ -430,7 +450,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
 }
 
 extension ArraySlice where Element == UInt8 {
-    func equals(_ s: StaticString) -> Bool {
+    @inlinable
+    public func equals(_ s: StaticString) -> Bool {
         let len = s.utf8CodeUnitCount
         guard count == len else { return false }
         let p = s.utf8Start
@@ -439,7 +460,8 @@ extension ArraySlice where Element == UInt8 {
         return true
     }
 
-    func parseInt() -> Int? {
+    @inlinable
+    public func parseInt() -> Int? {
         guard !isEmpty, count <= 18 else { return nil }
         var v = 0
         for b in self {
