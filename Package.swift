@@ -66,14 +66,14 @@ let package = Package(
         // and one call per job.
         .target(name: "BieuMau",
                 dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "bieumau",
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper", "Crosscheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

@@ -156,6 +156,12 @@ public enum Crosscheck {
                                 agreements: agreements, unlinked: unlinked)
     }
 
+    /// The numbers the narrative holds, as `run` reads them (dates, document numbers, years and
+    /// heading numbers left out), for the form's units.
+    public static func numbers(in narrative: Narrative, form: FormDefinition) -> [TextNumber] {
+        NumberFinder(unitTexts: form.rows.filter { $0.kind.isNumeric }.map(\.unit)).find(narrative)
+    }
+
     // MARK: linking
 
     static func greedy(_ items: [Int], numbers: [TextNumber], scorer: Scorer, options: CrosscheckOptions,

@@ -114,13 +114,19 @@ struct NumberFinder {
             // The paragraph before, when it ends with `:`, introduces this one.
             let context = previousEndedWithColon ? leadIn : WordSet()
             let breakdown = trongDoParagraph
+            // The level a paragraph names, when it names only one (`+ Cấp xã: …`), holds for its sentences.
             var paragraphLevel: String?
+            var named = Set<String>()
+            for i in 0..<max(0, tokens.count - 1) where tokens[i].lower == "cấp" {
+                if let l = Self.levelWords[tokens[i + 1].lower] { named.insert(l) }
+            }
+            if named.count == 1 { paragraphLevel = named.first }
             for (si, range) in sentences.enumerated() {
                 let s = Array(tokens[range])
                 let sentenceText = Self.text(of: s)
                 sentenceCounter += 1
                 let found = numbers(in: s, paragraph: paragraph.number, sentence: sentenceText, firstOfParagraph: si == 0,
-                                    paragraphLevel: &paragraphLevel, leadIn: context, breakdown: breakdown)
+                                    paragraphLevel: paragraphLevel, leadIn: context, breakdown: breakdown)
                 let base = out.count
                 for var n in found {
                     n.sentenceIndex = sentenceCounter
@@ -166,7 +172,7 @@ struct NumberFinder {
     }
 
     func numbers(in s: [Token], paragraph: Int, sentence: String, firstOfParagraph: Bool,
-                 paragraphLevel: inout String?, leadIn: WordSet, breakdown: Bool) -> [TextNumber] {
+                 paragraphLevel: String?, leadIn: WordSet, breakdown: Bool) -> [TextNumber] {
         var result: [TextNumber] = []
         var skip = Set<Int>()
         /// Single numbers left out after a word such as `mức độ`: a list may follow (`3, 4`).
@@ -188,10 +194,6 @@ struct NumberFinder {
             return nil
         }()
         let firstContent = s.firstIndex { !($0.kind == .punct) }
-        // A level named at the head of the paragraph (`+ Cấp huyện: …`) holds for all its sentences.
-        if firstOfParagraph, let f = firstContent, s[f].lower == "cấp", f + 1 < s.count, let l = Self.levelWords[s[f + 1].lower] {
-            paragraphLevel = l
-        }
 
         var k = 0
         var order = 0
