@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
             "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport", "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -57,6 +57,11 @@ let package = Package(
         // The report's narrative checked against its own appendix (text-mismatch, text-arithmetic).
         .target(name: "Crosscheck", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
                 swiftSettings: swiftSettings),
+        // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
+        .target(name: "FormImport",
+                dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
@@ -73,7 +78,8 @@ let package = Package(
             name: "bieumau",
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
-                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper", "Crosscheck",
+                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
+                "FormImport", "Crosscheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -108,5 +114,9 @@ let package = Package(
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FormImportTests",
+                    dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
+                                   "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )
