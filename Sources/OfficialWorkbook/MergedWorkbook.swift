@@ -2,8 +2,8 @@ import AppendixMerge
 import AppendixModel
 import FormSchema
 import Foundation
-import OfficialWorkbook
 import Support
+import XlsxWriterWrapper
 
 /// The merged workbook:
 /// - "Tổng hợp": the parent's appendix in the official layout (custom properties make it mergeable again);
@@ -12,17 +12,17 @@ import Support
 ///   missing and unexpected units;
 /// - one sheet per unit, its appendix as received;
 /// - a bar chart of the form's key ratios per unit (data from "Chi tiết").
-enum MergeWorkbook {
-    static let summarySheet = "Tổng hợp"
-    static let detailSheet = "Chi tiết"
-    static let sourcesSheet = "Nguồn"
+public enum MergeWorkbook {
+    public static let summarySheet = "Tổng hợp"
+    public static let detailSheet = "Chi tiết"
+    public static let sourcesSheet = "Nguồn"
 
     /// Chi tiết columns: STT, label, unit, rule, merged, then one per unit.
     static let mergedColumn = 4
     static let firstUnitColumn = 5
     static let detailHeaderRow = 2
 
-    static func write(_ result: MergeResult, to path: String) throws {
+    public static func write(_ result: MergeResult, to path: String) throws {
         var info = OfficialWorkbookWriter.documentInfo(for: result.merged, kind: "merged")
         info.customProperties[WorkbookProperty.sheet] = summarySheet
         info.customProperties[WorkbookProperty.kind] = "merged"
