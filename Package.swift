@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
         ]),
     ],
@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
+        .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
@@ -52,7 +54,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
                 swiftSettings: swiftSettings),
-        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
         // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
         .target(name: "FormImport",
@@ -67,7 +69,7 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
                 swiftSettings: swiftSettings),
 
@@ -92,6 +94,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
