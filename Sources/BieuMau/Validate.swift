@@ -86,7 +86,10 @@ public enum Validation {
         }
         if let annotate = options.annotate { try AtomicOutput.checkWritable(annotate, force: options.force) }
         let reader = AppendixReader(library: library)
-        let previous = try options.previous.map { try reader.read(path: $0, formID: options.formID).appendix }
+        // The previous period's file may be on the form the named one replaces.
+        let previous = try options.previous.map {
+            try reader.read(path: $0, formID: library.formIDForReading(current: options.formID)).appendix
+        }
         let checks = ValidationOptions(expectedPeriod: options.expectedPeriod, expectedUnit: options.expectedUnit,
                                        previous: previous, strict: options.strict)
         var run = ValidationRun(files: [])
