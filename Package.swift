@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
             "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport", "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -56,6 +56,9 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
+        // The report's narrative checked against its own appendix (text-mismatch, text-arithmetic).
+        .target(name: "Crosscheck", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+                swiftSettings: swiftSettings),
         // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
         .target(name: "FormImport",
                 dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
@@ -70,7 +73,7 @@ let package = Package(
         // and one call per job.
         .target(name: "BieuMau",
                 dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel",
-                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(
@@ -78,7 +81,7 @@ let package = Package(
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
-                "FormImport",
+                "FormImport", "Crosscheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -107,6 +110,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrosscheckTests",
+                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
