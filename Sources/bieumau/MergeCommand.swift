@@ -86,7 +86,15 @@ struct MergeCommand: ParsableCommand {
         var clock = PhaseClock()
         clock.start()
         let showProgress = Console.stderrIsTerminal && files.count >= 10
-        let outcomes = Self.readAll(files, library: library, formID: library.formIDForReading(current: form), progress: showProgress)
+        let reading = Console.text("Đang đọc", "Reading")
+        let outcomes = Merging.readInputs(files, library: library, formID: library.formIDForReading(current: form)) { done, total, file, notices in
+            Console.notes(notices)
+            if showProgress {
+                let name = (file as NSString).lastPathComponent
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(total): \(name)".utf8))
+            }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         clock.lap("read+validate")
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
@@ -140,101 +148,6 @@ struct MergeCommand: ParsableCommand {
         return refusal.error
     }
 
-    enum ReadOutcome: Sendable {
-        case unit(UnitInput)
-        case rejected(Rejection)
-    }
-
-    /// Reads, hashes and validates every file, a few at a time (`Merger.maxInputsReadAtOnce`),
-    /// keeping the input order; each unit is kept compact once validated.
-    static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
-        final class Results: @unchecked Sendable {
-            let lock = NSLock()
-            var items: [ReadOutcome?]
-            var next = 0
-            var done = 0
-            init(_ n: Int) { items = Array(repeating: nil, count: n) }
-            func take() -> Int? {
-                lock.lock(); defer { lock.unlock() }
-                guard next < items.count else { return nil }
-                next += 1
-                return next - 1
-            }
-        }
-        let results = Results(files.count)
-        let reading = Console.text("Đang đọc", "Reading")
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Merger.maxInputsReadAtOnce, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = results.take() {
-                var outcome = readOne(files[i], library: library, formID: formID)
-                if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
-                results.lock.lock()
-                results.items[i] = outcome
-                results.done += 1
-                let done = results.done
-                if progress {
-                    let name = (files[i] as NSString).lastPathComponent
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
-                }
-                results.lock.unlock()
-            }
-        }
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        return results.items.map { $0! }
-    }
-
-    static func readOne(_ file: String, library: FormLibrary, formID: String?) -> ReadOutcome {
-        let sha: String
-        do { sha = try SHA256.hexOfFile(file) } catch {
-            let message = (error as? BieuMauError)?.message
-                ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
-            return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
-        }
-        do {
-            var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
-            // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
-            let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
-            var findings = Validator.validate(appendix)
-            if appendix.metadata.workbookKind == "merged" {
-                // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
-                findings.removeAll { f in
-                    guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
-                    return row.merge == .countYes || row.merge == .choices
-                }
-            }
-            let modified = Self.modificationDate(file)
-            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
-                                   sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
-        } catch let e as BieuMauError {
-            func place(_ lang: Language) -> String {
-                guard var l = e.location else { return "" }
-                l.file = nil
-                let w = l.describe(lang)
-                return w.isEmpty ? "" : w + ": "
-            }
-            return .rejected(Rejection(file: file, kind: .unreadable,
-                                       reason: Localized(vi: place(.vi) + e.message.vi, en: place(.en) + e.message.en),
-                                       sha256: sha))
-        } catch {
-            return .rejected(Rejection(file: file, kind: .unreadable,
-                                       reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
-                                       sha256: sha))
-        }
-    }
-
-    /// A sheet of a workbook that claims to be a merge (read only for such files).
-    static func mergedWorkbookSheet(_ file: String, _ name: String) -> Grid? {
-        (try? AppendixReader.grids(path: file, sheet: name))?.grids.first
-    }
-
-    /// The file's modification time from one `stat` (FileManager's attributes also read extended
-    /// attributes and look up the owner's name: several system calls per input).
-    static func modificationDate(_ path: String) -> Date? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
-    }
-
     // MARK: - Inputs
 
     /// Files named, and the .xlsx/.csv files inside folders named (sorted by name, hidden and lock files skipped).
@@ -280,9 +193,7 @@ struct MergeCommand: ParsableCommand {
             throw BieuMauError(.dataError, vi: "Danh sách đơn vị \(path) không phải văn bản UTF-8. Hãy lưu lại dưới dạng UTF-8.",
                                en: "The list of units \(path) is not UTF-8 text. Save it as UTF-8.")
         }
-        return text.split(whereSeparator: \.isNewline)
-            .map { TextNormalization.collapseWhitespace(TextNormalization.nfc(String($0))) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        return ExpectedUnits.parse(text)
     }
 
     static func majority(_ items: [String]) -> String? {
