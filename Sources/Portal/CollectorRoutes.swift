@@ -1,5 +1,6 @@
 import AppendixMerge
 import AppendixModel
+import BieuMau
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt

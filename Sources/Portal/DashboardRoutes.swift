@@ -138,11 +138,12 @@ extension Portal {
     func findingsDownload(_ c: CollectionRecord, lang: Language) throws -> Response {
         let (_, latest) = try latestSubmissions(c)
         let en = lang == .en
-        var rows: [[String]] = [[
+        let header = [
             en ? "Unit" : "Đơn vị", en ? "Upload" : "Lần tải", "SHA-256", en ? "Submitted at" : "Thời gian nộp",
             en ? "Severity" : "Mức độ", en ? "Rule" : "Quy tắc", en ? "Code" : "Mã", en ? "Item" : "Chỉ tiêu",
             en ? "Cell" : "Ô", en ? "Found" : "Giá trị", en ? "Expected" : "Cần", en ? "Message" : "Nội dung",
-        ]]
+        ]
+        var rows: [[String]] = []
         for (unit, upload) in latest {
             guard let text = upload.report(lang), let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
                   let findings = object["findings"] as? [[String: Any]] else { continue }
@@ -152,7 +153,7 @@ extension Portal {
                              s("severity"), s("rule"), s("code"), s("label"), s("cell"), s("found"), s("expected"), s("message")])
             }
         }
-        let csv = CSVText.table(rows)
+        let csv = CSVText.table(header: header, records: rows)
         return Portal.download(Array(csv.utf8), type: "text/csv; charset=utf-8", filename: "kiem-tra-\(c.id).csv")
     }
 }

@@ -4,6 +4,7 @@ import BieuMau
 import AppendixValidation
 import FormSchema
 import Foundation
+import OfficialWorkbook
 import Support
 
 /// The portal's calls into the library (`BieuMau`): the same reader, validator, merger and
@@ -75,16 +76,15 @@ struct Jobs: Sendable {
                                                 unit: unit.name)
         let bytes = try Data(contentsOf: file)
         let checked = try SubmissionCheck.check(bytes: bytes, name: filename, library: library, expecting: expectation)
-        try Annotation.write(appendix: checked.appendix, report: checked.report, to: output.path, force: true,
-                             language: language)
+        try AnnotatedWorkbook.write(appendix: checked.appendix, report: checked.report, to: output.path, force: true,
+                                    language: language)
     }
 
     /// The blank form for a unit, its name and the period filled in.
     func template(collection: CollectionRecord, unit: String?, to output: URL) throws {
-        let form = try library.require(collection.form)
         var metadata = Metadata(unit: unit, parentBody: collection.parentUnit)
         metadata.period = WorkbookProperty.decodePeriod(collection.period)
-        try Templates.write(form: form, metadata: metadata, to: output.path, force: true)
+        try Template.write(formID: collection.form, metadata: metadata, to: output.path, force: true, library: library)
     }
 
     /// The merged workbook of the latest submissions. Units that have not submitted are named as missing.
@@ -92,8 +92,8 @@ struct Jobs: Sendable {
                to output: URL) throws {
         let options = MergeOptions(parentUnit: collection.parentUnit, period: WorkbookProperty.decodePeriod(collection.period),
                                    expectedUnits: expectedUnits, allowPartial: true, latestWins: true)
-        try Merging.mergeFiles(files.map(\.path), library: library, formID: collection.form, options: options,
-                               output: output.path, force: true)
+        try Merging.merge(files: files.map(\.path), formID: collection.form, options: options, output: output.path,
+                          force: true, library: library)
     }
 }
 
