@@ -42,7 +42,8 @@ extension Portal {
                 response.setCookie(self.sessionCookie(token, maxAge: Int(self.configuration.sessionLifetime)))
                 return response
             } catch PortalError.unauthorized {
-                return self.loginPage(request, message: self.pages.word("badLogin", self.language(request)), status: .unauthorized)
+                // A page, not an HTTP authentication challenge: 200 with the message (the API answers 401).
+                return self.loginPage(request, message: self.pages.word("badLogin", self.language(request)), status: .ok)
             } catch PortalError.throttled {
                 return self.loginPage(request, message: self.pages.word("throttled", self.language(request)), status: .tooManyRequests)
             }

@@ -38,7 +38,7 @@ extension Portal {
             "deadline": Display.day(c.deadline), "parentUnit": c.parentUnit,
             "units": rows, "submitted": done, "total": total,
             "percent": total == 0 ? 0 : done * 100 / total,
-            "missing": missing, "hasMissing": !missing.isEmpty,
+            "missingText": missing.joined(separator: "; "), "hasMissing": !missing.isEmpty,
             "progressText": lang == .en ? "submitted \(done)/\(total)" : "đã nộp \(done)/\(total)",
         ]
         return page("dashboard", context, request: request, title: c.title, session: session)
@@ -79,8 +79,11 @@ extension Portal {
 
     /// A name for a unit's file inside the zip or the download: its number and an ASCII form of its name.
     static func safeName(_ unit: String, position: Int, ext: String) -> String {
-        let folded = LabelKey.make(unit).unicodeScalars.map { s -> Character in
-            (s.isASCII && (CharacterSet.alphanumerics.contains(s))) ? Character(s) : "-"
+        // "UBND xã Bằng Vân" → "ubnd-xa-bang-van": tone and vowel marks dropped, đ → d, the rest a dash.
+        let plain = unit.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "D")
+            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        let folded = plain.unicodeScalars.map { s -> Character in
+            (s.isASCII && CharacterSet.alphanumerics.contains(s)) ? Character(s) : "-"
         }
         var name = String(folded).split(separator: "-").joined(separator: "-")
         if name.count > 60 { name = String(name.prefix(60)) }
