@@ -57,7 +57,7 @@ public enum SubmissionCheck {
             return Localized(vi: "tệp báo cáo \(period.vietnamese), đợt báo cáo này thu \(expected.vietnamese).",
                              en: "the file reports on \(period.english); this collection is for \(expected.english).")
         }
-        if let unit = appendix.metadata.unit, !UnitName.same(unit, e.unit) {
+        if let unit = appendix.metadata.unit, !UnitIdentity.same(unit, e.unit) {
             return Localized(vi: "tệp là của «\(unit)», không phải của «\(e.unit)». Mỗi đơn vị nộp bằng đường dẫn của mình.",
                              en: "the file is from '\(unit)', not from '\(e.unit)'. Each unit submits through its own link.")
         }
