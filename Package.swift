@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
+            "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
         ]),
     ],
@@ -41,6 +41,8 @@ let package = Package(
         // Readers: each owns its format and produces a grid.
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
+        .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
@@ -91,6 +93,8 @@ let package = Package(
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )
