@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "FormSchema", "AppendixModel", "TableLocator",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "VietnameseText", "FormSchema", "AppendixModel", "TableLocator",
             "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
         ]),
     ],
@@ -39,10 +39,12 @@ let package = Package(
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
-        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
+        // Legacy Vietnamese font encodings (TCVN3, VNI) → Unicode, for every reader.
+        .target(name: "VietnameseText", swiftSettings: swiftSettings),
+        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper", "VietnameseText"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
-        .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+        .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
@@ -61,10 +63,17 @@ let package = Package(
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
+        // The façade every front end calls: one reader entry point (sniffing lives here only)
+        // and one call per job.
+        .target(name: "BieuMau",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "DOCXInput", "FormSchema", "AppendixModel",
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "bieumau",
             dependencies: [
-                "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
+                "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -93,8 +102,13 @@ let package = Package(
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "VietnameseTextTests", dependencies: ["VietnameseText", "TestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "BieuMauTests",
+                    dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -234,3 +234,13 @@ public enum CSVReader {
         return rows
     }
 }
+
+/// A CSV file is a document of one sheet, named after the file (as spreadsheet programs do).
+extension CSVDocument: SheetDocument {
+    public var sheetEntries: [SheetEntry] {
+        [SheetEntry(name: ((grid.fileName as NSString).lastPathComponent as NSString).deletingPathExtension)]
+    }
+    public var documentProperties: [String: String] { [:] }
+    public var notices: [ReadingNotice] { [] }
+    public func grid(ofSheet index: Int) throws -> Grid { grid }
+}

@@ -141,8 +141,8 @@ public enum LegacyWordDocument {
     /// The refusal (exit 65) for a `.doc` file.
     public static func refusal(file: String) -> BieuMauError {
         BieuMauError(.dataError,
-            vi: "Đây là văn bản Word 97–2003 (.doc); bieumau không đọc định dạng cũ này. Hãy mở tệp bằng Word hoặc LibreOffice Writer và chọn Lưu thành > Tài liệu Word (.docx), rồi gửi tệp .docx.",
-            en: "This is a Word 97–2003 document (.doc); bieumau does not read this old format. Open it in Word or LibreOffice Writer, choose Save As > Word Document (.docx), and use the .docx file.",
+            vi: "Đây là văn bản Word 97–2003 (.doc); bieumau không đọc định dạng cũ này. Hãy mở tệp bằng Word hoặc LibreOffice Writer và lưu lại dưới dạng .docx (Lưu thành > Tài liệu Word), rồi dùng tệp .docx.",
+            en: "This is a Word 97–2003 document (.doc); bieumau does not read this old format. Open it in Word or LibreOffice Writer and save it as .docx (Save As > Word Document), then use the .docx file.",
             at: SourceLocation(file: file))
     }
 }

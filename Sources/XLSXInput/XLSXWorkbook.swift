@@ -431,3 +431,17 @@ enum PartNames {
         return (parts + ["_rels", name + ".rels"]).joined(separator: "/")
     }
 }
+
+/// A workbook as a `SheetDocument`: its worksheets in workbook order (chart sheets and other
+/// kinds of sheet hold no table and are left out).
+extension XLSXWorkbook: SheetDocument {
+    public var sheetEntries: [SheetEntry] {
+        worksheets.map { SheetEntry(name: $0.name, isHidden: $0.isHidden) }
+    }
+    public var documentProperties: [String: String] { properties }
+    public var notices: [ReadingNotice] { [] }
+    public func grid(ofSheet index: Int) throws -> Grid { try readGrid(worksheets[index]) }
+
+    /// The sheets that are worksheets, in workbook order.
+    public var worksheets: [SheetInfo] { sheets.filter { $0.kind == "worksheet" } }
+}

@@ -1,4 +1,8 @@
+import AppendixModel
+import BieuMau
+import FormSchema
 import Foundation
+import SheetGrid
 import Support
 
 /// Printing for the CLI: results to stdout, messages to stderr, in the user's language.
@@ -40,4 +44,18 @@ enum Console {
             }
         }
     }
+}
+
+extension Console {
+    /// Information for the user (not a problem), on stderr.
+    static func note(_ message: Localized) {
+        FileHandle.standardError.write(Data(((language == .en ? "note: " : "lưu ý: ") + message.text(language) + "\n").utf8))
+    }
+}
+
+/// Reads an appendix through the library's one entry point and prints what the reader noticed.
+func readAppendix(path: String, library: FormLibrary, formID: String?, sheet: String?) throws -> Appendix {
+    let loaded = try AppendixReader(library: library).read(path: path, formID: formID, sheet: sheet)
+    for notice in loaded.notices { Console.note(Localized(vi: notice.vi, en: notice.en)) }
+    return loaded.appendix
 }

@@ -1,5 +1,6 @@
 import AppendixModel
 import ArgumentParser
+import BieuMau
 import FormSchema
 import Foundation
 import OfficialWorkbook
@@ -54,7 +55,7 @@ struct ConvertCommand: ParsableCommand {
         let flags = try flagMetadata()
         // Refuse early, before reading, when the output exists.
         try AtomicOutput.checkWritable(output, force: force)
-        var appendix = try loadAppendix(path: input, library: library, formID: form, sheet: sheet)
+        var appendix = try readAppendix(path: input, library: library, formID: form, sheet: sheet)
         appendix.metadata = flags.filling(from: appendix.metadata)
         try ConversionCheck.requireReadable(appendix)
         ConversionCheck.warnings(appendix).forEach(Console.warn)

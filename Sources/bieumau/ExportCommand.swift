@@ -1,5 +1,6 @@
 import AppendixModel
 import ArgumentParser
+import BieuMau
 import FormSchema
 import Foundation
 import Support
@@ -52,7 +53,7 @@ struct ExportCommand: ParsableCommand {
         }
         try AtomicOutput.checkWritable(output, force: force)
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
-        let appendix = try loadAppendix(path: input, library: library, formID: form, sheet: sheet)
+        let appendix = try readAppendix(path: input, library: library, formID: form, sheet: sheet)
         ConversionCheck.warnings(appendix).forEach(Console.warn)
         let errors = appendix.readingFindings.filter { $0.severity == .error && $0.rule != .duplicateRow }
         for f in errors.prefix(ConversionCheck.maxListedProblems) {

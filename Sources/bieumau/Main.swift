@@ -7,7 +7,7 @@ struct Main {
     static func main() {
         Console.installInterruptHandlers()
         do {
-            var command = try BieuMau.parseAsRoot()
+            var command = try BieuMauCommand.parseAsRoot()
             try command.run()
         } catch let error as BieuMauError {
             Console.error(error.text(Console.language))
@@ -15,12 +15,12 @@ struct Main {
         } catch let error as ExitFindings {
             exit(error.status.rawValue)
         } catch {
-            BieuMau.exit(withError: error)
+            BieuMauCommand.exit(withError: error)
         }
     }
 }
 
-struct BieuMau: ParsableCommand {
+struct BieuMauCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bieumau",
         abstract: "Phụ lục thống kê báo cáo: chuyển đổi, kiểm tra, tổng hợp biểu Excel chính thức.",

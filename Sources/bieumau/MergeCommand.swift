@@ -2,6 +2,7 @@ import AppendixMerge
 import AppendixModel
 import AppendixValidation
 import ArgumentParser
+import BieuMau
 import FormSchema
 import Foundation
 import Support
@@ -159,7 +160,7 @@ struct MergeCommand: ParsableCommand {
             return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
         }
         do {
-            let appendix = try loadAppendix(path: file, library: library, formID: formID, sheet: nil)
+            let appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
             var findings = Validator.validate(appendix)
             if appendix.metadata.workbookKind == "merged" {
                 // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.

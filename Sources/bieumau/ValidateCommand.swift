@@ -1,6 +1,7 @@
 import AppendixModel
 import AppendixValidation
 import ArgumentParser
+import BieuMau
 import FormSchema
 import Foundation
 import OfficialWorkbook
@@ -66,7 +67,7 @@ struct ValidateCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         var previousAppendix: Appendix?
         if let previous {
-            previousAppendix = try loadAppendix(path: previous, library: library, formID: form, sheet: nil)
+            previousAppendix = try readAppendix(path: previous, library: library, formID: form, sheet: nil)
         }
         let options = ValidationOptions(expectedPeriod: expectedPeriod, expectedUnit: unit.map(TextNormalization.nfc),
                                         previous: previousAppendix, strict: strict)
@@ -77,7 +78,7 @@ struct ValidateCommand: ParsableCommand {
         var annotated: (Appendix, ValidationReport)?
         for file in files {
             do {
-                let appendix = try loadAppendix(path: file, library: library, formID: form, sheet: sheet)
+                let appendix = try readAppendix(path: file, library: library, formID: form, sheet: sheet)
                 let report = ValidationReport(appendix: appendix, file: file, options: options)
                 reports.append(report)
                 if annotate != nil { annotated = (appendix, report) }
