@@ -14,8 +14,8 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "VietnameseText", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "VietnameseText", "FormSchema",
+            "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
         ]),
     ],
     dependencies: [
@@ -58,6 +58,11 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
                 swiftSettings: swiftSettings),
+        // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
+        .target(name: "FormImport",
+                dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
                 dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
@@ -75,6 +80,7 @@ let package = Package(
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
+                "FormImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -110,5 +116,9 @@ let package = Package(
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "FormImportTests",
+                    dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
+                                   "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )

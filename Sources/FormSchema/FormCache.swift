@@ -14,7 +14,7 @@ import Support
 /// cached, so form errors always come from the YAML, with its line numbers.
 enum FormCache {
     /// Bump whenever `FormDefinition`, `FormRow`, `CrossRule` or the loader's defaults change.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     /// Which bieumau wrote the cache: size, modification time and inode of the running
     /// executable, so a rebuilt or upgraded bieumau (whose loader may read forms differently)
@@ -109,6 +109,9 @@ enum FormCache {
             }
             w.string(rule.level.rawValue); w.int(rule.line)
         }
+        w.optString(form.replaces)
+        let map = form.rowMap.sorted { $0.key < $1.key }
+        w.strings(map.map(\.key)); w.strings(map.map(\.value))
         w.bytes.append(contentsOf: magic) // end mark: a truncated file is refused
         return w.bytes
     }
@@ -158,11 +161,15 @@ enum FormCache {
                 guard let level = RuleLevel(rawValue: try r.string()) else { return nil }
                 rules.append(CrossRule(kind, level: level, line: try r.int()))
             }
+            let replaces = try r.optString()
+            let mapKeys = try r.strings(), mapValues = try r.strings()
+            guard mapKeys.count == mapValues.count else { return nil }
             guard try r.take(magic.count).elementsEqual(magic), r.atEnd else { return nil }
             return FormDefinition(id: id, version: version, appendixLabel: appendixLabel, title: title,
                                   description: description, sheetName: sheetName, headers: headers,
                                   statusTexts: statusTexts, yesTexts: yesTexts, noTexts: noTexts,
-                                  keyRatios: keyRatios, rows: rows, rules: rules, file: file)
+                                  keyRatios: keyRatios, rows: rows, rules: rules, replaces: replaces,
+                                  rowMap: Dictionary(zip(mapKeys, mapValues), uniquingKeysWith: { a, _ in a }), file: file)
         } catch {
             return nil
         }

@@ -169,6 +169,11 @@ public struct FormDefinition: Sendable {
     public var keyRatios: [String]
     public var rows: [FormRow]
     public var rules: [CrossRule]
+    /// The form this one replaces (last year's version), whose files are read through `rowMap`.
+    public var replaces: String?
+    /// For `replaces`: the replaced form's row id → this form's row id, for the rows both have
+    /// (written by `bieumau forms diff --write-map`). Rows of either form not in the map are in one only.
+    public var rowMap: [String: String]
     /// The file it was loaded from.
     public var file: String
 
@@ -177,7 +182,8 @@ public struct FormDefinition: Sendable {
     public init(id: String, version: Int, appendixLabel: String = "Phụ lục", title: String, description: String = "",
                 sheetName: String = "Phụ lục", headers: TableHeaders = TableHeaders(),
                 statusTexts: [String] = [], yesTexts: [String] = ["Có"], noTexts: [String] = ["Không"],
-                keyRatios: [String] = [], rows: [FormRow], rules: [CrossRule] = [], file: String = "") {
+                keyRatios: [String] = [], rows: [FormRow], rules: [CrossRule] = [], replaces: String? = nil,
+                rowMap: [String: String] = [:], file: String = "") {
         self.id = id
         self.version = version
         self.appendixLabel = appendixLabel
@@ -191,6 +197,8 @@ public struct FormDefinition: Sendable {
         self.keyRatios = keyRatios
         self.rows = rows
         self.rules = rules
+        self.replaces = replaces
+        self.rowMap = rowMap
         self.file = file
         var idx: [String: Int] = [:]
         for (i, r) in rows.enumerated() { idx[r.id] = i }

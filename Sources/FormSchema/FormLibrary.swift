@@ -33,7 +33,41 @@ public struct FormLibrary: Sendable {
                 byID[form.id] = form
             }
         }
-        return FormLibrary(forms: order.compactMap { byID[$0] })
+        let library = FormLibrary(forms: order.compactMap { byID[$0] })
+        try library.checkRowMaps()
+        return library
+    }
+
+    /// Each `row_map`'s left side must be rows of the form it `replaces`, when that form is known here.
+    public func checkRowMaps() throws {
+        for form in forms {
+            guard let oldID = form.replaces, let old = self.form(oldID) else { continue }
+            for oldRow in form.rowMap.keys.sorted() where old.row(oldRow) == nil {
+                throw BieuMauError(.dataError,
+                    vi: "\(form.file): 'row_map' nêu dòng '\(oldRow)' nhưng biểu mẫu cũ \(oldID) không có dòng này. Hãy tạo lại bảng bằng `bieumau forms diff --write-map`.",
+                    en: "\(form.file): 'row_map' names the row '\(oldRow)', which the old form \(oldID) does not have. Rebuild the map with `bieumau forms diff --write-map`.")
+            }
+        }
+    }
+
+    /// The form among `ids` that replaces (directly or through others) every other one of them,
+    /// if there is one: files on last year's form and this year's merge and compare on the new one.
+    public func newest(of ids: [String]) -> FormDefinition? {
+        let distinct = Array(Set(ids)).sorted()
+        func replacesAll(_ f: FormDefinition) -> Bool {
+            distinct.allSatisfy { other in
+                if other == f.id { return true }
+                var current: FormDefinition? = f
+                var steps = 0
+                while let c = current, let r = c.replaces, steps < 20 {
+                    if r == other { return true }
+                    current = form(r)
+                    steps += 1
+                }
+                return false
+            }
+        }
+        return distinct.compactMap { form($0) }.first(where: replacesAll)
     }
 
     /// `form.yaml` files one level below `folder`, or `folder` itself if it holds a form.yaml.

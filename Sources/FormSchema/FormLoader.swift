@@ -215,7 +215,8 @@ private struct NodeReader {
     }
 
     static let formKeys: Set<String> = ["form", "version", "title", "appendix_label", "description", "sheet", "headers",
-                                        "status_texts", "yes_texts", "no_texts", "key_ratios", "rows", "rules"]
+                                        "status_texts", "yes_texts", "no_texts", "key_ratios", "rows", "rules",
+                                        "replaces", "row_map"]
     static let rowKeys: Set<String> = ["id", "code", "label", "variants", "unit", "kind", "parent", "numerator",
                                        "denominator", "choices", "merge", "required", "min", "max", "integer",
                                        "decimals", "cumulative", "marker", "style"]
@@ -334,6 +335,7 @@ private struct NodeReader {
             throw fail(fields["key_ratios"], vi: "'key_ratios' nêu dòng '\(k)' không có trong biểu.",
                        en: "'key_ratios' names the row '\(k)', which is not in the form.")
         }
+        let (replaces, rowMap) = try replacement(fields["replaces"], fields["row_map"], formID: id, byID: byID, root: root)
         let sheet = try string(fields["sheet"], "sheet", in: root) ?? "Phụ lục"
         if sheet.count > 31 || sheet.contains(where: { "[]:*?/\\".contains($0) }) {
             throw fail(fields["sheet"], vi: "tên trang tính '\(sheet)' không hợp lệ trong Excel (tối đa 31 ký tự, không có []:*?/\\).",
@@ -348,7 +350,50 @@ private struct NodeReader {
             statusTexts: try strings(fields["status_texts"], "status_texts"),
             yesTexts: fields["yes_texts"] == nil ? ["Có"] : try strings(fields["yes_texts"], "yes_texts"),
             noTexts: fields["no_texts"] == nil ? ["Không"] : try strings(fields["no_texts"], "no_texts"),
-            keyRatios: keyRatios, rows: rows, rules: rules, file: file)
+            keyRatios: keyRatios, rows: rows, rules: rules, replaces: replaces, rowMap: rowMap, file: file)
+    }
+
+    /// `replaces: OLD-ID` and `row_map: {old-row-id: new-row-id, …}`: the map's right side must be
+    /// rows of this form, each named once (its left side is checked against the old form by the library).
+    func replacement(_ replacesNode: Node?, _ mapNode: Node?, formID: String, byID: [String: FormRow],
+                     root: Node) throws -> (String?, [String: String]) {
+        let replaces = try string(replacesNode, "replaces", in: root)
+        if let replaces {
+            guard NodeReader.isFormID(replaces) else {
+                throw fail(replacesNode, vi: "'replaces' phải là mã một biểu mẫu (chữ thường không dấu, số, '-', '.', '_'), không phải '\(replaces)'.",
+                           en: "'replaces' must be a form id (lower-case ASCII letters, digits, '-', '.', '_'), not '\(replaces)'.")
+            }
+            if replaces == formID {
+                throw fail(replacesNode, vi: "biểu mẫu không thể thay thế chính nó ('replaces: \(replaces)').",
+                           en: "a form cannot replace itself ('replaces: \(replaces)').")
+            }
+        }
+        guard let mapNode else { return (replaces, [:]) }
+        guard replaces != nil else {
+            throw fail(mapNode, vi: "'row_map' cần 'replaces: MÃ-BIỂU-CŨ' (biểu mẫu mà các mã dòng bên trái thuộc về).",
+                       en: "'row_map' needs 'replaces: OLD-ID' (the form the left-hand row ids belong to).")
+        }
+        guard let mapping = mapNode.mapping else {
+            throw fail(mapNode, vi: "'row_map' phải là bảng 'mã dòng cũ: mã dòng mới'.", en: "'row_map' must map old row ids to new row ids.")
+        }
+        var map: [String: String] = [:]
+        var target: [String: String] = [:]
+        for (k, v) in mapping {
+            guard let old = k.scalar?.string, let new = v.scalar?.string, !old.isEmpty, !new.isEmpty else {
+                throw fail(k, vi: "mỗi mục của 'row_map' là 'mã dòng cũ: mã dòng mới'.", en: "each 'row_map' entry is 'old-row-id: new-row-id'.")
+            }
+            guard byID[new] != nil else {
+                throw fail(v, vi: "'row_map': dòng '\(new)' (cho dòng cũ '\(old)') không có trong biểu mẫu này.",
+                           en: "'row_map': the row '\(new)' (for the old row '\(old)') is not in this form.")
+            }
+            if let other = target[new] {
+                throw fail(v, vi: "'row_map': dòng '\(new)' được gán cho hai dòng cũ ('\(other)' và '\(old)').",
+                           en: "'row_map': the row '\(new)' is given to two old rows ('\(other)' and '\(old)').")
+            }
+            target[new] = old
+            map[old] = new
+        }
+        return (replaces, map)
     }
 
     func row(_ node: Node) throws -> FormRow {

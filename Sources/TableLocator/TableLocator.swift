@@ -99,7 +99,7 @@ public enum TableLocator {
         return appendix
     }
 
-    static func cellInput(_ cell: Cell?) -> CellInput {
+    public static func cellInput(_ cell: Cell?) -> CellInput {
         guard let cell else { return .empty }
         switch cell.value {
         case .empty: return .empty
