@@ -14,8 +14,8 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "DOCXInput", "VietnameseText", "FormSchema",
-            "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "VietnameseText",
+            "FormSchema", "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
         ]),
     ],
     dependencies: [
@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper", "VietnameseText"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
+        .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
         .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
@@ -56,7 +58,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixValidation", dependencies: ["FormSchema", "AppendixModel", "Support"],
                 swiftSettings: swiftSettings),
-        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+        .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
         // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
         .target(name: "FormImport",
@@ -71,7 +73,7 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "DOCXInput", "FormSchema", "AppendixModel",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
                 swiftSettings: swiftSettings),
 
@@ -96,6 +98,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),

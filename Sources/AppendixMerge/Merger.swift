@@ -37,52 +37,33 @@ public enum Merger {
             }
             candidates = kept
         }
-        // 3. One file per unit.
-        var accepted: [UnitInput] = []
-        var indexByKey: [String: Int] = [:]
-        for input in candidates {
-            let key = UnitIdentity.key(input.unitName)
-            guard let i = indexByKey[key] else {
-                indexByKey[key] = accepted.count
-                accepted.append(input)
-                continue
-            }
-            let kept = accepted[i]
-            if options.latestWins, let newer = input.modified, newer > (kept.modified ?? .distantPast) {
-                accepted[i] = input
-                rejected.append(rejection(kept, .superseded, Localized(
-                    vi: "đơn vị \(kept.unitName) đã có tệp mới hơn \(input.file) (--latest)",
-                    en: "unit \(kept.unitName) has a newer file \(input.file) (--latest)")))
-            } else if options.latestWins {
-                rejected.append(rejection(input, .superseded, Localized(
-                    vi: "đơn vị \(input.unitName) đã có tệp mới hơn hoặc cùng ngày \(kept.file) (--latest)",
-                    en: "unit \(input.unitName) has a newer or same-date file \(kept.file) (--latest)")))
-            } else {
-                rejected.append(rejection(input, .duplicateUnit, Localized(
-                    vi: "đơn vị \(input.unitName) đã có tệp \(kept.file); bỏ tệp thừa hoặc dùng --latest để lấy tệp mới nhất",
-                    en: "unit \(input.unitName) was already given in \(kept.file); remove one file or use --latest to take the newest")))
-            }
-        }
-        // 4. Expected units.
+        // 3. A previous merge output among the inputs would count its units twice.
+        candidates = setAsidePreviousMerges(candidates, options: options, rejected: &rejected)
+        // 4. One submission per unit.
+        let (accepted, conflicts) = oneSubmissionPerUnit(candidates, options: options, rejected: &rejected)
+        // 5. Expected units; a unit whose files disagree is missing.
         let acceptedKeys = Set(accepted.map { UnitIdentity.key($0.unitName) })
-        let missing = options.expectedUnits.filter { !acceptedKeys.contains(UnitIdentity.key($0)) }
+        var missing = options.expectedUnits.filter { !acceptedKeys.contains(UnitIdentity.key($0)) }
+        let missingKeys = Set(missing.map(UnitIdentity.key))
+        for c in conflicts where !missingKeys.contains(UnitIdentity.key(c.unit)) { missing.append(c.unit) }
         var unexpected: [String] = []
         if !options.expectedUnits.isEmpty {
             let expectedKeys = Set(options.expectedUnits.map(UnitIdentity.key))
             unexpected = accepted.map(\.unitName).filter { !expectedKeys.contains(UnitIdentity.key($0)) }
         }
-        // 5. All or nothing unless partial merges are allowed.
-        // (A file superseded under --latest is what the user asked for: listed, not an error.)
-        let blocking = rejected.filter { $0.kind != .superseded }
+        // 6. All or nothing unless partial merges are allowed.
+        // (A file superseded under --latest, or a second copy of the same submission, is listed, not an error.)
+        let blocking = rejected.filter { !$0.kind.isInformational }
         if !options.allowPartial && (!blocking.isEmpty || !missing.isEmpty) {
-            throw incompleteError(rejected: blocking, missing: missing)
+            throw MergeRefusal(rejected: rejected, missing: missing, conflicts: conflicts,
+                               error: incompleteError(rejected: blocking, missing: missing))
         }
         if accepted.isEmpty {
-            throw BieuMauError(.dataError,
+            throw MergeRefusal(rejected: rejected, missing: missing, conflicts: conflicts, error: BieuMauError(.dataError,
                 vi: "Không có tệp nào tổng hợp được." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .vi)),
-                en: "No input could be merged." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .en)))
+                en: "No input could be merged." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .en))))
         }
-        // 6. Row by row.
+        // 7. Row by row.
         let rows = mergeRows(accepted, form: form)
         var metadata = Metadata(unit: options.parentUnit, parentBody: options.parentBody, period: period,
                                 title: form.title)
@@ -93,7 +74,134 @@ public enum Merger {
         for r in rows where r.rule != .none { values[r.row.id] = r.merged }
         let merged = Appendix(form: form, metadata: metadata, values: values, numberLocale: .vi)
         return MergeResult(merged: merged, rows: rows, accepted: accepted, rejected: rejected, missingUnits: missing,
-                           unexpectedUnits: unexpected, period: period, unitCount: unitCount)
+                           unexpectedUnits: unexpected, period: period, unitCount: unitCount, conflicts: conflicts)
+    }
+
+    // MARK: - Previous merges
+
+    /// A merged workbook (its own sheets backing its claim: `UnitInput.sourceUnits`) is set aside
+    /// when it is the unit being produced, or when units it merged are also among the inputs.
+    static func setAsidePreviousMerges(_ inputs: [UnitInput], options: MergeOptions,
+                                       rejected: inout [Rejection]) -> [UnitInput] {
+        let parentKey = UnitIdentity.key(options.parentUnit)
+        // Every unit an input stands for: itself, or the units a merged workbook merged.
+        var holders: [String: [Int]] = [:]
+        for (i, input) in inputs.enumerated() {
+            let names = input.isMerged ? (input.sourceUnits ?? []) : [input.unitName]
+            for key in Set(names.map(UnitIdentity.key)) { holders[key, default: []].append(i) }
+        }
+        var kept: [UnitInput] = []
+        for (i, input) in inputs.enumerated() {
+            guard input.isMerged else { kept.append(input); continue }
+            if UnitIdentity.key(input.unitName) == parentKey {
+                rejected.append(rejection(input, .previousMerge, Localized(
+                    vi: "tệp là kết quả tổng hợp của chính đơn vị đang tổng hợp (\(input.unitName)); tổng hợp lại nó sẽ tính các đơn vị hai lần. Bỏ tệp này khỏi đầu vào",
+                    en: "the file is a merge output of the unit being produced (\(input.unitName)); merging it again would count its units twice. Remove it from the inputs")))
+                continue
+            }
+            let overlap = (input.sourceUnits ?? []).filter { name in
+                (holders[UnitIdentity.key(name)] ?? []).contains { $0 != i }
+            }
+            if !overlap.isEmpty {
+                rejected.append(rejection(input, .previousMerge, Localized(
+                    vi: "tệp là kết quả tổng hợp trước đó; \(overlap.count) đơn vị của nó cũng có trong các tệp đầu vào khác (\(names(overlap, .vi))), nên sẽ bị tính hai lần. Bỏ tệp tổng hợp cũ khỏi đầu vào",
+                    en: "the file is an earlier merge output; \(overlap.count) of its units are also among the other inputs (\(names(overlap, .en))) and would be counted twice. Remove the old merge output from the inputs")))
+                continue
+            }
+            kept.append(input)
+        }
+        return kept
+    }
+
+    // MARK: - One submission per unit
+
+    /// Groups the inputs by unit. One file: accepted. With `latestWins`: the newest. Otherwise
+    /// files with the same values are one submission (the first is kept, the others listed), and
+    /// files with different values are all set aside: the merge never picks one by argument order.
+    static func oneSubmissionPerUnit(_ inputs: [UnitInput], options: MergeOptions,
+                                     rejected: inout [Rejection]) -> ([UnitInput], [SubmissionConflict]) {
+        var order: [String] = []
+        var groups: [String: [UnitInput]] = [:]
+        for input in inputs {
+            let key = UnitIdentity.key(input.unitName)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(input)
+        }
+        var accepted: [UnitInput] = []
+        var conflicts: [SubmissionConflict] = []
+        for key in order {
+            let group = groups[key]!
+            if group.count == 1 { accepted.append(group[0]); continue }
+            if options.latestWins {
+                var kept = group[0]
+                for input in group.dropFirst() {
+                    if let newer = input.modified, newer > (kept.modified ?? .distantPast) {
+                        rejected.append(rejection(kept, .superseded, Localized(
+                            vi: "đơn vị \(kept.unitName) đã có tệp mới hơn \(input.file) (--latest)",
+                            en: "unit \(kept.unitName) has a newer file \(input.file) (--latest)")))
+                        kept = input
+                    } else {
+                        rejected.append(rejection(input, .superseded, Localized(
+                            vi: "đơn vị \(input.unitName) đã có tệp mới hơn hoặc cùng ngày \(kept.file) (--latest)",
+                            en: "unit \(input.unitName) has a newer or same-date file \(kept.file) (--latest)")))
+                    }
+                }
+                accepted.append(kept)
+                continue
+            }
+            var distinct: [UnitInput] = []
+            for input in group {
+                if let same = distinct.first(where: { sameSubmission($0, input) }) {
+                    rejected.append(rejection(input, .sameSubmission, Localized(
+                        vi: "cùng số liệu với tệp \(same.file) của đơn vị \(same.unitName): tính là một lần gửi",
+                        en: "the same values as \(same.file) of unit \(same.unitName): counted as one submission")))
+                } else {
+                    distinct.append(input)
+                }
+            }
+            if distinct.count == 1 { accepted.append(distinct[0]); continue }
+            let rows = differingRows(distinct)
+            let conflict = SubmissionConflict(unit: distinct[0].unitName, files: distinct.map(\.file), rows: rows)
+            conflicts.append(conflict)
+            let shownVi = rows.prefix(5).map { "\($0.code): " + $0.raws.map { $0.isEmpty ? "(trống)" : "«\($0)»" }.joined(separator: " / ") }
+            let shownEn = rows.prefix(5).map { "\($0.code): " + $0.raws.map { $0.isEmpty ? "(blank)" : "'\($0)'" }.joined(separator: " / ") }
+            let moreVi = rows.count > 5 ? "; và \(rows.count - 5) dòng khác" : ""
+            let moreEn = rows.count > 5 ? "; and \(rows.count - 5) more rows" : ""
+            for input in distinct {
+                let others = distinct.filter { $0.file != input.file }.map(\.file).joined(separator: ", ")
+                rejected.append(rejection(input, .conflictingSubmission, Localized(
+                    vi: "đơn vị \(input.unitName) gửi \(distinct.count) tệp có số liệu khác nhau (tệp khác: \(others)); khác ở \(rows.count) dòng: \(shownVi.joined(separator: "; "))\(moreVi). Không tệp nào được tổng hợp: giữ lại tệp đúng và bỏ tệp kia, hoặc dùng --latest để lấy tệp mới nhất",
+                    en: "unit \(input.unitName) sent \(distinct.count) files with different values (other: \(others)); they differ on \(rows.count) row(s): \(shownEn.joined(separator: "; "))\(moreEn). None was merged: keep the right file and remove the other, or use --latest to take the newest")))
+            }
+        }
+        return (accepted, conflicts)
+    }
+
+    /// A cell's text as quoted in a message: at most 200 characters.
+    static func shortened(_ text: String) -> String {
+        text.count <= 200 ? text : String(text.prefix(199)) + "…"
+    }
+
+    /// Two files are one submission when every value row reads the same (identical files do; so do
+    /// a CSV and the workbook converted from it).
+    static func sameSubmission(_ a: UnitInput, _ b: UnitInput) -> Bool {
+        guard a.appendix.form.id == b.appendix.form.id else { return false }
+        return a.appendix.form.rows.allSatisfy { row in
+            !row.kind.holdsValue || a.appendix.value(row.id).value == b.appendix.value(row.id).value
+        }
+    }
+
+    static func differingRows(_ inputs: [UnitInput]) -> [ConflictRow] {
+        guard let form = inputs.first?.appendix.form else { return [] }
+        var out: [ConflictRow] = []
+        for row in form.rows where row.kind.holdsValue {
+            let values = inputs.map { $0.appendix.value(row.id) }
+            guard values.contains(where: { $0.value != values[0].value }) else { continue }
+            let code = form.displayCode(of: row.id)
+            out.append(ConflictRow(rowID: row.id, code: code.isEmpty ? row.label : code, label: row.label,
+                                   raws: values.map { shortened(TextNormalization.stripMarkup($0.raw)) }))
+        }
+        return out
     }
 
     // MARK: - Rejections

@@ -14,13 +14,22 @@ public struct UnitInput: Sendable {
     public var findings: [Finding]
     /// The file's modification date (for `latestWins`).
     public var modified: Date?
+    /// For a merged workbook whose own sheets back its claim (`MergedWorkbookCheck`): the units
+    /// its "Nguồn" sheet lists as merged. Nil for a unit's own appendix.
+    public var sourceUnits: [String]?
+    /// What the merge should tell about this input (e.g. properties that claimed a merged
+    /// workbook its sheets do not back), listed in "Nguồn" and the summary.
+    public var notes: [Localized]
 
-    public init(file: String, sha256: String, appendix: Appendix, findings: [Finding] = [], modified: Date? = nil) {
+    public init(file: String, sha256: String, appendix: Appendix, findings: [Finding] = [], modified: Date? = nil,
+                sourceUnits: [String]? = nil, notes: [Localized] = []) {
         self.file = file
         self.sha256 = sha256
         self.appendix = appendix
         self.findings = findings
         self.modified = modified
+        self.sourceUnits = sourceUnits
+        self.notes = notes
     }
 
     /// The unit's name as given in the file, or the file's base name when the file names no unit.
@@ -33,7 +42,8 @@ public struct UnitInput: Sendable {
 
     public var errorCount: Int { findings.count { $0.severity == .error } }
     public var warningCount: Int { findings.count { $0.severity == .warning } }
-    /// True when this input is itself a parent's merged workbook.
+    /// True when this input is itself a parent's merged workbook (its properties say so; the reader
+    /// clears them when the workbook's own sheets do not agree: `MergedWorkbookCheck`).
     public var isMerged: Bool { appendix.metadata.workbookKind == "merged" }
     /// How many reporting units this input stands for (a merged workbook: the units it merged).
     public var leafUnits: Int { isMerged ? max(1, appendix.metadata.mergedUnits ?? 1) : 1 }
@@ -47,6 +57,55 @@ public enum RejectionKind: String, Sendable, Hashable, Codable {
     case duplicateUnit = "duplicate-unit"
     /// With `latestWins`: an older file of a unit whose newer file was merged.
     case superseded
+    /// Two or more files of one unit with different values (without `latestWins`): all set aside,
+    /// the unit counted missing (`MergeResult.conflicts` names the rows where they differ).
+    case conflictingSubmission = "conflicting-submission"
+    /// A file with the same values as another file of its unit: one submission, listed, not an error.
+    case sameSubmission = "same-submission"
+    /// A previous merge output: its units are among the other inputs, or it is the unit being produced.
+    case previousMerge = "previous-merge"
+}
+
+extension RejectionKind {
+    /// Listed in the result but not a reason to refuse the merge: what the user asked for
+    /// (`--latest`) or a second copy of the same submission.
+    public var isInformational: Bool { self == .superseded || self == .sameSubmission }
+}
+
+/// A merge refused (inputs rejected, units missing or in conflict, without `allowPartial`; or
+/// nothing mergeable): the lists, for a front end to print as data, and the error to report.
+public struct MergeRefusal: Error, Sendable {
+    public var rejected: [Rejection]
+    public var missing: [String]
+    public var conflicts: [SubmissionConflict]
+    /// The message for the user (exit 65).
+    public var error: BieuMauError
+
+    public init(rejected: [Rejection], missing: [String], conflicts: [SubmissionConflict] = [], error: BieuMauError) {
+        self.rejected = rejected
+        self.missing = missing
+        self.conflicts = conflicts
+        self.error = error
+    }
+}
+
+/// One unit that sent files with different values, and where they differ.
+public struct SubmissionConflict: Sendable, Hashable {
+    /// The unit as the first file names it.
+    public var unit: String
+    /// The files, in input order.
+    public var files: [String]
+    /// The rows where the files differ: each file's raw text, in the order of `files`.
+    public var rows: [ConflictRow]
+}
+
+public struct ConflictRow: Sendable, Hashable {
+    public var rowID: String
+    /// The row's code as printed (`3.1.4`), or its label when it has none.
+    public var code: String
+    public var label: String
+    /// Each file's raw text on this row (`""` when blank or absent), in the order of `SubmissionConflict.files`.
+    public var raws: [String]
 }
 
 /// An input file that was not merged, and why.
@@ -135,6 +194,27 @@ public struct MergeResult: Sendable {
     public var period: Period?
     /// Reporting units the merged appendix stands for (merged inputs count their own units).
     public var unitCount: Int
+    /// Units that sent files with different values (set aside, and among `missingUnits`).
+    public var conflicts: [SubmissionConflict] = []
 
     public func row(_ id: String) -> RowMerge? { rows.first { $0.row.id == id } }
+}
+
+/// Whether the merged workbook has one sheet per unit (its appendix as received). A province
+/// merges 100–170 units, a national merge about 3,400: thousands of sheets help nobody and cost
+/// time and memory, and "Chi tiết" has every unit's values anyway.
+public enum UnitSheets: String, Sendable, CaseIterable {
+    case yes, no
+    /// Yes up to `autoLimit` merged files.
+    case auto
+
+    public static let autoLimit = 200
+
+    public func enabled(units: Int) -> Bool {
+        switch self {
+        case .yes: return true
+        case .no: return false
+        case .auto: return units <= Self.autoLimit
+        }
+    }
 }

@@ -83,6 +83,23 @@ final class LocationBox: Sendable, Hashable {
 
 /// Turns cell input into a `RowValue` for a form row, given the document's number convention.
 public enum ValueInterpreter {
+    /// A row the form counts in whole things (kind `count`: Văn bản, Hồ sơ, Thủ tục…) cannot hold
+    /// 1.234 of them: in an English-convention document, `1.234` on such a row is read with the dot
+    /// grouping thousands (1234), as in Vietnamese. Nil when the rule does not apply (the reader
+    /// reports it as `ambiguous-number` when it does: `isCountRowRegrouping`).
+    public static func countReading(_ c: NumberClassification, row: FormRow, locale: NumberLocale) -> NumberReading? {
+        guard row.kind == .count, locale == .en, case .ambiguous(let vi, let en) = c,
+              vi.value.isInteger, !en.value.isInteger, !vi.isPercent else { return nil }
+        return vi
+    }
+
+    /// True when `v` on `row` was read by `countReading` (a count row of an English document).
+    public static func isCountRowRegrouping(_ v: RowValue, row: FormRow, locale: NumberLocale) -> Bool {
+        guard let c = v.classification, let read = countReading(c, row: row, locale: locale),
+              let n = v.value.number else { return false }
+        return n == read.value
+    }
+
     public static func interpret(_ input: CellInput, row: FormRow, form: FormDefinition,
                                  locale: NumberLocale) -> RowValue {
         switch input {
@@ -119,7 +136,7 @@ public enum ValueInterpreter {
             }
             if row.kind == .text { return RowValue(raw: raw, value: .text(clean)) }
             let c = NumberParser.classify(clean)
-            if let r = c.reading(in: locale) {
+            if let r = countReading(c, row: row, locale: locale) ?? c.reading(in: locale) {
                 return RowValue(raw: raw, value: .number(r.value), decimals: r.decimals, percentSign: r.isPercent,
                                 classification: c)
             }

@@ -419,6 +419,13 @@ struct Checker {
             }
             guard let rv = ratioValue, case .number(let r) = rv.value, let num, let den else { continue }
             let found = shown(rv)
+            if den.isZero && !r.isZero {
+                // "50 %" of nothing: the ratio claims something happened that the parts say did not.
+                add(.error, .zeroDenominator, row: row, found: found, expected: "",
+                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0: không thể có \(found) của 0. Sửa mẫu số (\(name(denRow))) và tử số (\(name(numRow))) nếu chúng sai, hoặc để trống ô tỷ lệ.",
+                    en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0: there is no \(found) of nothing. Correct the denominator (\(name(denRow))) and numerator (\(name(numRow))) if they are wrong, or leave the ratio blank.")
+                continue
+            }
             if den.isZero {
                 add(.warning, .zeroDenominator, row: row, found: found, expected: "",
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",

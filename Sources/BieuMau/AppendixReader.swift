@@ -3,6 +3,7 @@ import CSVInput
 import DOCXInput
 import FormSchema
 import Foundation
+import ODSInput
 import SheetGrid
 import Support
 import TableLocator
@@ -97,6 +98,17 @@ public struct AppendixReader: Sendable {
 
     // MARK: Formats
 
+    /// Opens any file bieumau reads as its sheets (for listing or copying a sheet), sniffed as
+    /// `read(path:)` does; errors name the file.
+    public static func openSheets(path: String) throws -> (format: InputFormat, document: any SheetDocument) {
+        do {
+            let format = try InputFormat.sniff(path: path)
+            return (format, try openDocument(format, path: path))
+        } catch let error as BieuMauError {
+            throw error.inFile(path)
+        }
+    }
+
     /// Opens the file with the reader of its format. One case per format: a new reader is one
     /// case here returning its `SheetDocument`.
     static func openDocument(_ format: InputFormat, path: String) throws -> any SheetDocument {
@@ -110,9 +122,7 @@ public struct AppendixReader: Sendable {
                 vi: "tệp là bảng tính Excel 97–2003 (.xls); bieumau chưa đọc được định dạng này. Hãy mở tệp trong Excel/LibreOffice và lưu lại dưới dạng .xlsx.",
                 en: "the file is an Excel 97–2003 workbook (.xls), which bieumau cannot read yet. Open it in Excel/LibreOffice and save it as .xlsx.")
         case .ods:
-            throw notYetRead(
-                vi: "tệp là bảng tính OpenDocument (.ods); bieumau chưa đọc được định dạng này. Hãy mở tệp trong LibreOffice và lưu lại dưới dạng Excel (.xlsx).",
-                en: "the file is an OpenDocument spreadsheet (.ods), which bieumau cannot read yet. Open it in LibreOffice and save it as Excel (.xlsx).")
+            return try ODSDocument(path: path)
         case .docx:
             return try DOCXDocument(path: path)
         case .doc:

@@ -140,6 +140,16 @@ public enum TableLocator {
         guard let c = v.classification, let n = v.value.number else { return nil }
         let code = form.displayCode(of: formRow.id)
         let readAs = n.description
+        if ValueInterpreter.isCountRowRegrouping(v, row: formRow, locale: locale), case .ambiguous(let vi, let en) = c {
+            let unit = formRow.unit.isEmpty ? "" : " («\(formRow.unit)»)"
+            let unitEn = formRow.unit.isEmpty ? "" : " ('\(formRow.unit)')"
+            return Finding(
+                severity: .warning, rule: .ambiguousNumber, rowID: formRow.id, code: code, label: formRow.label,
+                location: v.location, found: v.raw, expected: readAs,
+                message: Localized(
+                    vi: "số \"\(v.raw)\" nằm trên dòng đếm số lượng\(unit), không thể là \(en.value.formatted(.vi)); tài liệu ghi số kiểu Anh nhưng dấu chấm ở đây được hiểu là ngăn hàng nghìn: đã đọc là \(vi.value.formatted(.vi)). Hãy kiểm tra lại, hoặc ghi số không có dấu ngăn hàng nghìn.",
+                    en: "the number \"\(v.raw)\" is on a counting row\(unitEn) and cannot be \(en.value.formatted(.en)); the document uses the English convention, but here the dot is read as grouping thousands: read as \(vi.value.formatted(.en)). Check it, or write numbers without thousands separators."))
+        }
         switch c {
         case .ambiguous(let vi, let en):
             guard !evidence || mixed else { return nil }

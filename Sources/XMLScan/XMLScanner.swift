@@ -39,6 +39,25 @@ public struct XMLAttributes {
         return nil
     }
 
+    /// The raw value of the attribute `prefix:localName` (when two namespaces use one local name,
+    /// e.g. ODF's `office:value-type` and `calcext:value-type`).
+    @inlinable
+    public func raw(prefix: StaticString, _ localName: StaticString) -> XMLBytes? {
+        let plen = prefix.utf8CodeUnitCount
+        for s in spans {
+            let name = XMLBytes(start: base + s.0, count: s.1 - s.0)
+            guard name.equals(localName), s.0 - plen - 1 >= 0, base[s.0 - 1] == UInt8(ascii: ":") else { continue }
+            if XMLBytes(start: base + s.0 - plen - 1, count: plen).equals(prefix) {
+                // The byte before the prefix ends the previous token (the name stops at white space).
+                let before = s.0 - plen - 2
+                if before < 0 || base[before] == 0x20 || base[before] == 0x0A || base[before] == 0x09 || base[before] == 0x0D {
+                    return XMLBytes(start: base + s.2, count: s.3 - s.2)
+                }
+            }
+        }
+        return nil
+    }
+
     /// The decoded value as a String.
     @inlinable
     public func string(_ localName: StaticString) throws -> String? {

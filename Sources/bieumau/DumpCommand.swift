@@ -1,4 +1,5 @@
 import ArgumentParser
+import BieuMau
 import CSVInput
 import Foundation
 import SheetGrid
@@ -52,6 +53,13 @@ struct DumpCommand: ParsableCommand {
             // Refuse early, before reading anything, when the output exists.
             try AtomicOutput.checkWritable(out, force: force)
         }
+        let format = try InputFormat.sniff(path: input)
+        if format != .xlsx && format != .csv {
+            // .ods, .xls…: through the library's reader entry point (the sheet in memory; an
+            // .xlsx streams below, and text named otherwise than .csv is explained there).
+            try dumpDocument(try AppendixReader.openSheets(path: input).document)
+            return
+        }
         let workbook = try XLSXWorkbook(path: input)
         if list {
             var lines = ["index\tname\tstate\tkind"]
@@ -86,6 +94,84 @@ struct DumpCommand: ParsableCommand {
             }
             var writer = CSVWriter(file: out, path: "stdout")
             try writeRows(workbook, target, width: width, to: &writer)
+            try writer.close()
+        }
+    }
+
+    /// Lists the sheets of any document, or writes one sheet's grid as CSV.
+    private func dumpDocument(_ document: any SheetDocument) throws {
+        let entries = document.sheetEntries
+        if list {
+            var lines = ["index\tname\tstate\tkind"]
+            for (i, s) in entries.enumerated() {
+                lines.append("\(i + 1)\t\(s.name)\t\(s.isHidden ? "hidden" : "visible")\tworksheet")
+            }
+            try emit(lines.joined(separator: "\n") + "\n")
+            return
+        }
+        let index: Int
+        if let sheet {
+            let wanted = TextNormalization.nfc(sheet).lowercased()
+            if let i = entries.firstIndex(where: { $0.name == sheet || TextNormalization.nfc($0.name).lowercased() == wanted }) {
+                index = i
+            } else if let n = Int(sheet), n >= 1, n <= entries.count {
+                index = n - 1
+            } else {
+                let names = entries.enumerated().map { "\($0.offset + 1). \($0.element.name)" }.joined(separator: "; ")
+                throw BieuMauError(.dataError,
+                    vi: "Không có trang tính '\(sheet)'. Các trang tính: \(names). Hãy dùng --sheet với tên hoặc số thứ tự (từ 1).",
+                    en: "There is no sheet '\(sheet)'. Sheets: \(names). Use --sheet with a name or a 1-based number.",
+                    at: SourceLocation(file: input))
+            }
+        } else {
+            index = entries.firstIndex(where: { !$0.isHidden }) ?? 0
+        }
+        let grid = try document.grid(ofSheet: index)
+        let widest = grid.rows.map { ($0.cells.last?.column ?? -1) + 1 }.max() ?? 0
+        let width = widest <= 1024 ? widest : 0
+        func write(_ writer: inout CSVWriter) throws {
+            var nextRow = 0
+            for row in grid.rows where row.index >= nextRow {
+                while nextRow < row.index {
+                    writer.endRecord(fieldsSoFar: 0, width: width)
+                    nextRow += 1
+                    try writer.flushIfFull()
+                }
+                var column = 0
+                for cell in row.cells {
+                    while column < cell.column {
+                        if column > 0 { writer.separator() }
+                        column += 1
+                    }
+                    if column > 0 { writer.separator() }
+                    writer.field(cell.value.plainText)
+                    column += 1
+                }
+                writer.endRecord(fieldsSoFar: column, width: width)
+                nextRow = row.index + 1
+                try writer.flushIfFull()
+            }
+        }
+        if let out = output, out != "-" {
+            try AtomicOutput.write(to: out, force: force) { tmp in
+                guard let file = fopen(tmp, "wb") else {
+                    throw BieuMauError(.cannotCreate, vi: "Không tạo được tệp \(out).", en: "Cannot create \(out).")
+                }
+                var writer = CSVWriter(file: file, path: out)
+                do {
+                    try write(&writer)
+                    try writer.close()
+                } catch {
+                    _ = try? writer.close()
+                    throw error
+                }
+            }
+        } else {
+            guard let out = fdopen(dup(STDOUT_FILENO), "wb") else {
+                throw BieuMauError(.cannotCreate, vi: "Không ghi được stdout.", en: "Cannot write to stdout.")
+            }
+            var writer = CSVWriter(file: out, path: "stdout")
+            try write(&writer)
             try writer.close()
         }
     }

@@ -5,6 +5,7 @@ import ArgumentParser
 import BieuMau
 import FormSchema
 import Foundation
+import SheetGrid
 import Support
 
 struct MergeCommand: ParsableCommand {
@@ -52,6 +53,9 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite the output.")
     var force = false
 
+    @Option(name: .customLong("unit-sheets"), help: "Một trang tính cho mỗi đơn vị: yes, no hoặc auto (có khi tối đa \(UnitSheets.autoLimit) đơn vị). / One sheet per unit: yes, no or auto (yes up to \(UnitSheets.autoLimit) units).")
+    var unitSheets: UnitSheets = .auto
+
     @Option(name: .customLong("max-inputs"), help: "Số tệp đầu vào tối đa (mặc định \(InputLimits.maxInputs)). / At most this many input files.")
     var maxInputs: Int = InputLimits.maxInputs
 
@@ -95,18 +99,25 @@ struct MergeCommand: ParsableCommand {
         // The form: the one asked for, else the one most readable inputs are.
         let formID = form ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
         guard let formID, let formDefinition = library.form(formID) ?? units.first(where: { $0.appendix.form.id == formID })?.appendix.form else {
-            throw BieuMauError(.dataError,
+            throw refused(MergeRefusal(rejected: unreadable, missing: [], error: BieuMauError(.dataError,
                 vi: "Không đọc được tệp đầu vào nào:\n" + unreadable.map { "  - \($0.file): \($0.reason.vi)" }.joined(separator: "\n"),
-                en: "No input could be read:\n" + unreadable.map { "  - \($0.file): \($0.reason.en)" }.joined(separator: "\n"))
+                en: "No input could be read:\n" + unreadable.map { "  - \($0.file): \($0.reason.en)" }.joined(separator: "\n"))),
+                output: output)
         }
         let options = MergeOptions(parentUnit: TextNormalization.nfc(unit), parentBody: parent.map(TextNormalization.nfc),
                                    period: requestedPeriod, expectedUnits: expected, allowPartial: allowPartial,
                                    latestWins: latest)
         clock.start()
-        let result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: options)
+        let result: MergeResult
+        do {
+            result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: options)
+        } catch let refusal as MergeRefusal {
+            throw refused(refusal, output: output)
+        }
         clock.lap("merge")
+        let withUnitSheets = unitSheets.enabled(units: result.accepted.count)
         try AtomicOutput.write(to: output, force: force) { tmp in
-            try MergeWorkbook.write(result, to: tmp)
+            try MergeWorkbook.write(result, to: tmp, unitSheets: withUnitSheets)
         }
         clock.lap("write")
         clock.report()
@@ -114,11 +125,17 @@ struct MergeCommand: ParsableCommand {
         case .json: Console.say(Self.json(result, output: output))
         case .text: Console.say(Self.summary(result, output: output))
         }
-        if !result.rejected.isEmpty || !result.missingUnits.isEmpty {
+        if result.rejected.contains(where: { !$0.kind.isInformational }) || !result.missingUnits.isEmpty {
             Console.warn(Localized(
                 vi: "Tổng hợp chưa đầy đủ (--allow-partial): \(result.rejected.count) tệp bị loại, \(result.missingUnits.count) đơn vị thiếu.",
                 en: "Partial merge (--allow-partial): \(result.rejected.count) file(s) rejected, \(result.missingUnits.count) unit(s) missing."))
         }
+    }
+
+    /// A refused merge: with `--format json` the lists go to stdout as data; the message to stderr.
+    func refused(_ refusal: MergeRefusal, output: String) -> BieuMauError {
+        if format == .json { Console.say(Self.refusalJSON(refusal, output: output)) }
+        return refusal.error
     }
 
     enum ReadOutcome: Sendable {
@@ -160,7 +177,9 @@ struct MergeCommand: ParsableCommand {
             return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
         }
         do {
-            let appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
+            var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
+            // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
+            let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
             var findings = Validator.validate(appendix)
             if appendix.metadata.workbookKind == "merged" {
                 // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
@@ -170,7 +189,8 @@ struct MergeCommand: ParsableCommand {
                 }
             }
             let modified = Self.modificationDate(file)
-            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified))
+            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
+                                   sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
         } catch let e as BieuMauError {
             func place(_ lang: Language) -> String {
                 guard var l = e.location else { return "" }
@@ -186,6 +206,11 @@ struct MergeCommand: ParsableCommand {
                                        reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
                                        sha256: sha))
         }
+    }
+
+    /// A sheet of a workbook that claims to be a merge (read only for such files).
+    static func mergedWorkbookSheet(_ file: String, _ name: String) -> Grid? {
+        (try? AppendixReader.grids(path: file, sheet: name))?.grids.first
     }
 
     /// The file's modification time from one `stat` (FileManager's attributes also read extended
@@ -266,8 +291,18 @@ struct MergeCommand: ParsableCommand {
             lines.append(lang == .en ? "Merged with validation errors (see sheet Nguồn):" : "Đã tổng hợp nhưng có lỗi kiểm tra (xem trang Nguồn):")
             for u in withErrors { lines.append("  - \(u.file) (\(u.unitName)): \(u.errorCount) \(lang == .en ? "error(s)" : "lỗi")") }
         }
-        lines.append(lang == .en ? "Rejected: \(r.rejected.count)" : "Bị loại: \(r.rejected.count)")
-        for x in r.rejected { lines.append("  - \(x.file): \(x.reason.text(lang))") }
+        let informational = r.rejected.filter(\.kind.isInformational)
+        let rejected = r.rejected.filter { !$0.kind.isInformational }
+        lines.append(lang == .en ? "Rejected: \(rejected.count)" : "Bị loại: \(rejected.count)")
+        for x in rejected { lines.append("  - \(x.file): \(x.reason.text(lang))") }
+        if !informational.isEmpty {
+            lines.append(lang == .en ? "Not merged, not an error: \(informational.count)" : "Không tổng hợp (không phải lỗi): \(informational.count)")
+            for x in informational { lines.append("  - \(x.file): \(x.reason.text(lang))") }
+        }
+        lines.append(contentsOf: Self.conflictLines(r.conflicts, lang))
+        for u in r.accepted where !u.notes.isEmpty {
+            lines.append("  ! \(u.file): " + u.notes.map { $0.text(lang) }.joined(separator: "; "))
+        }
         lines.append(lang == .en ? "Missing units: \(r.missingUnits.count)" : "Đơn vị thiếu: \(r.missingUnits.count)")
         for m in r.missingUnits { lines.append("  - \(m)") }
         if !r.unexpectedUnits.isEmpty {
@@ -275,6 +310,54 @@ struct MergeCommand: ParsableCommand {
                                      : "Đơn vị không có trong danh sách: \(r.unexpectedUnits.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Units whose files disagree, each with its files and the rows where they differ.
+    static func conflictLines(_ conflicts: [SubmissionConflict], _ lang: Language) -> [String] {
+        guard !conflicts.isEmpty else { return [] }
+        var lines = [lang == .en ? "Units with conflicting submissions (not merged, counted missing): \(conflicts.count)"
+                                 : "Đơn vị gửi nhiều tệp có số liệu khác nhau (không tổng hợp, tính là thiếu): \(conflicts.count)"]
+        for c in conflicts {
+            lines.append("  - \(c.unit): \(c.files.joined(separator: ", "))")
+            for row in c.rows {
+                let values = zip(c.files, row.raws).map { file, raw in
+                    "\((file as NSString).lastPathComponent) = \(raw.isEmpty ? (lang == .en ? "(blank)" : "(trống)") : raw)"
+                }
+                lines.append("      \(row.code): " + values.joined(separator: "; "))
+            }
+        }
+        return lines
+    }
+
+    static func rejectionJSON(_ x: Rejection, _ lang: Language) -> JSON {
+        .object([
+            ("file", .string(x.file)), ("unit", x.unit.map(JSON.string) ?? .null), ("kind", .string(x.kind.rawValue)),
+            ("reason", .string(x.reason.text(lang))), ("sha256", x.sha256.map(JSON.string) ?? .null),
+        ])
+    }
+
+    static func conflictsJSON(_ conflicts: [SubmissionConflict]) -> JSON {
+        .array(conflicts.map { c in .object([
+            ("unit", .string(c.unit)), ("files", .array(c.files.map(JSON.string))),
+            ("rows", .array(c.rows.map { row in .object([
+                ("id", .string(row.rowID)), ("code", .string(row.code)), ("label", .string(row.label)),
+                ("values", .array(row.raws.map(JSON.string))),
+            ]) })),
+        ]) })
+    }
+
+    /// What `--format json` prints when the merge is refused: nothing was written, and why.
+    static func refusalJSON(_ r: MergeRefusal, output: String) -> String {
+        let lang = Console.language
+        return JSON.object([
+            ("refused", .bool(true)),
+            ("output", .null),
+            ("requestedOutput", .string(output)),
+            ("message", .string(r.error.message.text(lang))),
+            ("rejected", .array(r.rejected.map { rejectionJSON($0, lang) })),
+            ("missing", .array(r.missing.map(JSON.string))),
+            ("conflicts", conflictsJSON(r.conflicts)),
+        ]).text
     }
 
     static func json(_ r: MergeResult, output: String) -> String {
@@ -312,12 +395,11 @@ struct MergeCommand: ParsableCommand {
                 ("period", u.appendix.metadata.period.map { .string(WorkbookProperty.encode($0)) } ?? .null),
                 ("errors", .number(String(u.errorCount))), ("warnings", .number(String(u.warningCount))),
                 ("merged", .bool(u.isMerged)),
+                ("notes", .array(u.notes.map { .string($0.text(lang)) })),
             ]) })),
-            ("rejected", .array(r.rejected.map { x in .object([
-                ("file", .string(x.file)), ("unit", x.unit.map(JSON.string) ?? .null), ("kind", .string(x.kind.rawValue)),
-                ("reason", .string(x.reason.text(lang))), ("sha256", x.sha256.map(JSON.string) ?? .null),
-            ]) })),
+            ("rejected", .array(r.rejected.map { rejectionJSON($0, lang) })),
             ("missing", .array(r.missingUnits.map(JSON.string))),
+            ("conflicts", conflictsJSON(r.conflicts)),
             ("unexpected", .array(r.unexpectedUnits.map(JSON.string))),
         ])
         return doc.text
@@ -386,3 +468,6 @@ struct PhaseClock {
         FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
     }
 }
+
+/// `--unit-sheets yes|no|auto`.
+extension UnitSheets: ExpressibleByArgument {}

@@ -10,19 +10,21 @@ import Support
 /// - "Chi tiết": every form row × every accepted unit, with the merged column first;
 /// - "Nguồn": provenance (file, SHA-256, unit, period, validator errors/warnings, accepted or why not),
 ///   missing and unexpected units;
-/// - one sheet per unit, its appendix as received;
+/// - one sheet per unit, its appendix as received (optional: `--unit-sheets`);
 /// - a bar chart of the form's key ratios per unit (data from "Chi tiết").
 enum MergeWorkbook {
-    static let summarySheet = "Tổng hợp"
-    static let detailSheet = "Chi tiết"
-    static let sourcesSheet = "Nguồn"
+    static let summarySheet = MergedLayout.summarySheet
+    static let detailSheet = MergedLayout.detailSheet
+    static let sourcesSheet = MergedLayout.sourcesSheet
+    /// Sheet names Excel keeps for itself (a workbook with such a sheet is "repaired" on opening).
+    static let excelReserved = ["History"]
 
     /// Chi tiết columns: STT, label, unit, rule, merged, then one per unit.
     static let mergedColumn = 4
-    static let firstUnitColumn = 5
-    static let detailHeaderRow = 2
+    static let firstUnitColumn = MergedLayout.detailFirstUnitColumn
+    static let detailHeaderRow = MergedLayout.detailHeaderRow
 
-    static func write(_ result: MergeResult, to path: String) throws {
+    static func write(_ result: MergeResult, to path: String, unitSheets: Bool = true) throws {
         var info = OfficialWorkbookWriter.documentInfo(for: result.merged, kind: "merged")
         info.customProperties[WorkbookProperty.sheet] = summarySheet
         info.customProperties[WorkbookProperty.kind] = "merged"
@@ -31,11 +33,14 @@ enum MergeWorkbook {
         let summary = try writer.addAppendixSheet(result.merged, name: summarySheet, mode: .filled)
         _ = summary
         let book = writer.workbook
-        let names = unitSheetNames(result.accepted.map(\.unitName),
-                                   reserved: [summarySheet, detailSheet, sourcesSheet, OfficialWorkbookWriter.listSheetName])
-        try writeDetail(result, book: book, unitSheets: names)
+        let names: [String]? = unitSheets
+            ? unitSheetNames(result.accepted.map(\.unitName),
+                             reserved: [summarySheet, detailSheet, sourcesSheet, OfficialWorkbookWriter.listSheetName] + excelReserved)
+            : nil
+        try writeDetail(result, book: book)
         try writeSources(result, book: book, unitSheets: names)
         for (i, unit) in result.accepted.enumerated() {
+            guard let names else { break }
             try writer.addAppendixSheet(unit.appendix, name: names[i], mode: .filled)
         }
         try writer.close()
@@ -83,7 +88,7 @@ enum MergeWorkbook {
         }
     }
 
-    static func writeDetail(_ result: MergeResult, book: XlsxWorkbook, unitSheets: [String]) throws {
+    static func writeDetail(_ result: MergeResult, book: XlsxWorkbook) throws {
         let ws = try book.addWorksheet(name: detailSheet)
         let title = book.addFormat(FormatSpec(fontSize: 13, bold: true))
         let head = book.addFormat(FormatSpec(bold: true, horizontal: .center, wrap: true, border: true))
@@ -100,6 +105,7 @@ enum MergeWorkbook {
         }
         let status = book.addFormat(FormatSpec(italic: true, fontColor: 0x9C5700, backgroundColor: 0xFFEB9C, border: true))
         let note = book.addFormat(FormatSpec(italic: true, wrap: true, border: true))
+        let noteHeader = MergedLayout.detailNoteHeader
 
         let period = result.period?.vietnamese ?? ""
         try ws.writeString(row: 0, col: 0, "Chi tiết số liệu từng đơn vị — \(result.merged.metadata.unit ?? "") — \(period)", format: title)
@@ -111,7 +117,7 @@ enum MergeWorkbook {
             try ws.writeString(row: h, col: firstUnitColumn + i, u.unitName, format: head)
         }
         let noteColumn = firstUnitColumn + result.accepted.count
-        try ws.writeString(row: h, col: noteColumn, "Ghi chú tổng hợp / merge note", format: head)
+        try ws.writeString(row: h, col: noteColumn, noteHeader, format: head)
         try ws.setColumn(first: 0, width: 7)
         try ws.setColumn(first: 1, width: 50)
         try ws.setColumn(first: 2, width: 12)
@@ -193,7 +199,7 @@ enum MergeWorkbook {
 
     // MARK: - Nguồn
 
-    static func writeSources(_ result: MergeResult, book: XlsxWorkbook, unitSheets: [String]) throws {
+    static func writeSources(_ result: MergeResult, book: XlsxWorkbook, unitSheets: [String]?) throws {
         let ws = try book.addWorksheet(name: sourcesSheet)
         let title = book.addFormat(FormatSpec(fontSize: 13, bold: true))
         let head = book.addFormat(FormatSpec(bold: true, horizontal: .center, wrap: true, border: true))
@@ -206,8 +212,8 @@ enum MergeWorkbook {
         try ws.writeString(row: 0, col: 0, "Nguồn số liệu / Sources — \(m.unit ?? "") — \(result.period?.vietnamese ?? "")", format: title)
         try ws.writeString(row: 1, col: 0,
             "Đã tổng hợp \(result.accepted.count) tệp (\(result.unitCount) đơn vị báo cáo); bị loại \(result.rejected.count); thiếu \(result.missingUnits.count) / merged \(result.accepted.count), rejected \(result.rejected.count), missing \(result.missingUnits.count)")
-        let headers = ["STT", "Tệp / file", "SHA-256", "Đơn vị / unit", "Kỳ báo cáo / period", "Lỗi / errors",
-                       "Cảnh báo / warnings", "Kết quả / outcome", "Lý do, ghi chú / reason", "Trang tính / sheet"]
+        let headers = ["STT", "Tệp / file", "SHA-256", MergedLayout.sourcesUnitHeader, "Kỳ báo cáo / period", "Lỗi / errors",
+                       "Cảnh báo / warnings", MergedLayout.sourcesOutcomeHeader, "Lý do, ghi chú / reason", "Trang tính / sheet"]
         let h = 3
         for (c, t) in headers.enumerated() { try ws.writeString(row: h, col: c, t, format: head) }
         for (c, w) in [6.0, 34, 30, 34, 18, 9, 10, 16, 60, 24].enumerated() { try ws.setColumn(first: c, width: w) }
@@ -222,7 +228,7 @@ enum MergeWorkbook {
             try ws.writeString(row: r, col: 4, u.appendix.metadata.period?.vietnamese ?? "(không ghi / not given)", format: text)
             try ws.writeNumber(row: r, col: 5, Double(u.errorCount), format: number)
             try ws.writeNumber(row: r, col: 6, Double(u.warningCount), format: number)
-            try ws.writeString(row: r, col: 7, "Đã tổng hợp / merged", format: u.errorCount > 0 ? bad : good)
+            try ws.writeString(row: r, col: 7, MergedLayout.mergedOutcome, format: u.errorCount > 0 ? bad : good)
             var notes: [String] = []
             if u.errorCount > 0 {
                 notes.append("Tổng hợp dù có \(u.errorCount) lỗi kiểm tra; chạy `bieumau validate` trên tệp này / merged despite \(u.errorCount) validation error(s)")
@@ -231,8 +237,13 @@ enum MergeWorkbook {
                 notes.append("Tệp không ghi kỳ báo cáo; coi như kỳ đang tổng hợp / the file names no period; taken as the merged period")
             }
             if u.isMerged { notes.append("Tệp đã tổng hợp của \(u.leafUnits) đơn vị / a merged workbook of \(u.leafUnits) units") }
+            for n in u.notes { notes.append("\(n.vi) / \(n.en)") }
             try ws.writeString(row: r, col: 8, notes.joined(separator: "; "), format: text)
-            try ws.writeURL(row: r, col: 9, "internal:\(CellName.quotedSheet(unitSheets[i]))!A1", text: unitSheets[i])
+            if let unitSheets {
+                try ws.writeURL(row: r, col: 9, "internal:\(CellName.quotedSheet(unitSheets[i]))!A1", text: unitSheets[i])
+            } else {
+                try ws.writeBlank(row: r, col: 9, format: text)
+            }
             r += 1
             n += 1
         }
@@ -244,7 +255,8 @@ enum MergeWorkbook {
             try ws.writeString(row: r, col: 4, x.period?.vietnamese ?? "", format: text)
             if let e = x.errorCount { try ws.writeNumber(row: r, col: 5, Double(e), format: number) } else { try ws.writeBlank(row: r, col: 5, format: text) }
             if let w = x.warningCount { try ws.writeNumber(row: r, col: 6, Double(w), format: number) } else { try ws.writeBlank(row: r, col: 6, format: text) }
-            try ws.writeString(row: r, col: 7, "Bị loại / rejected", format: bad)
+            try ws.writeString(row: r, col: 7, x.kind.isInformational ? "Không tổng hợp / not merged" : "Bị loại / rejected",
+                               format: x.kind.isInformational ? text : bad)
             try ws.writeString(row: r, col: 8, "\(x.reason.vi) / \(x.reason.en)", format: text)
             try ws.writeBlank(row: r, col: 9, format: text)
             r += 1
@@ -257,6 +269,20 @@ enum MergeWorkbook {
             try ws.writeNumber(row: r, col: 0, Double(i + 1), format: number)
             try ws.writeString(row: r, col: 3, name, format: bad)
             r += 1
+        }
+        if !result.conflicts.isEmpty {
+            r += 1
+            try ws.writeString(row: r, col: 0, "Đơn vị gửi nhiều tệp có số liệu khác nhau (không tổng hợp) / units with conflicting submissions (not merged): \(result.conflicts.count)", format: title)
+            r += 1
+            for c in result.conflicts {
+                try ws.writeString(row: r, col: 1, c.files.joined(separator: "\n"), format: text)
+                try ws.writeString(row: r, col: 3, c.unit, format: bad)
+                let rows = c.rows.map { row in
+                    "\(row.code): " + zip(c.files, row.raws).map { "\(($0 as NSString).lastPathComponent) = \($1.isEmpty ? "(trống)" : $1)" }.joined(separator: "; ")
+                }
+                try ws.writeString(row: r, col: 8, rows.joined(separator: "\n"), format: text)
+                r += 1
+            }
         }
         if !result.unexpectedUnits.isEmpty {
             r += 1

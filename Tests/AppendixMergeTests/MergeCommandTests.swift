@@ -119,9 +119,9 @@ let unitsD = UnitSpec(unit: "UBND xã Đồng Tâm", values: [
 
 @Suite("bieumau merge (CLI)", .serialized)
 struct MergeCommandTests {
-    @Test("units from our writer, openpyxl, XlsxWriter and a CSV merge to independently computed totals")
+    @Test("units from our writer, openpyxl, XlsxWriter and a CSV merge to independently computed totals",
+          .enabled(if: Tools.python("openpyxl", "xlsxwriter"), "needs python3 with openpyxl and xlsxwriter"))
     func mixedProducers() throws {
-        try #require(Run.pythonHas("openpyxl", "xlsxwriter"))
         let dir = TestPaths.temporaryFolder("merge-mixed")
         try unitsA.write("csv", to: dir.appendingPathComponent("a.csv"))
         try unitsB.write("openpyxl", to: dir.appendingPathComponent("b.xlsx"))
@@ -265,11 +265,19 @@ struct MergeCommandTests {
         let accepted = (doc["accepted"] as! [[String: Any]]).map { ($0["file"] as! String as NSString).lastPathComponent }
         let rejected = (doc["rejected"] as! [[String: Any]])
         let rejectedFiles = rejected.map { ($0["file"] as! String as NSString).lastPathComponent }
-        #expect(Set(accepted) == ["u0.csv", "u1.csv", "u2.csv"])
-        #expect(Set(rejectedFiles) == ["u5-lan2.csv", "hong.xlsx", "u3.csv"])
+        // An Bình sent two files with different values: neither is merged, the unit is missing.
+        #expect(Set(accepted) == ["u1.csv", "u2.csv"])
+        #expect(Set(rejectedFiles) == ["u0.csv", "u5-lan2.csv", "hong.xlsx", "u3.csv"])
         #expect(accepted.count + rejected.count == 6)          // every input accounted for
-        #expect(Set(rejected.map { $0["kind"] as! String }) == ["duplicate-unit", "unreadable", "other-period"])
-        #expect(try valueText(mergedValues(partial.stdout), "r4_1") == "6")
+        #expect(Set(rejected.map { $0["kind"] as! String }) == ["conflicting-submission", "unreadable", "other-period"])
+        #expect(try valueText(mergedValues(partial.stdout), "r4_1") == "5")
+        #expect((doc["missing"] as? [String])?.count == 1)
+        let conflicts = try #require(doc["conflicts"] as? [[String: Any]])
+        #expect(conflicts.count == 1)
+        #expect(((conflicts.first?["files"] as? [String]) ?? []).map { ($0 as NSString).lastPathComponent } == ["u0.csv", "u5-lan2.csv"])
+        let rows = (conflicts.first?["rows"] as? [[String: Any]]) ?? []
+        #expect(rows.map { $0["code"] as? String } == ["1.6", "4.1"])          // u5-lan2 left 1.6 blank
+        #expect(rows.map { $0["values"] as? [String] } == [["Có", ""], ["1", "100"]])
 
         // --latest: the newer file of a unit wins (here u5-lan2.csv, touched later).
         let later = Date().addingTimeInterval(60)

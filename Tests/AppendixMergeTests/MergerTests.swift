@@ -163,24 +163,50 @@ struct MergeInputTests {
         #expect(!UnitIdentity.same("Xã Hòa Bình", "Xã Hòa Bình Tây"))
     }
 
-    @Test("a duplicate unit is rejected; without --allow-partial nothing is merged")
-    func duplicate() throws {
-        let a = unit("UBND xã A", file: "a.csv", ["r4_1": "1"])
-        let a2 = unit("ỦY BAN NHÂN DÂN XÃ A", file: "a-v2.csv", ["r4_1": "2"])
+    @Test("two files of one unit with different values: both set aside, the rows named, the unit missing")
+    func conflictingSubmissions() throws {
+        let a = unit("UBND xã A", file: "a.csv", ["r4_1": "1", "r4_3": "7", "r1_1": "2"])
+        let a2 = unit("ỦY BAN NHÂN DÂN XÃ A", file: "a-v2.csv", ["r4_1": "2", "r4_3": "7"])
         let b = unit("Xã B", ["r4_1": "5"])
         let r = try Merger.merge([a, a2, b], unreadable: [], form: cchc, options: partial)
-        #expect(r.accepted.map(\.file) == ["a.csv", "Xã B.csv"])
-        #expect(r.rejected.map(\.file) == ["a-v2.csv"])
-        #expect(r.rejected.first?.kind == .duplicateUnit)
-        #expect(r.merged.number("r4_1") == ExactDecimal(6))
+        // Neither file is picked by argument order.
+        #expect(r.accepted.map(\.file) == ["Xã B.csv"])
+        #expect(r.rejected.map(\.file) == ["a.csv", "a-v2.csv"])
+        #expect(r.rejected.map(\.kind) == [.conflictingSubmission, .conflictingSubmission])
+        #expect(r.merged.number("r4_1") == ExactDecimal(5))
+        #expect(r.missingUnits == ["UBND xã A"])
+        #expect(r.conflicts.count == 1)
+        #expect(r.conflicts.first?.files == ["a.csv", "a-v2.csv"])
+        // The rows where they differ, in form order, with each file's text.
+        #expect(r.conflicts.first?.rows.map(\.code) == ["1.1", "4.1"])
+        #expect(r.conflicts.first?.rows.map(\.raws) == [["2", ""], ["1", "2"]])
+        #expect(r.rejected.first?.reason.vi.contains("a-v2.csv") == true)
+        #expect(r.rejected.first?.reason.vi.contains("4.1") == true)
         var strict = partial
         strict.allowPartial = false
-        let error = #expect(throws: BieuMauError.self) {
+        let refusal = #expect(throws: MergeRefusal.self) {
             try Merger.merge([a, a2, b], unreadable: [], form: cchc, options: strict)
         }
-        #expect(error?.status == .dataError)
-        #expect(error?.message.vi.contains("a-v2.csv") == true)
-        #expect(error?.message.en.contains("--allow-partial") == true)
+        #expect(refusal?.error.status == .dataError)
+        #expect(refusal?.error.message.vi.contains("a-v2.csv") == true)
+        #expect(refusal?.error.message.en.contains("--allow-partial") == true)
+        #expect(refusal?.conflicts.first?.unit == "UBND xã A")
+    }
+
+    @Test("two files of one unit with the same values are one submission, merged once, not an error")
+    func identicalSubmissions() throws {
+        let a = unit("UBND xã A", file: "a.csv", ["r4_1": "1", "r4_3": "7"])
+        // The same numbers written another way (a workbook converted from the CSV) read the same.
+        let copy = unit("Xã A", file: "a-copy.csv", ["r4_1": "1", "r4_3": "7,0"])
+        let b = unit("Xã B", ["r4_1": "5"])
+        var strict = partial
+        strict.allowPartial = false
+        let r = try Merger.merge([a, copy, b], unreadable: [], form: cchc, options: strict)
+        #expect(r.accepted.map(\.file) == ["a.csv", "Xã B.csv"])
+        #expect(r.rejected.map(\.kind) == [.sameSubmission])
+        #expect(r.merged.number("r4_1") == ExactDecimal(6))
+        #expect(r.unitCount == 2)
+        #expect(r.conflicts.isEmpty && r.missingUnits.isEmpty)
     }
 
     @Test("--latest takes the newest file of a unit and names the other")
@@ -219,7 +245,7 @@ struct MergeInputTests {
         #expect(r6.accepted.map(\.unitName) == ["Xã C"])
         #expect(r6.rejected.count == 2)
         o.allowPartial = false
-        #expect(throws: BieuMauError.self) { try Merger.merge([a, b, c], unreadable: [], form: cchc, options: o) }
+        #expect(throws: MergeRefusal.self) { try Merger.merge([a, b, c], unreadable: [], form: cchc, options: o) }
     }
 
     @Test("another form is rejected")
@@ -240,10 +266,11 @@ struct MergeInputTests {
         #expect(r.missingUnits == ["Xã Hòa Bình"])
         #expect(r.unexpectedUnits == ["Xã Lạ"])
         o.allowPartial = false
-        let e = #expect(throws: BieuMauError.self) {
+        let e = #expect(throws: MergeRefusal.self) {
             try Merger.merge([unit("Xã A", [:]), unit("Xã B", [:])], unreadable: [], form: cchc, options: o)
         }
-        #expect(e?.message.vi.contains("Xã Hòa Bình") == true)
+        #expect(e?.error.message.vi.contains("Xã Hòa Bình") == true)
+        #expect(e?.missing == ["Xã Hòa Bình"])
     }
 
     @Test("unreadable files are rejections; every input is accepted or rejected")
@@ -256,9 +283,10 @@ struct MergeInputTests {
         #expect(Set(r.rejected.map(\.file)) == ["hong.xlsx", "dup.csv", "Xã B.csv"])
         var strict = partial
         strict.allowPartial = false
-        #expect(throws: BieuMauError.self) {
+        let refusal = #expect(throws: MergeRefusal.self) {
             try Merger.merge([unit("Xã A", [:])], unreadable: [bad], form: cchc, options: strict)
         }
+        #expect(refusal?.rejected.map(\.file) == ["hong.xlsx"])
     }
 
     @Test("files with validation errors are merged, their error count kept")

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 private let binaryPresent = FileManager.default.isExecutableFile(atPath: Run.bieumauPath)
-private let canCheck = binaryPresent && Run.pythonHas("openpyxl")
+private let canCheck = binaryPresent && Tools.python("openpyxl")
 
 /// Cells of the first sheet as `type:value` strings, read back by openpyxl.
 private func readBack(_ path: String) throws -> (sheet: String, rows: [[String]]) {

@@ -47,12 +47,9 @@ else:
     wb.close()
 """#
 
-    @Test(arguments: ["openpyxl", "xlsxwriter"])
+    @Test(.enabled(if: Tools.python("openpyxl", "xlsxwriter"), "needs python3 with openpyxl and xlsxwriter"),
+          arguments: ["openpyxl", "xlsxwriter"])
     func textCellsFromAnotherProducerReadLikeTheCSV(producer: String) throws {
-        guard Run.pythonHas(producer) else {
-            print("skipped: \(producer) is not installed")
-            return
-        }
         let dir = TestPaths.temporaryFolder("producer-\(producer)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let xlsx = dir.appendingPathComponent("\(producer).xlsx").path
@@ -64,11 +61,9 @@ else:
         #expect(got == expected)
     }
 
-    @Test func libreOfficeConvertedCSVReadsLikeTheCSV() throws {
-        guard let soffice = Run.which("soffice") else {
-            print("skipped: LibreOffice (soffice) is not installed")
-            return
-        }
+    @Test(.enabled(if: Tools.programs("soffice"), "needs LibreOffice (soffice)"))
+    func libreOfficeConvertedCSVReadsLikeTheCSV() throws {
+        let soffice = try Tools.require("soffice")
         let dir = TestPaths.temporaryFolder("producer-libreoffice")
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("phu-luc.csv")
@@ -131,11 +126,8 @@ ws.column_dimensions['F'].hidden = True
 wb.save(out)
 """#
 
-    @Test func editedWorkbookReadsToTheSameValues() throws {
-        guard Run.pythonHas("openpyxl") else {
-            print("skipped: openpyxl is not installed")
-            return
-        }
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func editedWorkbookReadsToTheSameValues() throws {
         let dir = TestPaths.temporaryFolder("producer-edited")
         defer { try? FileManager.default.removeItem(at: dir) }
         let xlsx = dir.appendingPathComponent("edited.xlsx").path

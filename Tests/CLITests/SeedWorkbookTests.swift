@@ -81,17 +81,14 @@ for p in problems:
     print(p)
 """#
 
-    @Test func everyCodeLabelUnitValueAndStatusTextMatchesTheCSV() throws {
+    @Test(.enabled(if: Tools.python("openpyxl", "python_calamine"), "needs python3 with openpyxl and python-calamine"))
+    func everyCodeLabelUnitValueAndStatusTextMatchesTheCSV() throws {
         let dir = TestPaths.temporaryFolder("seed-workbook")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("phu-luc.xlsx").path
         let r = try Run.bieumau(["convert", Self.seed, "-o", out] + Self.flags)
         #expect(r.status == 0, "\(r.stderr)")
         for reader in ["openpyxl", "calamine"] {
-            guard Run.pythonHas(reader == "openpyxl" ? "openpyxl" : "python_calamine") else {
-                print("skipped: \(reader) is not installed")
-                continue
-            }
             let py = try Run.python(Self.compare, [Self.seed, out, reader])
             #expect(py.status == 0, "\(reader): \(py.stderr)")
             let lines = py.stdout.split(separator: "\n").map(String.init)
@@ -145,11 +142,8 @@ for name in wb.sheet_names:
         print(name, [str(v) for v in row])
 """#
 
-    @Test func csvVariantsGiveTheSameWorkbook() throws {
-        guard Run.pythonHas("python_calamine") else {
-            print("skipped: python-calamine is not installed")
-            return
-        }
+    @Test(.enabled(if: Tools.python("python_calamine"), "needs python3 with python-calamine"))
+    func csvVariantsGiveTheSameWorkbook() throws {
         let dir = TestPaths.temporaryFolder("seed-variants")
         defer { try? FileManager.default.removeItem(at: dir) }
         let made = try Run.python(Self.variants, [Self.seed, dir.path])

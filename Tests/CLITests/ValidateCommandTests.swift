@@ -241,8 +241,8 @@ for row in check.iter_rows():
 print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}))
 """#
 
-    @Test func problemCellsAreHighlightedCommentedAndListed() throws {
-        guard Run.pythonHas("openpyxl") else { return }
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func problemCellsAreHighlightedCommentedAndListed() throws {
         let dir = TestPaths.temporaryFolder("validate-annotate")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("kiem-tra.xlsx").path
@@ -291,8 +291,8 @@ print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}
 
     /// A wrong ratio stays wrong in the annotated copy: the cell holds what the unit wrote (30 %), not
     /// a formula that a spreadsheet would recompute to the right value and so hide the problem.
-    @Test func annotatedRatioShowsWhatTheUnitWrote() throws {
-        guard Run.pythonHas("openpyxl") else { return }
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func annotatedRatioShowsWhatTheUnitWrote() throws {
         let dir = TestPaths.temporaryFolder("validate-annotate-ratio")
         defer { try? FileManager.default.removeItem(at: dir) }
         let seed = try String(contentsOfFile: ValidateCommandTests.seedPath, encoding: .utf8)
@@ -330,8 +330,9 @@ print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}
         #expect(leftovers.isEmpty)
     }
 
-    @Test func annotatedSeedRendersInLibreOffice() throws {
-        guard let soffice = Run.which("soffice"), let pdftoppm = Run.which("pdftoppm") else { return }
+    @Test(.enabled(if: Tools.programs("soffice", "pdftoppm"), "needs LibreOffice (soffice) and pdftoppm"))
+    func annotatedSeedRendersInLibreOffice() throws {
+        let soffice = try Tools.require("soffice"), pdftoppm = try Tools.require("pdftoppm")
         let dir = TestPaths.temporaryFolder("validate-render")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("annotated.xlsx").path
@@ -350,7 +351,8 @@ print(json.dumps({"sheets": wb.sheetnames, "cells": cells, "findings": findings}
 
 @Suite("bieumau validate on workbooks")
 struct ValidateWorkbookTests {
-    @Test func convertedSeedGivesTheSameFindingsAtItsCells() throws {
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func convertedSeedGivesTheSameFindingsAtItsCells() throws {
         let dir = TestPaths.temporaryFolder("validate-xlsx")
         defer { try? FileManager.default.removeItem(at: dir) }
         let xlsx = dir.appendingPathComponent("seed.xlsx").path
@@ -363,7 +365,6 @@ struct ValidateWorkbookTests {
             "period-mismatch ", "sum-mismatch 3.1.4", "sum-mismatch 4.3", "type-error 1.6",
             "value-on-group-row 2.3", "zero-denominator 1.3.4", "zero-denominator 3.4",
         ])
-        guard Run.pythonHas("openpyxl") else { return }
         // Each cell named is the value cell (column D) of the row printing that code, read with openpyxl.
         let py = try Run.python("""
             import json, sys, openpyxl

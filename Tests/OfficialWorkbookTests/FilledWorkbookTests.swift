@@ -19,11 +19,11 @@ func writeFilled(_ appendix: Appendix, annotations: [String: CellAnnotation] = [
 
 @Suite("Official workbook: a filled appendix read back with openpyxl and calamine")
 struct FilledWorkbookTests {
-    @Test("every form row is on the sheet in form order with its code, label, unit and style")
+    @Test("every form row is on the sheet in form order with its code, label, unit and style", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func rowsCodesLabelsUnits() throws {
         let appendix = try seedAppendix(extra: true)
         let (path, layout) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let form = appendix.form
         let rows = try findRows(dump.sheet, form: form)
         for row in form.rows {
@@ -55,11 +55,11 @@ struct FilledWorkbookTests {
         #expect(fonts == ["Times New Roman"])
     }
 
-    @Test("values: exact numbers, percents as fractions with % formats, status texts and raw texts kept, notes")
+    @Test("values: exact numbers, percents as fractions with % formats, status texts and raw texts kept, notes", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func values() throws {
         let appendix = try seedAppendix(extra: true)
         let (path, _) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let form = appendix.form
         let rows = try findRows(dump.sheet, form: form)
         var checked = Set<String>()
@@ -95,14 +95,14 @@ struct FilledWorkbookTests {
         #expect(dump.sheet.cells["E\(rows["r1_5_1"]!)"]?.t == "s")
     }
 
-    @Test("ratio rows with parts hold a formula over their sub-rows; blank or status ratios hold no formula")
+    @Test("ratio rows with parts hold a formula over their sub-rows; blank or status ratios hold no formula", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func ratioFormulas() throws {
         var appendix = try seedAppendix()
         let form = appendix.form
         let row721 = try #require(form.row("r7_2_1"))
         appendix.values["r7_2_1"] = ValueInterpreter.interpret(.text("Chưa thực hiện"), row: row721, form: form, locale: .vi)
         let (path, _) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let rows = try findRows(dump.sheet, form: form)
         var formulas = 0
         for row in form.rows where row.numerator != nil {
@@ -123,11 +123,11 @@ struct FilledWorkbookTests {
         #expect(dump.sheet.cells["D\(rows["r6_1"]!)"]?.cached == "0.023")
     }
 
-    @Test("header block, title lines and the two-row table header are merged as printed")
+    @Test("header block, title lines and the two-row table header are merged as printed", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func headerBlock() throws {
         let appendix = try seedAppendix()
         let (path, layout) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let s = dump.sheet
         for range in ["A1:B1", "C1:E1", "A2:B2", "C2:E2", "A4:E4", "A5:E5", "A6:E6", "A7:E7",
                       "A9:A10", "B9:B10", "C9:D9", "E9:E10"] {
@@ -155,11 +155,11 @@ struct FilledWorkbookTests {
         }
     }
 
-    @Test("blank metadata leaves the header cells blank")
+    @Test("blank metadata leaves the header cells blank", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func blankMetadata() throws {
         let appendix = Appendix(form: try loadForm())
         let (path, _) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         #expect(dump.sheet.cells["A1"]?.v == nil)
         #expect(dump.sheet.cells["A2"]?.v == nil)
         #expect(dump.sheet.cells["A7"]?.v == nil)
@@ -167,10 +167,10 @@ struct FilledWorkbookTests {
         #expect(dump.custom[WorkbookProperty.unit] == nil)
     }
 
-    @Test("print setup: A4 landscape, one page wide, print titles, frozen header, page numbers, NĐ 30 margins")
+    @Test("print setup: A4 landscape, one page wide, print titles, frozen header, page numbers, NĐ 30 margins", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func printSetup() throws {
         let (path, _) = try writeFilled(try seedAppendix())
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let s = dump.sheet
         #expect(s.orientation == "landscape")
         #expect(s.paperSize == 9)
@@ -189,10 +189,10 @@ struct FilledWorkbookTests {
         #expect(s.protected == false)
     }
 
-    @Test("document and custom properties name the form, version, unit, period and kind")
+    @Test("document and custom properties name the form, version, unit, period and kind", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func properties() throws {
         let (path, _) = try writeFilled(try seedAppendix())
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         #expect(dump.props["title"]??.contains("BIỂU THỐNG KÊ SỐ LIỆU") == true)
         #expect(dump.props["subject"] == "Quý I năm 2023")
         #expect(dump.props["creator"] == "bieumau")
@@ -208,11 +208,11 @@ struct FilledWorkbookTests {
         #expect(c[WorkbookProperty.generator]?.hasPrefix("bieumau") == true)
     }
 
-    @Test("python-calamine (no formula engine) sees the unit's numbers, texts and cached ratios")
+    @Test("python-calamine (no formula engine) sees the unit's numbers, texts and cached ratios", .enabled(if: Tools.python("python_calamine"), "needs python3 with python-calamine"))
     func calamineValues() throws {
         let appendix = try seedAppendix(extra: true)
         let (path, layout) = try writeFilled(appendix)
-        guard let grid = try dumpWithCalamine(path, sheet: "Phụ lục") else { return }
+        let grid = try dumpWithCalamine(path, sheet: "Phụ lục")
         for (id, _, expected) in seedValues + extraValues {
             let r = try #require(layout.rowIndex[id])
             let row = grid[r]
@@ -229,7 +229,7 @@ struct FilledWorkbookTests {
         #expect(grid[layout.rowIndex["r1_5_1"]!][4] == "s:Chưa thực hiện")
     }
 
-    @Test("money keeps the decimals entered and at least the row's own")
+    @Test("money keeps the decimals entered and at least the row's own", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func moneyDecimals() throws {
         var appendix = try seedAppendix()
         let form = appendix.form
@@ -237,7 +237,7 @@ struct FilledWorkbookTests {
             appendix.values[id] = ValueInterpreter.interpret(.text(raw), row: form.row(id)!, form: form, locale: .vi)
         }
         let (path, _) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let rows = try findRows(dump.sheet, form: form)
         let plan = dump.sheet.cells["D\(rows["r6_1_1"]!)"], done = dump.sheet.cells["D\(rows["r6_1_2"]!)"]
         #expect(plan?.v == "2304.717" && plan?.fmt == "#,##0.000")
@@ -246,7 +246,7 @@ struct FilledWorkbookTests {
         #expect(ratio?.cached == "0.5357" && ratio?.fmt == "0.00%")
     }
 
-    @Test("a percent read from a workbook keeps all its digits but shows the unit's decimals")
+    @Test("a percent read from a workbook keeps all its digits but shows the unit's decimals", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func percentFromWorkbook() throws {
         var appendix = try seedAppendix()
         let form = appendix.form
@@ -254,13 +254,13 @@ struct FilledWorkbookTests {
         appendix.values["r5_1_2"] = ValueInterpreter.interpret(.number(one3, percentFormat: true, decimals: 0),
                                                                row: form.row("r5_1_2")!, form: form, locale: .vi)
         let (path, _) = try writeFilled(appendix)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let rows = try findRows(dump.sheet, form: form)
         let cell = dump.sheet.cells["D\(rows["r5_1_2"]!)"]
         #expect(cell?.v == "0.333333" && cell?.fmt == "0%")
     }
 
-    @Test("annotations: red fill for errors, amber for warnings, and the message as a comment")
+    @Test("annotations: red fill for errors, amber for warnings, and the message as a comment", .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func annotations() throws {
         let appendix = try seedAppendix()
         let notes: [String: CellAnnotation] = [
@@ -268,7 +268,7 @@ struct FilledWorkbookTests {
             "r6_1_1": CellAnnotation(severity: .warning, comment: "Số 136.284 có thể đọc hai cách."),
         ]
         let (path, _) = try writeFilled(appendix, annotations: notes)
-        guard let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục") else { return }
+        let dump = try dumpWithOpenpyxl(path, sheet: "Phụ lục")
         let rows = try findRows(dump.sheet, form: appendix.form)
         let err = dump.sheet.cells["D\(rows["r1_2"]!)"], warn = dump.sheet.cells["D\(rows["r6_1_1"]!)"]
         #expect(err?.fill?.hasSuffix("FFC7CE") == true, "error fill \(String(describing: err?.fill))")

@@ -39,7 +39,8 @@ struct OutputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
-    @Test("bieumau template writes a protected blank form, refuses to overwrite, checks its options")
+    @Test("bieumau template writes a protected blank form, refuses to overwrite, checks its options",
+          .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func templateCommand() throws {
         let folder = TestPaths.temporaryFolder("cli-template")
         let out = folder.appendingPathComponent("mau.xlsx").path
@@ -48,7 +49,8 @@ struct OutputTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains(out))
         #expect(FileManager.default.fileExists(atPath: out))
-        if let dump = try dumpWithOpenpyxl(out, sheet: "Phụ lục") {
+        do {
+            let dump = try dumpWithOpenpyxl(out, sheet: "Phụ lục")
             #expect(dump.sheet.protected)
             #expect(dump.sheet.cells["A1"]?.v == "UBND HUYỆN NGÂN SƠN")
             #expect(dump.sheet.cells["A2"]?.v == "UBND XÃ VÂN TÙNG")
@@ -75,9 +77,10 @@ struct OutputTests {
         #expect(!FileManager.default.fileExists(atPath: other))
     }
 
-    @Test("LibreOffice opens the filled workbook and the template and prints them to PDF")
+    @Test("LibreOffice opens the filled workbook and the template and prints them to PDF",
+          .enabled(if: Tools.programs("soffice", "pdftotext"), "needs LibreOffice (soffice) and pdftotext"))
     func libreOfficeOpensBoth() throws {
-        guard let soffice = Run.which("soffice") else { return }
+        let soffice = try Tools.require("soffice")
         let folder = TestPaths.temporaryFolder("soffice")
         let filled = folder.appendingPathComponent("phu-luc.xlsx").path
         let template = folder.appendingPathComponent("mau.xlsx").path
@@ -94,7 +97,8 @@ struct OutputTests {
             #expect(data.count > 10_000)
         }
         // The text of the first page carries the header block and the seed's numbers.
-        if let pdftotext = Run.which("pdftotext") {
+        do {
+            let pdftotext = try Tools.require("pdftotext")
             let t = try Run.process(pdftotext, ["-f", "1", "-l", "1", "-layout", folder.appendingPathComponent("phu-luc.pdf").path, "-"])
             #expect(t.stdout.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
             #expect(t.stdout.contains("Số văn bản chỉ đạo CCHC"))

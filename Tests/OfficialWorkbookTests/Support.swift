@@ -210,9 +210,8 @@ out = dict(
 print(json.dumps(out, ensure_ascii=False))
 """#
 
-/// Reads `sheet` of `path` with openpyxl; nil when openpyxl is not installed.
-func dumpWithOpenpyxl(_ path: String, sheet: String) throws -> WorkbookDump? {
-    guard Run.pythonHas("openpyxl") else { return nil }
+/// Reads `sheet` of `path` with openpyxl (tests using it are marked `.enabled(if: Tools.python("openpyxl"))`).
+func dumpWithOpenpyxl(_ path: String, sheet: String) throws -> WorkbookDump {
     let r = try Run.python(openpyxlDumper, [path, sheet])
     guard r.status == 0 else { throw TestFailure("openpyxl failed: \(r.stderr)") }
     return try JSONDecoder().decode(WorkbookDump.self, from: Data(r.stdout.utf8))
@@ -220,8 +219,7 @@ func dumpWithOpenpyxl(_ path: String, sheet: String) throws -> WorkbookDump? {
 
 /// Reads the cached values of `sheet` with python-calamine (no formula engine): rows of strings
 /// (`n:<repr>` for numbers, `s:<text>` for strings, `e:` for empty).
-func dumpWithCalamine(_ path: String, sheet: String) throws -> [[String]]? {
-    guard Run.pythonHas("python_calamine") else { return nil }
+func dumpWithCalamine(_ path: String, sheet: String) throws -> [[String]] {
     let code = #"""
 import sys, json
 from python_calamine import CalamineWorkbook

@@ -123,22 +123,19 @@ json.dump(out, sys.stdout)
         }
     }
 
-    @Test func corpusOpensAndAgreesWithCalamine() throws {
-        guard let corpus = TestPaths.corpus else {
-            print("skipped: corpus absent")
-            return
-        }
+    @Test(.enabled(if: TestPaths.corpus != nil, "needs the corpus ($BIEUMAU_CORPUS or ../shared/corpus beside the checkout)"),
+          .enabled(if: Tools.python("python_calamine"), "needs python3 with python-calamine"))
+    func corpusOpensAndAgreesWithCalamine() throws {
+        let corpus = try #require(TestPaths.corpus)
         let rows = try Self.manifest(corpus)
         #expect(rows.count > 200)
 
         var reference: [String: Reference] = [:]
-        let havePython = Run.pythonHas("python_calamine")
-        if havePython {
+        let havePython = true
+        do {
             let r = try Run.python(Self.calamineScript, [corpus.path] + rows.map(\.file))
             #expect(r.status == 0, "calamine script failed: \(r.stderr)")
             reference = (try? JSONDecoder().decode([String: Reference].self, from: Data(r.stdout.utf8))) ?? [:]
-        } else {
-            print("skipped: python_calamine missing, value comparison not run")
         }
 
         var validTotal = 0, validOpened = 0, calamineOpened = 0

@@ -23,7 +23,7 @@ private func timedRefusal(_ path: String, limits: XLSXLimits = .default) -> (Bie
 /// Hostile workbooks are refused quickly, with a message that names the file (and the part).
 @Suite struct XLSXLimitsTests {
     /// A deflated part of 256 MiB of blanks (about 250 KB compressed), made with zlib from python.
-    @Test(.enabled(if: Run.pythonHas("zipfile", "zlib"), "python3 with zlib makes the bomb"))
+    @Test(.enabled(if: Tools.python("zipfile", "zlib"), "python3 with zlib makes the bomb"))
     func zipBombIsRefusedBeforeInflating() throws {
         let base = try WorkbookFixture(sheetData: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>").write("bomb.xlsx")
         let r = try Run.python("""

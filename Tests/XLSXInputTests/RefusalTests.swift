@@ -143,7 +143,7 @@ private let simpleSheet = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
         #expect(refusal(try five.write(), limits: limits)?.message.en.contains("inflates to more than 100 bytes") == true)
     }
 
-    @Test(.enabled(if: Run.pythonHas("zipfile", "zlib"), "python3 with zlib makes the deflated bomb"))
+    @Test(.enabled(if: Tools.python("zipfile", "zlib"), "python3 with zlib makes the deflated bomb"))
     func zipBombIsRefused() throws {
         // 64 MiB of blanks inside sheetData deflates about 1000:1.
         let f = WorkbookFixture(sheetData: simpleSheet)
@@ -168,7 +168,7 @@ private let simpleSheet = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
 }
 
 @Suite struct InteropTests {
-    @Test(.enabled(if: Run.pythonHas("openpyxl"), "needs python3 with openpyxl"))
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
     func openpyxlWorkbookReadsBack() throws {
         let path = TestPaths.temporaryFolder("xlsx").appendingPathComponent("openpyxl.xlsx").path
         let r = try Run.python("""
