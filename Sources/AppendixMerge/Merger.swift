@@ -340,14 +340,21 @@ public enum Merger {
 
     static func mergeSum(_ result: inout RowMerge, units: [UnitInput]) {
         var total = ExactDecimal.zero
-        var any = false
+        var any = false, overflowed = false
         var decimals: Int?
         var left = Leftovers()
         for (i, v) in result.units.enumerated() {
             let name = units[i].unitName
             switch v.value {
             case .number(let n):
-                total += n
+                guard !overflowed, let t = total.adding(n) else {
+                    // Beyond the supported range: the row is not summed (never a trap, never a wrong total).
+                    overflowed = true
+                    result.notMerged.append(NotMerged(unit: name, raw: v.raw, reason: Localized(
+                        vi: "tổng vượt quá phạm vi số cộng chính xác được", en: "the sum is beyond the exactly summed range")))
+                    continue
+                }
+                total = t
                 any = true
                 if let d = v.decimals ?? (n.normalized.scale > 0 ? n.normalized.scale : nil) {
                     decimals = max(decimals ?? 0, d)
@@ -361,7 +368,13 @@ public enum Merger {
             }
         }
         result.note = left.note(allBlankIsSilent: true, total: units.count)
-        if any {
+        if overflowed {
+            let note = Localized(
+                vi: "Không cộng được: tổng vượt quá phạm vi số cộng chính xác được (tối đa \(ExactDecimal.maxIntegerDigits) chữ số phần nguyên)",
+                en: "Not summed: the total is beyond the exactly summed range (at most \(ExactDecimal.maxIntegerDigits) integer digits)")
+            result.note = note
+            result.merged = RowValue(raw: "", value: .empty, note: note.vi)
+        } else if any {
             result.merged = RowValue(raw: total.formatted(.vi, places: decimals), value: .number(total),
                                      decimals: decimals, note: result.note?.vi ?? "")
         } else if left.blank.isEmpty && left.text.isEmpty && left.byStatus.count == 1 {
@@ -503,7 +516,7 @@ public enum Merger {
             en.append("Missing numerator or denominator: \(names(partial, .en))")
         }
         if let n = num.merged.value.number, let d = den.merged.value.number {
-            if let q = (n * ExactDecimal(100)).divided(by: d, places: places) {
+            if let q = n.multiplied(by: ExactDecimal(100))?.divided(by: d, places: places) {
                 result.note = Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
                 result.merged = RowValue(raw: q.formatted(.vi, places: places) + "%", value: .number(q), decimals: places,
                                          percentSign: true, note: partial.isEmpty ? "" : result.note!.vi)

@@ -54,7 +54,6 @@ public enum RejectionKind: String, Sendable, Hashable, Codable {
     case unreadable
     case otherForm = "other-form"
     case otherPeriod = "other-period"
-    case duplicateUnit = "duplicate-unit"
     /// With `latestWins`: an older file of a unit whose newer file was merged.
     case superseded
     /// Two or more files of one unit with different values (without `latestWins`): all set aside,

@@ -25,10 +25,14 @@ public indirect enum NumberClassification: Sendable, Hashable {
     case onlyEnglish(NumberReading)
     /// Both make sense and differ (`136.284`: 136284 or 136.284; `1,234`).
     case ambiguous(vietnamese: NumberReading, english: NumberReading)
+    /// Written as a number but beyond what is summed exactly (more than
+    /// `ExactDecimal.maxIntegerDigits` digits before the decimal point or `ExactDecimal.maxDecimals`
+    /// after it): a finding at its cell, never a trap.
+    case outOfRange
 
     public func reading(in locale: NumberLocale) -> NumberReading? {
         switch self {
-        case .notANumber: return nil
+        case .notANumber, .outOfRange: return nil
         case .plain(let r): return r
         case .onlyVietnamese(let r): return r
         case .onlyEnglish(let r): return r
@@ -36,13 +40,31 @@ public indirect enum NumberClassification: Sendable, Hashable {
         }
     }
 
-    public var isNumber: Bool { if case .notANumber = self { return false } else { return true } }
+    public var isNumber: Bool {
+        switch self {
+        case .notANumber, .outOfRange: return false
+        default: return true
+        }
+    }
 }
 
 /// Parses numbers as Vietnamese offices type them. See `docs/` for the rules.
 public enum NumberParser {
     /// Classifies `text` (white space around it and `%` with or without a space are allowed).
     public static func classify(_ text: String) -> NumberClassification {
+        var overflowed = false
+        let c = classify(text, overflowed: &overflowed)
+        switch c {
+        case .notANumber: return overflowed ? .outOfRange : c
+        case .outOfRange: return c
+        case .plain(let r), .onlyVietnamese(let r), .onlyEnglish(let r):
+            return r.value.isWithinSupportedRange ? c : .outOfRange
+        case .ambiguous(let vi, let en):
+            return vi.value.isWithinSupportedRange && en.value.isWithinSupportedRange ? c : .outOfRange
+        }
+    }
+
+    private static func classify(_ text: String, overflowed: inout Bool) -> NumberClassification {
         var s = Substring(TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(text)))
         guard !s.isEmpty else { return .notANumber }
         var percent = false
@@ -72,7 +94,11 @@ public enum NumberParser {
         guard s.first!.isNumber || s.first == "." || s.first == "," else { return .notANumber }
         func make(_ intDigits: String, _ frac: String) -> NumberReading? {
             let body = frac.isEmpty ? intDigits : "\(intDigits.isEmpty ? "0" : intDigits).\(frac)"
-            guard var v = ExactDecimal(body) else { return nil }
+            guard var v = ExactDecimal(body) else {
+                // Only digits and one point reach here: failing means too many digits.
+                overflowed = true
+                return nil
+            }
             if negative { v = -v }
             return NumberReading(value: v, isPercent: percent, decimals: frac.count)
         }

@@ -111,8 +111,12 @@ public enum ValueInterpreter {
             return RowValue(raw: e, value: .text(e))
         case .number(let n, let pct, let decimals):
             let raw = n.description
-            var value = n
-            if pct && row.kind == .ratio { value = n * ExactDecimal(100) }
+            // A workbook number is an IEEE double: digits past `maxDecimals` are binary noise.
+            var value = n.normalized.scale > ExactDecimal.maxDecimals ? n.rounded(toPlaces: ExactDecimal.maxDecimals) : n
+            if pct && row.kind == .ratio { value = value.multiplied(by: ExactDecimal(100)) ?? ExactDecimal(significand: .max, scale: 0) }
+            guard value.isWithinSupportedRange else {
+                return RowValue(raw: raw, value: .text(raw), percentSign: pct, classification: .outOfRange)
+            }
             return RowValue(raw: raw, value: .number(value), decimals: decimals.map { pct ? max(0, $0) : $0 },
                             percentSign: pct)
         case .text(let rawText):

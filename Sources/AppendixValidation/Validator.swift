@@ -186,6 +186,13 @@ struct Checker {
         return code.isEmpty ? "«\(label)»" : "\(code) «\(label)»"
     }
 
+    /// The supported range in words, for messages.
+    static func supportedRangeText(_ lang: Language) -> String {
+        lang == .en
+            ? "at most \(ExactDecimal.maxIntegerDigits) digits before the decimal point and \(ExactDecimal.maxDecimals) after it"
+            : "tối đa \(ExactDecimal.maxIntegerDigits) chữ số phần nguyên và \(ExactDecimal.maxDecimals) chữ số thập phân"
+    }
+
     static func shorten(_ text: String, to limit: Int) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
     }
@@ -329,6 +336,12 @@ struct Checker {
     mutating func checkNumeric(_ row: FormRow, _ rv: RowValue, found: String) {
         let unit = row.unit.isEmpty ? "" : " (\(row.unit))"
         guard case .number(let n) = rv.value else {
+            if rv.classification == .outOfRange {
+                add(.error, .outOfRange, row: row, found: found, expected: Self.supportedRangeText(.vi),
+                    vi: "Dòng \(name(row)) ghi «\(found)», vượt quá phạm vi số bieumau cộng chính xác được (\(Self.supportedRangeText(.vi))). Kiểm tra lại số liệu; nếu đúng là số lớn như vậy thì đổi đơn vị tính (ví dụ: triệu đồng).",
+                    en: "The row \(name(row)) reads '\(found)', beyond the numbers bieumau sums exactly (\(Self.supportedRangeText(.en))). Check the figure; if it really is that large, change the unit (e.g. million VND).")
+                return
+            }
             add(.error, .typeError, row: row, found: found, expected: row.kind == .ratio ? "%" : row.unit,
                 vi: "Dòng \(name(row)) cần một số\(unit) nhưng ô ghi «\(found)». Ghi số liệu bằng chữ số, hoặc một trạng thái của biểu (\(statusList)); giải thích thì ghi vào cột Ghi chú.",
                 en: "The row \(name(row)) needs a number\(unit) but the cell reads '\(found)'. Write the figure in digits, or one of the form's status texts (\(statusList)); put explanations in the Ghi chú column.")
@@ -433,8 +446,9 @@ struct Checker {
                 continue
             }
             let places = printedDecimals(rv, row, r)
-            guard let exact = (num * ExactDecimal(100)).divided(by: den, places: places + 4) else { continue }
-            let diff = (r - exact).magnitude
+            guard let exact = num.multiplied(by: ExactDecimal(100))?.divided(by: den, places: places + 4) else { continue }
+            // Within the supported range this cannot overflow; beyond it the values are findings already.
+            guard let diff = r.subtracting(exact)?.magnitude else { continue }
             // Half a unit of the last printed digit.
             let tolerance = ExactDecimal(significand: 5, scale: places + 1)
             if diff > tolerance {
@@ -469,7 +483,15 @@ struct Checker {
         for id in partIDs {
             let v = appendix.value(id).value
             switch v {
-            case .number(let n): sum += n; given += 1
+            case .number(let n):
+                guard let s = sum.adding(n) else {
+                    add(.error, .outOfRange, row: totalRow, found: shown(appendix.value(totalID)), expected: Self.supportedRangeText(.vi),
+                        vi: "Không cộng được các dòng thành phần của \(name(totalRow)): tổng vượt quá phạm vi số bieumau cộng chính xác được (\(Self.supportedRangeText(.vi))). Kiểm tra lại các số rất lớn.",
+                        en: "The parts of \(name(totalRow)) cannot be added: the sum is beyond the numbers bieumau sums exactly (\(Self.supportedRangeText(.en))). Check the very large figures.")
+                    return
+                }
+                sum = s
+                given += 1
             case .empty: blank += 1
             default: return   // a status text or words: nothing to compare
             }
@@ -500,8 +522,8 @@ struct Checker {
                     en: "The total \(name(totalRow)) reads \(number(total)) but the parts filled in (\(partsLabelEn)) already add up to \(number(sum)). Check the total and its parts.")
             } else if sum != total {
                 add(severity, .sumMismatch, row: totalRow, found: found, expected: number(sum),
-                    vi: "Dòng tổng \(name(totalRow)) ghi \(number(total)) nhưng các dòng thành phần \(partsLabel) cộng lại được \(number(sum)) (lệch \(number((sum - total).magnitude))). Sửa tổng hoặc các dòng thành phần cho khớp.",
-                    en: "The total \(name(totalRow)) reads \(number(total)) but its parts \(partsLabelEn) add up to \(number(sum)) (off by \(number((sum - total).magnitude))). Correct the total or its parts so that they agree.")
+                    vi: "Dòng tổng \(name(totalRow)) ghi \(number(total)) nhưng các dòng thành phần \(partsLabel) cộng lại được \(number(sum))\(sum.subtracting(total).map { " (lệch \(number($0.magnitude)))" } ?? ""). Sửa tổng hoặc các dòng thành phần cho khớp.",
+                    en: "The total \(name(totalRow)) reads \(number(total)) but its parts \(partsLabelEn) add up to \(number(sum))\(sum.subtracting(total).map { " (off by \(number($0.magnitude)))" } ?? ""). Correct the total or its parts so that they agree.")
             }
         default:
             return

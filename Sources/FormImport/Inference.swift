@@ -362,9 +362,10 @@ struct Inference {
     /// From a filled file: whether the printed ratio is numerator / denominator × 100.
     func valuesAgree(ratio: Int, num: Int, den: Int) -> String? {
         guard let r = rows[ratio].number, let n = rows[num].number, let d = rows[den].number, !d.isZero,
-              let exact = (n * ExactDecimal(100)).divided(by: d, places: 4) else { return nil }
+              let exact = n.multiplied(by: ExactDecimal(100))?.divided(by: d, places: 4),
+              let diff = r.subtracting(exact)?.magnitude else { return nil }
         let text = "\(n) / \(d) × 100 = \(exact.rounded(toPlaces: 2))"
-        return (r - exact).magnitude < ExactDecimal(1)
+        return diff < ExactDecimal(1)
             ? "the filled values agree (\(text))"
             : "the filled values do NOT agree (\(text), printed \(r)): check"
     }
@@ -442,7 +443,7 @@ struct Inference {
             guard !parts.isEmpty else { continue }
             let numbers = parts.compactMap { rows[$0].number }
             if parts.count >= 2, numbers.count == parts.count, let total = rows[whole].number, !total.isZero,
-               numbers.reduce(ExactDecimal.zero, +) == total {
+               ExactDecimal.sum(numbers) == total {
                 rules.append(InferredRule(kind: .sum(total: "\(whole)", parts: parts.map { "\($0)" }), level: .error,
                                           evidence: "\"\(m)\" rows under \(rows[whole].code), and the filled values add up (\(numbers.map(\.description).joined(separator: " + ")) = \(total))"))
             } else {
@@ -497,7 +498,7 @@ struct Inference {
                 guard parts.count >= 2, !rules.contains(where: { if case .sum(let tt, _) = $0.kind { return tt == "\(t)" }; return false }),
                       let total = rows[t].number, !total.isZero else { continue }
                 let numbers = parts.compactMap { rows[$0].number }
-                guard numbers.count == parts.count, numbers.reduce(ExactDecimal.zero, +) == total else { continue }
+                guard numbers.count == parts.count, ExactDecimal.sum(numbers) == total else { continue }
                 rules.removeAll { if case .partNotAboveWhole(let p, let w) = $0.kind { return w == "\(t)" && parts.contains(Int(p) ?? -1) }; return false }
                 rules.append(InferredRule(kind: .sum(total: "\(t)", parts: parts.map { "\($0)" }), level: .error,
                                           evidence: "the filled values add up (\(numbers.map(\.description).joined(separator: " + ")) = \(total))"))

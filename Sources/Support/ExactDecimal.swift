@@ -44,7 +44,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
                 sawPoint = true
             } else if (b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) && sawDigit {
                 let rest = String(decoding: bytes[(i + 1)...], as: UTF8.self)
-                guard let e = Int(rest), abs(e) < 60 else { return nil }
+                guard let e = Int(rest), e > -60 && e < 60 else { return nil }
                 exponent = e
                 break
             } else {
@@ -88,47 +88,113 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return r
     }
 
-    /// Both numbers at the same scale.
-    private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
+    // MARK: checked arithmetic
+    //
+    // No operation on user numbers may trap (DEVELOPERS.md). Comparisons are exact for every pair
+    // of values; `adding`, `subtracting` and `multiplied(by:)` return nil when the exact result
+    // does not fit (then the caller reports the number as beyond the supported range). The
+    // trapping operators `+ - * +=` do not exist on purpose.
+
+    /// The numbers a user may give: at most `maxIntegerDigits` digits before the decimal point and
+    /// `maxDecimals` after it (docs/limits.md). Within these, sums of up to 100 values cannot
+    /// overflow; beyond them a value is a finding at its cell.
+    public static let maxIntegerDigits = 18
+    public static let maxDecimals = 18
+
+    /// Within the range and precision bieumau promises to sum exactly (`maxIntegerDigits`, `maxDecimals`).
+    public var isWithinSupportedRange: Bool {
+        let n = normalized
+        guard n.scale <= ExactDecimal.maxDecimals else { return false }
+        // |significand| < 10^(maxIntegerDigits + scale)
+        guard let bound = ExactDecimal.checkedScale(1, by: ExactDecimal.maxIntegerDigits + n.scale) else { return true }
+        return n.significand > -bound && n.significand < bound
+    }
+
+    /// Both numbers at the same scale, nil when that does not fit in 128 bits.
+    private static func alignedChecked(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int)? {
         if a.scale == b.scale { return (a.significand, b.significand, a.scale) }
-        if a.scale < b.scale { return (a.significand * pow10(b.scale - a.scale), b.significand, b.scale) }
-        return (a.significand, b.significand * pow10(a.scale - b.scale), a.scale)
+        if a.scale < b.scale {
+            guard let x = checkedScale(a.significand, by: b.scale - a.scale) else { return nil }
+            return (x, b.significand, b.scale)
+        }
+        guard let y = checkedScale(b.significand, by: a.scale - b.scale) else { return nil }
+        return (a.significand, y, a.scale)
     }
 
-    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        let (x, y, s) = aligned(a, b)
-        return ExactDecimal(significand: x + y, scale: s)
+    /// A significand that can be negated (Int128.min cannot).
+    private static func representable(_ v: Int128) -> Bool { v != Int128.min }
+
+    /// `self + other`, exact; nil when the result is beyond 128 bits at the larger scale.
+    public func adding(_ other: ExactDecimal) -> ExactDecimal? {
+        guard let (x, y, s) = ExactDecimal.alignedChecked(self, other)
+                ?? ExactDecimal.alignedChecked(self.normalized, other.normalized) else { return nil }
+        let (r, o) = x.addingReportingOverflow(y)
+        guard !o, ExactDecimal.representable(r) else { return nil }
+        return ExactDecimal(significand: r, scale: s)
     }
 
-    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        let (x, y, s) = aligned(a, b)
-        return ExactDecimal(significand: x - y, scale: s)
+    /// `self - other`, exact; nil when the result does not fit.
+    public func subtracting(_ other: ExactDecimal) -> ExactDecimal? {
+        guard ExactDecimal.representable(other.significand) else { return nil }
+        return adding(ExactDecimal(significand: -other.significand, scale: other.scale))
     }
 
-    public static func += (a: inout ExactDecimal, b: ExactDecimal) { a = a + b }
-
-    public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
-        var r = ExactDecimal(significand: a.significand * b.significand, scale: 0)
-        var s = a.scale + b.scale
-        var sig = r.significand
-        while s > maxScale { sig /= 10; s -= 1 }
-        r = ExactDecimal(significand: sig, scale: s)
-        return r.normalized
+    /// `self × other`, exact; nil when the product does not fit (more than 128 bits, or more than
+    /// `maxScale` decimals that are not zeros).
+    public func multiplied(by other: ExactDecimal) -> ExactDecimal? {
+        let a = normalized, b = other.normalized
+        let (p, o) = a.significand.multipliedReportingOverflow(by: b.significand)
+        guard !o, ExactDecimal.representable(p) else { return nil }
+        var sig = p, s = a.scale + b.scale
+        while s > ExactDecimal.maxScale {
+            guard sig % 10 == 0 else { return nil }
+            sig /= 10
+            s -= 1
+        }
+        return ExactDecimal(significand: sig, scale: s).normalized
     }
+
+    /// Sum of `values`, exact; nil as soon as a partial sum does not fit.
+    public static func sum(_ values: some Sequence<ExactDecimal>) -> ExactDecimal? {
+        var total = ExactDecimal.zero
+        for v in values {
+            guard let t = total.adding(v) else { return nil }
+            total = t
+        }
+        return total
+    }
+
+    @available(*, unavailable, message: "traps on overflow: use adding(_:), which returns nil beyond the supported range")
+    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { fatalError() }
+    @available(*, unavailable, message: "traps on overflow: use subtracting(_:), which returns nil beyond the supported range")
+    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { fatalError() }
+    @available(*, unavailable, message: "traps on overflow: use adding(_:), which returns nil beyond the supported range")
+    public static func += (a: inout ExactDecimal, b: ExactDecimal) { fatalError() }
+    @available(*, unavailable, message: "traps on overflow: use multiplied(by:), which returns nil beyond the supported range")
+    public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { fatalError() }
 
     public static prefix func - (a: ExactDecimal) -> ExactDecimal {
-        ExactDecimal(significand: -a.significand, scale: a.scale)
+        // Int128.min never comes out of parsing or of the checked operations; keep it total anyway.
+        guard representable(a.significand) else { return ExactDecimal(significand: Int128.max, scale: a.scale) }
+        return ExactDecimal(significand: -a.significand, scale: a.scale)
     }
 
-    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
-        let (x, y, _) = aligned(a, b)
-        return x < y
+    /// -1, 0 or 1: exact for every pair, never traps (when aligning overflows, the number whose
+    /// significand would overflow is the larger in magnitude).
+    public static func compare(_ a: ExactDecimal, _ b: ExactDecimal) -> Int {
+        let sa = a.significand.signum(), sb = b.significand.signum()
+        if sa != sb { return sa < sb ? -1 : 1 }
+        if sa == 0 { return 0 }
+        if let (x, y, _) = alignedChecked(a, b) { return x < y ? -1 : (x == y ? 0 : 1) }
+        // The operand with the smaller scale overflowed when scaled: it is larger in magnitude.
+        let aIsLarger = a.scale < b.scale
+        let positive = sa > 0
+        return aIsLarger == positive ? 1 : -1
     }
 
-    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
-        let (x, y, _) = aligned(a, b)
-        return x == y
-    }
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { compare(a, b) < 0 }
+
+    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool { compare(a, b) == 0 }
 
     public func hash(into hasher: inout Hasher) {
         let n = normalized
@@ -136,7 +202,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         hasher.combine(n.scale)
     }
 
-    public var magnitude: ExactDecimal { ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale) }
+    public var magnitude: ExactDecimal { significand < 0 ? -self : self }
 
     /// Rounds half away from zero to `places` decimals.
     public func rounded(toPlaces places: Int) -> ExactDecimal {
@@ -150,7 +216,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// `self / divisor`, rounded half away from zero to `places` decimals; nil for a zero divisor.
     public func divided(by divisor: ExactDecimal, places: Int) -> ExactDecimal? {
-        guard !divisor.isZero else { return nil }
+        guard !divisor.isZero, ExactDecimal.representable(significand),
+              ExactDecimal.representable(divisor.significand) else { return nil }
         // self/div = (a/10^sa) / (b/10^sb) = a*10^(sb-k) / (b*10^(sa-k)), k = min(sa, sb);
         // scaled by 10^(places+1) for rounding. Numbers read from workbooks carry up to 17 digits
         // (IEEE doubles), so the products can pass 128 bits: then the operand with more decimals
@@ -195,7 +262,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String {
         let n = self
         let neg = n.significand < 0
-        var digits = String(neg ? -n.significand : n.significand)
+        var digits = String(n.significand.magnitude)
         if n.scale > 0 {
             if digits.count <= n.scale { digits = String(repeating: "0", count: n.scale - digits.count + 1) + digits }
             let idx = digits.index(digits.endIndex, offsetBy: -n.scale)

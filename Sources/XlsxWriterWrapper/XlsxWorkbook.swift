@@ -190,7 +190,7 @@ public final class XlsxWorkbook {
     /// Adds a sheet; the name must be unique, ≤ 31 characters, without `[]:*?/\`.
     public func addWorksheet(name: String) throws -> XlsxWorksheet {
         try ensureOpen()
-        let nfc = TextNormalization.nfc(name)
+        let nfc = SafeText.xml(name)
         let err = workbook_validate_sheet_name(handle, nfc)
         if err != LXW_NO_ERROR {
             let reason = lxw_strerror(err).map { String(cString: $0) } ?? ""
@@ -207,7 +207,7 @@ public final class XlsxWorkbook {
     }
 
     public func worksheet(named name: String) -> XlsxWorksheet? {
-        worksheets.first { $0.name == TextNormalization.nfc(name) }
+        worksheets.first { $0.name == SafeText.xml(name) }
     }
 
     /// The libxlsxwriter format for `spec`, created once per distinct spec.
@@ -252,12 +252,12 @@ public final class XlsxWorkbook {
         try ensureOpen()
         let pool = CStringPool()
         var props = lxw_doc_properties()
-        props.title = pool.string(p.title.map(TextNormalization.nfc))
-        props.subject = pool.string(p.subject.map(TextNormalization.nfc))
-        props.author = pool.string(p.author.map(TextNormalization.nfc))
-        props.company = pool.string(p.company.map(TextNormalization.nfc))
-        props.comments = pool.string(p.comments.map(TextNormalization.nfc))
-        props.keywords = pool.string(p.keywords.map(TextNormalization.nfc))
+        props.title = pool.string(p.title.map(SafeText.xml))
+        props.subject = pool.string(p.subject.map(SafeText.xml))
+        props.author = pool.string(p.author.map(SafeText.xml))
+        props.company = pool.string(p.company.map(SafeText.xml))
+        props.comments = pool.string(p.comments.map(SafeText.xml))
+        props.keywords = pool.string(p.keywords.map(SafeText.xml))
         try check(workbook_set_properties(handle, &props), "document properties / thuộc tính tài liệu")
     }
 
@@ -271,19 +271,19 @@ public final class XlsxWorkbook {
     public func setCustomProperty(name: String, string value: String) throws {
         try ensureOpen()
         guard !value.isEmpty else { return }
-        try check(workbook_set_custom_property_string(handle, name, TextNormalization.nfc(value)),
+        try check(workbook_set_custom_property_string(handle, SafeText.xml(name), SafeText.xml(value)),
                   "custom property \(name)")
     }
 
     public func setCustomProperty(name: String, integer value: Int) throws {
         try ensureOpen()
-        try check(workbook_set_custom_property_integer(handle, name, Int32(clamping: value)), "custom property \(name)")
+        try check(workbook_set_custom_property_integer(handle, SafeText.xml(name), Int32(clamping: value)), "custom property \(name)")
     }
 
     /// A workbook-level name: `defineName("Tong_ho_so", formula: "='Phụ lục'!$D$57")`.
     public func defineName(_ name: String, formula: String) throws {
         try ensureOpen()
-        try check(workbook_define_name(handle, name, formula), "defined name \(name)")
+        try check(workbook_define_name(handle, SafeText.xml(name), SafeText.xml(formula)), "defined name \(name)")
     }
 
     /// A bar (horizontal) or column chart of one or more series.
@@ -302,16 +302,16 @@ public final class XlsxWorkbook {
                 throw BieuMauError(.cannotCreate, vi: "Không thêm được dãy số liệu vào biểu đồ.", en: "Cannot add a chart series.")
             }
             let c = s.categories, v = s.values
-            chart_series_set_categories(series, TextNormalization.nfc(c.sheet), UInt32(c.firstRow), UInt16(c.firstCol),
+            chart_series_set_categories(series, SafeText.xml(c.sheet), UInt32(c.firstRow), UInt16(c.firstCol),
                                         UInt32(c.lastRow), UInt16(c.lastCol))
-            chart_series_set_values(series, TextNormalization.nfc(v.sheet), UInt32(v.firstRow), UInt16(v.firstCol),
+            chart_series_set_values(series, SafeText.xml(v.sheet), UInt32(v.firstRow), UInt16(v.firstCol),
                                     UInt32(v.lastRow), UInt16(v.lastCol))
-            if let name = s.name { chart_series_set_name(series, TextNormalization.nfc(name)) }
+            if let name = s.name { chart_series_set_name(series, SafeText.xml(name)) }
             if s.dataLabels { chart_series_set_labels(series) }
         }
-        if let t = spec.title { chart_title_set_name(chart, TextNormalization.nfc(t)) }
-        if let x = spec.categoryAxisTitle { chart_axis_set_name(chart.pointee.x_axis, TextNormalization.nfc(x)) }
-        if let y = spec.valueAxisTitle { chart_axis_set_name(chart.pointee.y_axis, TextNormalization.nfc(y)) }
+        if let t = spec.title { chart_title_set_name(chart, SafeText.xml(t)) }
+        if let x = spec.categoryAxisTitle { chart_axis_set_name(chart.pointee.x_axis, SafeText.xml(x)) }
+        if let y = spec.valueAxisTitle { chart_axis_set_name(chart.pointee.y_axis, SafeText.xml(y)) }
         if let nf = spec.valueNumberFormat { chart_axis_set_num_format(chart.pointee.y_axis, nf) }
         if spec.series.count <= 1 { chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
         return chart

@@ -109,13 +109,17 @@ public final class XlsxWorksheet {
     public func writeString(row: Int, col: Int, _ text: String, format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
         if text.isEmpty { return try writeBlank(row: row, col: col, format: format) }
-        try check(worksheet_write_string(handle, r, c, TextNormalization.nfc(text), format?.pointer), ref(row, col))
+        try check(worksheet_write_string(handle, r, c, SafeText.xml(text), format?.pointer), ref(row, col))
     }
 
     /// Writes a NUL-terminated UTF-8 string as it is: the caller guarantees it is NFC and not
     /// empty (the fast path for streaming large sheets; no Swift `String` is made).
     public func writeString(row: Int, col: Int, nfcCString text: UnsafePointer<CChar>, format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text))
+        if SafeText.needsXMLRepair(bytes: bytes) {
+            return try writeString(row: row, col: col, String(decoding: bytes, as: UTF8.self), format: format)
+        }
         try check(worksheet_write_string(handle, r, c, text, format?.pointer), ref(row, col))
     }
 
@@ -130,13 +134,13 @@ public final class XlsxWorksheet {
     /// A formula (`=IF(D57=0,"",D58/D57)`) with the value a reader without a calculation engine sees.
     public func writeFormula(row: Int, col: Int, _ formula: String, cachedNumber: Double, format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
-        try check(worksheet_write_formula_num(handle, r, c, formula, format?.pointer, cachedNumber.isFinite ? cachedNumber : 0),
+        try check(worksheet_write_formula_num(handle, r, c, SafeText.xml(formula), format?.pointer, cachedNumber.isFinite ? cachedNumber : 0),
                   ref(row, col))
     }
 
     public func writeFormula(row: Int, col: Int, _ formula: String, cachedString: String, format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
-        try check(worksheet_write_formula_str(handle, r, c, formula, format?.pointer, TextNormalization.nfc(cachedString)),
+        try check(worksheet_write_formula_str(handle, r, c, SafeText.xml(formula), format?.pointer, SafeText.xml(cachedString)),
                   ref(row, col))
     }
 
@@ -151,8 +155,8 @@ public final class XlsxWorksheet {
     public func writeURL(row: Int, col: Int, _ url: String, text: String? = nil, tooltip: String? = nil,
                          format: XlsxFormat? = nil) throws {
         let (r, c) = try cell(row, col)
-        try check(worksheet_write_url_opt(handle, r, c, TextNormalization.nfc(url), format?.pointer,
-                                          text.map(TextNormalization.nfc), tooltip.map(TextNormalization.nfc)),
+        try check(worksheet_write_url_opt(handle, r, c, SafeText.xml(url), format?.pointer,
+                                          text.map(SafeText.xml), tooltip.map(SafeText.xml)),
                   ref(row, col))
     }
 
@@ -161,7 +165,7 @@ public final class XlsxWorksheet {
                            format: XlsxFormat? = nil) throws {
         let (r1, c1) = try cell(firstRow, firstCol)
         let (r2, c2) = try cell(lastRow, lastCol)
-        try check(worksheet_merge_range(handle, r1, c1, r2, c2, TextNormalization.nfc(text), format?.pointer),
+        try check(worksheet_merge_range(handle, r1, c1, r2, c2, SafeText.xml(text), format?.pointer),
                   "'\(name)'!\(CellName.range(sheet: nil, firstRow: firstRow, firstCol: firstCol, lastRow: lastRow, lastCol: lastCol, absolute: false))")
     }
 
@@ -173,10 +177,10 @@ public final class XlsxWorksheet {
         let pool = CStringPool()
         var options = lxw_comment_options()
         options.visible = UInt8(visible ? LXW_COMMENT_DISPLAY_VISIBLE.rawValue : LXW_COMMENT_DISPLAY_HIDDEN.rawValue)
-        options.author = pool.string(author.map(TextNormalization.nfc))
+        options.author = pool.string(author.map(SafeText.xml))
         if let width { options.width = UInt16(clamping: width) }
         if let height { options.height = UInt16(clamping: height) }
-        try check(worksheet_write_comment_opt(handle, r, c, TextNormalization.nfc(text), &options), "comment \(ref(row, col))")
+        try check(worksheet_write_comment_opt(handle, r, c, SafeText.xml(text), &options), "comment \(ref(row, col))")
     }
 
     // MARK: Rows and columns
@@ -227,10 +231,10 @@ public final class XlsxWorksheet {
     public func centerHorizontally() { worksheet_center_horizontally(handle) }
     /// Excel header code, e.g. `&CTrang &P/&N` (≤ 255 characters).
     public func setHeader(_ text: String) throws {
-        try check(worksheet_set_header(handle, TextNormalization.nfc(text)), "page header")
+        try check(worksheet_set_header(handle, SafeText.xml(text)), "page header")
     }
     public func setFooter(_ text: String) throws {
-        try check(worksheet_set_footer(handle, TextNormalization.nfc(text)), "page footer")
+        try check(worksheet_set_footer(handle, SafeText.xml(text)), "page footer")
     }
     public func hideGridlines() { worksheet_gridlines(handle, UInt8(LXW_HIDE_ALL_GRIDLINES.rawValue)) }
     public func setZoom(_ percent: Int) { worksheet_set_zoom(handle, UInt16(clamping: percent)) }
@@ -274,9 +278,9 @@ public final class XlsxWorksheet {
         switch validation.rule {
         case .listRange(let formula):
             v.validate = UInt8(LXW_VALIDATION_TYPE_LIST_FORMULA.rawValue)
-            v.value_formula = pool.string(TextNormalization.nfc(formula))
+            v.value_formula = pool.string(SafeText.xml(formula))
         case .list(let items):
-            let nfcItems = items.map(TextNormalization.nfc)
+            let nfcItems = items.map(SafeText.xml)
             guard DataValidation.fitsLiteralList(nfcItems) else {
                 throw BieuMauError(.cannotCreate,
                     vi: "Danh sách chọn cho ô \(ref(firstRow, firstCol)) dài quá 255 byte hoặc có dấu phẩy: hãy dùng danh sách trên một trang tính ẩn.",
@@ -307,7 +311,7 @@ public final class XlsxWorksheet {
         case .warning: v.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_WARNING.rawValue)
         case .information: v.error_type = UInt8(LXW_VALIDATION_ERROR_TYPE_INFORMATION.rawValue)
         }
-        func cut(_ s: String?, _ n: Int) -> String? { s.map { TextNormalization.nfc(String($0.prefix(n))) } }
+        func cut(_ s: String?, _ n: Int) -> String? { s.map { SafeText.xml(String($0.prefix(n))) } }
         v.input_title = pool.string(cut(validation.inputTitle, 32))
         v.input_message = pool.string(cut(validation.inputMessage, 255))
         v.error_title = pool.string(cut(validation.errorTitle, 32))
@@ -326,7 +330,7 @@ public final class XlsxWorksheet {
         let pool = CStringPool()
         var cf = lxw_conditional_format()
         cf.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
-        cf.value_string = pool.string(formula)
+        cf.value_string = pool.string(SafeText.xml(formula))
         cf.format = format.pointer
         try check(worksheet_conditional_format_range(handle, r1, c1, r2, c2, &cf), "conditional format \(ref(firstRow, firstCol))")
     }

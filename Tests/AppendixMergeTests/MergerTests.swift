@@ -369,7 +369,7 @@ struct DivisionTests {
         let a = dec("0.42631578947368420"), b = dec("1234.5670000000001")
         // 0.4263157894736842 / 1234.567 = 0.000345316… (Python: Decimal division)
         #expect(a.divided(by: b, places: 6) == dec("0.000345"))
-        #expect((a * ExactDecimal(100)).divided(by: dec("0.9999999999999999"), places: 2) == dec("42.63"))
+        #expect(a.multiplied(by: ExactDecimal(100))!.divided(by: dec("0.9999999999999999"), places: 2) == dec("42.63"))
         #expect(dec("1").divided(by: dec("3"), places: 4) == dec("0.3333"))
         #expect(dec("2").divided(by: dec("3"), places: 2) == dec("0.67"))
         #expect(dec("-2").divided(by: dec("3"), places: 2) == dec("-0.67"))
@@ -399,5 +399,30 @@ struct TextFastPathTests {
             let nfc = TextNormalization.nfc(s)
             #expect(Array(nfc.unicodeScalars) == Array(s.precomposedStringWithCanonicalMapping.unicodeScalars))
         }
+    }
+}
+
+/// Issue #10.1: merging numbers whose sum is beyond 128 bits does not trap; the row is set aside
+/// with the reason and every other row is still merged.
+@Suite("Merge beyond the supported range")
+struct MergeBeyondRangeTests {
+    @Test("200 units each at the top of the range: that row is not summed (with the reason), the others are")
+    func sumOverflowSetsTheRowAside() throws {
+        let top = "999999999999999999,999999999999999999"
+        let units = (1...200).map { unit("Xã \($0)", ["r6_1_1": top, "r6_1_2": "1"]) }
+        let r = try Merger.merge(units, unreadable: [], form: cchc, options: partial)
+        #expect(r.merged.value("r6_1_1").value == .empty)
+        #expect(r.merged.number("r6_1_2") == ExactDecimal(200))
+        let row = try #require(r.rows.first { $0.row.id == "r6_1_1" })
+        #expect(row.note?.vi.contains("vượt quá phạm vi") == true)
+        #expect(!row.notMerged.isEmpty)
+    }
+
+    @Test("a unit's number beyond the range (Int128.max) is set aside as not a number; the other units are summed")
+    func int128MaxUnitIsSetAside() throws {
+        let a = unit("Xã A", ["r6_1_1": "170141183460469231731687303715884105727"])
+        let b = unit("Xã B", ["r6_1_1": "1"])
+        let r = try Merger.merge([a, b], unreadable: [], form: cchc, options: partial)
+        #expect(r.merged.number("r6_1_1") == ExactDecimal(1))
     }
 }

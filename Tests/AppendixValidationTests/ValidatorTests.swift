@@ -298,3 +298,36 @@ struct RuleTests {
         #expect(Validator.validate(tooMany).ruleCodes == ["out-of-range 1.6"])
     }
 }
+
+/// Issue #10.1: numbers beyond the supported range are findings at their cell; the rest is checked.
+@Suite("Validation of numbers beyond the supported range")
+struct NumbersBeyondRangeTests {
+    @Test("200000000 with 0,000…01 on the parts of 3.1.4: a finding at the tiny number's cell, the sum rule still runs elsewhere")
+    func hugeAndTinyPartsAreAFindingNotATrap() {
+        let a = Build.with(["r3_1_4_huyen": "200000000", "r3_1_4_xa": "0,000000000000000000000000000001",
+                            "r1_2_2": "15"])
+        let findings = Validator.validate(a)
+        let range = findings.filter { $0.rule == .outOfRange && $0.rowID == "r3_1_4_xa" }
+        #expect(range.count == 1)
+        #expect(range.first?.severity == .error)
+        #expect(range.first?.location?.line == Build.line(of: "r3_1_4_xa"))
+        // Another row's problem is still found.
+        #expect(findings.contains { $0.rule == .ratioMismatch && $0.rowID == "r1_2" })
+    }
+
+    @Test("Int128.max with 1 on the parts of a total: a finding, no trap")
+    func int128MaxPartIsAFinding() {
+        let a = Build.with(["r3_1_4_huyen": "170141183460469231731687303715884105727", "r3_1_4_xa": "1"])
+        let findings = Validator.validate(a)
+        #expect(findings.contains { $0.rule == .outOfRange && $0.rowID == "r3_1_4_huyen" && $0.severity == .error })
+    }
+
+    @Test("two parts at the top of the supported range are added exactly and compared with their total")
+    func partsAtTheTopOfTheRangeAddExactly() {
+        let v = "999999999999999999,999999999999999999"
+        let a = Build.with(["r3_1_4_huyen": v, "r3_1_4_xa": v, "r3_1_4": "1"])
+        let findings = Validator.validate(a)
+        let sum = findings.first { $0.rule == .sumMismatch && $0.rowID == "r3_1_4" }
+        #expect(sum?.expected == "1.999.999.999.999.999.999,999999999999999998")
+    }
+}
