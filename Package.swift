@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "BieuMau", targets: [
             "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "VietnameseText",
             "FormSchema", "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
+            "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -60,6 +61,9 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
+        // The report's narrative checked against its own appendix (text-mismatch, text-arithmetic).
+        .target(name: "Crosscheck", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+                swiftSettings: swiftSettings),
         // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
         .target(name: "FormImport",
                 dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
@@ -74,7 +78,7 @@ let package = Package(
         // and one call per job.
         .target(name: "BieuMau",
                 dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "FormSchema", "AppendixModel",
-                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(
@@ -82,7 +86,7 @@ let package = Package(
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
-                "FormImport",
+                "FormImport", "Crosscheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -116,6 +120,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "CrosscheckTests",
+                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),

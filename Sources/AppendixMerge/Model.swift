@@ -193,6 +193,8 @@ public struct MergeResult: Sendable {
     public var period: Period?
     /// Reporting units the merged appendix stands for (merged inputs count their own units).
     public var unitCount: Int
+    /// Units whose files are on the form this one replaces, merged through its row map.
+    public var carried: [CarriedUnit] = []
     /// Units that sent files with different values (set aside, and among `missingUnits`).
     public var conflicts: [SubmissionConflict] = []
 
@@ -215,5 +217,18 @@ public enum UnitSheets: String, Sendable, CaseIterable {
         case .no: return false
         case .auto: return units <= Self.autoLimit
         }
+    }
+}
+
+/// A unit's file on the form the merged one replaces, merged through the row map.
+public struct CarriedUnit: Sendable {
+    public var file: String
+    public var unit: String
+    /// Which rows were merged, which were only in the old form, which this file lacks.
+    public var carried: CarriedAppendix
+    public init(file: String, unit: String, carried: CarriedAppendix) {
+        self.file = file
+        self.unit = unit
+        self.carried = carried
     }
 }

@@ -85,7 +85,7 @@ struct MergeCommand: ParsableCommand {
         var clock = PhaseClock()
         clock.start()
         let showProgress = Console.stderrIsTerminal && files.count >= 10
-        let outcomes = Self.readAll(files, library: library, formID: form, progress: showProgress)
+        let outcomes = Self.readAll(files, library: library, formID: library.formIDForReading(current: form), progress: showProgress)
         clock.lap("read+validate")
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
@@ -97,7 +97,8 @@ struct MergeCommand: ParsableCommand {
         }
 
         // The form: the one asked for, else the one most readable inputs are.
-        let formID = form ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
+        let formID = form ?? library.newest(of: units.map(\.appendix.form.id))?.id
+            ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
         guard let formID, let formDefinition = library.form(formID) ?? units.first(where: { $0.appendix.form.id == formID })?.appendix.form else {
             throw refused(MergeRefusal(rejected: unreadable, missing: [], error: BieuMauError(.dataError,
                 vi: "Không đọc được tệp đầu vào nào:\n" + unreadable.map { "  - \($0.file): \($0.reason.vi)" }.joined(separator: "\n"),
@@ -290,6 +291,11 @@ struct MergeCommand: ParsableCommand {
         if !withErrors.isEmpty {
             lines.append(lang == .en ? "Merged with validation errors (see sheet Nguồn):" : "Đã tổng hợp nhưng có lỗi kiểm tra (xem trang Nguồn):")
             for u in withErrors { lines.append("  - \(u.file) (\(u.unitName)): \(u.errorCount) \(lang == .en ? "error(s)" : "lỗi")") }
+        }
+        if !r.carried.isEmpty {
+            lines.append(lang == .en ? "Files on the replaced form, merged through the row map: \(r.carried.count)"
+                                     : "Tệp theo biểu mẫu cũ, tổng hợp qua bảng đối chiếu dòng: \(r.carried.count)")
+            for c in r.carried { lines.append("  - \(c.file) (\(c.unit)): \(c.carried.note.text(lang))") }
         }
         let informational = r.rejected.filter(\.kind.isInformational)
         let rejected = r.rejected.filter { !$0.kind.isInformational }
