@@ -77,7 +77,8 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "FormSchema", "AppendixModel",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "VietnameseText",
+                               "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
@@ -126,7 +127,7 @@ let package = Package(
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "FormImportTests",
                     dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
                                    "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],

@@ -7,6 +7,7 @@ import ODSInput
 import SheetGrid
 import Support
 import TableLocator
+import VietnameseText
 import XLSXInput
 
 /// An appendix read from a file, with what the reading found out.
@@ -154,15 +155,21 @@ public struct AppendixReader: Sendable {
                                en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
         let document = try Self.openDocument(format, path: path)
-        let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet)
-        return LoadedAppendix(appendix: appendix, notices: document.notices, format: format,
+        // Workbooks carry no encoding of their own: text typed in TCVN3/VNI fonts is found by
+        // character statistics (CSV and Word readers convert by themselves).
+        let repairs = format == .xlsx || format == .xls || format == .ods
+        var converted: Set<LegacyVietnameseEncoding> = []
+        let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet,
+                                           repairLegacyText: repairs, converted: &converted)
+        return LoadedAppendix(appendix: appendix, notices: document.notices + LegacyText.notices(converted), format: format,
                               sheet: format == .csv ? nil : document.sheetEntries[index].name)
     }
 
     /// The sheet named by `sheet`, else by the `bieumau.sheet` property, else the first sheet
     /// holding the table (visible sheets first), else the first sheet for its precise message.
     func locate(in document: any SheetDocument, displayName: String, formID: String?,
-                sheet: String?) throws -> (Int, Appendix) {
+                sheet: String?, repairLegacyText: Bool = false,
+                converted: inout Set<LegacyVietnameseEncoding>) throws -> (Int, Appendix) {
         let entries = document.sheetEntries
         guard !entries.isEmpty else {
             throw BieuMauError(.dataError, vi: "tệp không có trang tính nào chứa dữ liệu.",
@@ -171,6 +178,7 @@ public struct AppendixReader: Sendable {
         func grid(_ index: Int) throws -> Grid {
             var grid = try document.grid(ofSheet: index)
             grid.rename(file: displayName)
+            if repairLegacyText { converted.formUnion(LegacyText.repair(&grid)) }
             return grid
         }
         if let sheet {

@@ -1,3 +1,4 @@
+import VietnameseText
 import XMLScan
 
 /// What went past a limit while reading the body.
@@ -118,6 +119,8 @@ struct BodyHandler: XMLHandler {
     var blocks: [DOCXBlock] = []
     var paragraphCount = 0
     var tableCount = 0
+    /// Legacy font encodings whose runs were converted to Unicode.
+    var converted: Set<LegacyVietnameseEncoding> = []
     private var blockCount = 0
     private var textBytes = 0
 
@@ -275,6 +278,17 @@ struct BodyHandler: XMLHandler {
         inRun = false
         inText = false
         guard paragraphText.count > runStart else { return }
+        let font = runFont ?? runStyle.flatMap { styles.font(ofStyle: $0) } ?? styles.font(ofStyle: paragraphStyle)
+            ?? styles.defaultFont
+        if let font, let legacy = VietnameseText.encoding(ofFont: font) {
+            // Text typed in a TCVN3/VNI font: stored as the Windows-1252 reading of its bytes.
+            let stored = String(decoding: paragraphText[runStart...], as: UTF8.self)
+            let unicode = VietnameseText.convertFontText(stored, from: legacy, font: font)
+            if unicode != stored {
+                paragraphText.replaceSubrange(runStart..., with: Array(unicode.utf8))
+                converted.insert(legacy)
+            }
+        }
         let bytes = paragraphText[runStart...]
         let visible = bytes.contains { $0 > 0x20 }
         if visible {
@@ -284,9 +298,6 @@ struct BodyHandler: XMLHandler {
             if !bold { paragraphAllBold = false }
             if !italic { paragraphAllItalic = false }
         }
-        let font = runFont ?? runStyle.flatMap { styles.font(ofStyle: $0) } ?? styles.font(ofStyle: paragraphStyle)
-            ?? styles.defaultFont
-        _ = font
     }
 
     private mutating func endParagraph() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import SheetGrid
 import Support
+import VietnameseText
 import XMLScan
 import ZipWrapper
 
@@ -58,7 +59,38 @@ public struct DOCXDocument: SheetDocument, Sendable {
         let body = try Self.scan(archive, main, BodyHandler(limits: limits, styles: styles), file: path,
                                  limits: limits, inflated: &inflated)
         self.blocks = body.blocks
-        self.notices = []
+        self.notices = Self.notices(converted: body.converted)
+    }
+
+    /// Reads `word/document.xml` given as bytes (for tests and fuzzing), without styles.
+    init(documentXML: UnsafeRawBufferPointer, path: String, limits: DOCXLimits = .default) throws {
+        self.path = path
+        self.limits = limits
+        var scanner = XMLScanner(handler: BodyHandler(limits: limits, styles: StyleSheet()), maxDepth: limits.maxNestingDepth,
+                                 maxTokenBytes: limits.maxStringBytes + (1 << 16))
+        do {
+            try scanner.feed(documentXML)
+            try scanner.finish()
+        } catch {
+            throw DOCXErrors.convert(error, file: path, part: "word/document.xml")
+        }
+        self.blocks = scanner.handler.blocks
+        self.notices = Self.notices(converted: scanner.handler.converted)
+    }
+
+    static func notices(converted: Set<LegacyVietnameseEncoding>) -> [ReadingNotice] {
+        var out: [ReadingNotice] = []
+        if converted.contains(.tcvn3) {
+            out.append(ReadingNotice(
+                vi: "Một phần văn bản được gõ bằng phông TCVN3 (ABC, .VnTime); bieumau đã chuyển sang Unicode.",
+                en: "Some text was typed in TCVN3 (ABC, .VnTime) fonts; bieumau converted it to Unicode."))
+        }
+        if converted.contains(.vni) {
+            out.append(ReadingNotice(
+                vi: "Một phần văn bản được gõ bằng phông VNI (VNI-Times); bieumau đã chuyển sang Unicode.",
+                en: "Some text was typed in VNI (VNI-Times) fonts; bieumau converted it to Unicode."))
+        }
+        return out
     }
 
     /// The paragraphs of the body (outside tables), in order.

@@ -92,3 +92,48 @@ struct WordReportCLITests {
         #expect((r.stdout + r.stderr).contains("bảng 3, hàng "))
     }
 }
+
+/// The seed CSV as typed on an old computer, in TCVN3 and in VNI (built by
+/// scripts/make-legacy-csv.py, independently of the reader's tables).
+@Suite("TCVN3 and VNI CSV files on the command line")
+struct LegacyEncodingCLITests {
+    static let fixtures = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy")
+
+    @Test(arguments: [("ngan-son-q1-2023-tcvn3.csv", "TCVN3"), ("ngan-son-q1-2023-vni.csv", "VNI")])
+    func legacyCSVConvertsToTheSameOfficialWorkbook(file: String, encoding: String) throws {
+        let dir = TestPaths.temporaryFolder("legacy-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Self.fixtures.appendingPathComponent(file).path
+        // The bytes really are not Unicode.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: input))
+        #expect(String(data: bytes, encoding: .utf8) == nil)
+        let fromLegacy = try WordReportCLITests.officialWorkbook(input, in: dir)
+        let fromCSV = try WordReportCLITests.officialWorkbook(WordReportCLITests.csv, in: dir)
+        let a = fromLegacy.components(separatedBy: "\n"), b = fromCSV.components(separatedBy: "\n")
+        #expect(a.count == b.count)
+        for (k, (x, y)) in zip(a, b).enumerated() where x != y {
+            Issue.record("line \(k + 1): \(x) ≠ \(y)")
+        }
+        #expect(try WordReportCLITests.exported(input, in: dir).description == WordReportCLITests.exported(WordReportCLITests.csv, in: dir).description)
+        // The conversion is reported once, as information.
+        let r = try Run.bieumau(["convert", input, "-o", dir.appendingPathComponent("x.xlsx").path])
+        #expect(r.status == 0)
+        let said = r.stdout + r.stderr
+        #expect(said.components(separatedBy: "bảng mã \(encoding)").count == 2, "\(said)")
+    }
+
+    @Test func wordReportDumpsItsTablesAsSheets() throws {
+        let list = try Run.bieumau(["dump", WordReportCLITests.docx, "--list"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("3\tBảng 3\tvisible"))
+        let table = try Run.bieumau(["dump", WordReportCLITests.docx, "--sheet", "Bảng 3"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.components(separatedBy: "\r\n")
+        #expect(lines.prefix(5) == [
+            "Phụ lục,,,,", "BIỂU THỐNG KÊ SỐ LIỆU VỀ KẾT QUẢ THỰC HIỆN CÔNG TÁC,,,,",
+            "(Kèm theo Báo cáo số /BC-UBND ngày /3/2022 của UBND huyện Ngân Sơn),,,,",
+            "STT,Chỉ tiêu thống kê,Kết quả thống kê,,Ghi chú", ",,Đơn vị tính,Số liệu,",
+        ])
+        #expect(lines.contains("6.1.1,Kế hoạch được giao,Triệu đồng,136.284,"))
+    }
+}

@@ -1,4 +1,4 @@
-import DOCXInput
+@testable import DOCXInput
 import Foundation
 import SheetGrid
 import Support
@@ -135,5 +135,45 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
         #expect(e.status == .dataError)
         #expect(e.message.vi.contains("lưu lại dưới dạng .docx"))
         #expect(e.text(.en).hasPrefix("bao-cao.doc: "))
+    }
+}
+
+/// Runs typed in legacy Vietnamese fonts, as Word stores them (the Windows-1252 reading of the
+/// typed bytes), written by python-docx.
+@Suite("Word text in TCVN3 and VNI fonts")
+struct LegacyFontDocumentTests {
+    static let script = #"""
+import sys, docx
+d = docx.Document()
+p = d.add_paragraph()
+r = p.add_run("Sè v¨n b¶n chØ ®¹o"); r.font.name = ".VnTime"
+p.add_run(" / Unicode: số")
+h = d.add_paragraph().add_run("biÓu thèng k£"); h.font.name = ".VnTimeH"
+v = d.add_paragraph().add_run("Xin chaøo caùc baïn"); v.font.name = "VNI-Times"
+t = d.add_table(rows=1, cols=2)
+c = t.cell(0, 0).paragraphs[0].add_run("Tæng sè"); c.font.name = ".VnArial"
+t.cell(0, 1).paragraphs[0].add_run("Tổng số")
+d.save(sys.argv[1])
+"""#
+
+    @Test(.enabled(if: Tools.python("docx"), "needs python3 with python-docx"))
+    func legacyFontRunsAreConvertedAndReported() throws {
+        let path = TestPaths.temporaryFolder("docx-legacy").appendingPathComponent("vntime.docx").path
+        let r = try Run.python(Self.script, [path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try DOCXDocument(path: path)
+        #expect(doc.paragraphs.map(\.text) == ["Số văn bản chỉ đạo / Unicode: số", "BIỂU THỐNG KÊ", "Xin chào các bạn"])
+        #expect(doc.tables[0].rows[0].cells.map(\.text) == ["Tổng số", "Tổng số"])
+        #expect(doc.notices.count == 2)
+        #expect(doc.notices.contains { $0.vi.contains("TCVN3") })
+        #expect(doc.notices.contains { $0.en.contains("VNI") })
+    }
+
+    @Test func bodyXMLWithoutLegacyFontsHasNoNotice() throws {
+        let xml = Array(#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Sè v¨n</w:t></w:r></w:p></w:body></w:document>"#.utf8)
+        let doc = try xml.withUnsafeBytes { try DOCXDocument(documentXML: $0, path: "x.docx") }
+        // Without a .Vn font the text is kept as stored.
+        #expect(doc.paragraphs.map(\.text) == ["Sè v¨n"])
+        #expect(doc.notices.isEmpty)
     }
 }
