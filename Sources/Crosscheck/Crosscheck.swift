@@ -251,7 +251,7 @@ public enum Crosscheck {
         var computed: ExactDecimal?
         if p.row.kind == .ratio, let num = p.row.numerator, let den = p.row.denominator,
            let a = appendix.number(num), let b = appendix.number(den),
-           let hundredfold = Optional(a * ExactDecimal(100)), let q = hundredfold.divided(by: b, places: max(n.decimals, 2)) {
+           let hundredfold = a.multiplied(by: ExactDecimal(100)), let q = hundredfold.divided(by: b, places: max(n.decimals, 2)) {
             computed = q
         }
         return Link(number: n, rowID: p.row.id, code: p.code, label: p.row.label, rowText: rv.raw, rowValue: rv.value.number,
@@ -319,8 +319,9 @@ public enum Crosscheck {
             }
             guard let (a, b) = parts, !b.isZero else { continue }
             let d = p.decimals
-            guard let rounded = (a * ExactDecimal(100)).divided(by: b, places: d),
-                  let longer = (a * ExactDecimal(100)).divided(by: b, places: d + 6) else { continue }
+            guard let hundredfold = a.multiplied(by: ExactDecimal(100)),
+                  let rounded = hundredfold.divided(by: b, places: d),
+                  let longer = hundredfold.divided(by: b, places: d + 6) else { continue }
             // Rounded or cut at the printed decimals both pass.
             let truncated = ExactDecimal(significand: longer.significand / ExactDecimalPow.pow10(6), scale: d)
             if rounded == p.value || truncated == p.value { continue }
