@@ -83,7 +83,7 @@ public enum VietnameseText {
     /// Which legacy encoding bytes that are not UTF-8 are in: TCVN3, VNI, or nil for neither (then
     /// Windows-1258 is the best guess). Decided by character statistics: each reading is scored by
     /// the characters it produces that Vietnamese text does not use, and a legacy reading wins
-    /// only when it reads clearly better than Windows-1258 and holds Vietnamese letters.
+    /// only when it reads with fewer such characters than Windows-1258 and holds Vietnamese letters.
     public static func detect(bytes: [UInt8], windows1258: String?) -> LegacyVietnameseEncoding? {
         guard bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         let tcvn = decodeTCVN3(bytes, capitals: false)
@@ -97,9 +97,10 @@ public enum VietnameseText {
             a.1.foreign != b.1.foreign ? a.1.foreign < b.1.foreign : a.1.vietnamese > b.1.vietnamese
         }!
         guard let encoding = best.0, best.1.vietnamese > 0 else { return nil }
-        // Only when clearly better than the Windows-1258 reading.
+        // Only when it reads with fewer foreign characters than Windows-1258 (text that reads
+        // cleanly as Windows-1258 stays Windows-1258).
         let cp = scores[0].1
-        if cp.foreign != .max && best.1.foreign * 2 > cp.foreign && cp.vietnamese >= best.1.vietnamese { return nil }
+        if cp.foreign != .max && best.1.foreign >= cp.foreign { return nil }
         return encoding
     }
 
