@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "VietnameseText",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput", "VietnameseText",
             "FormSchema", "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
             "Crosscheck",
         ]),
@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"])]),
+        .target(name: "FreeXLWrapper", dependencies: ["CFreeXL"], swiftSettings: swiftSettings),
         // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.
         .target(name: "IconvWrapper", swiftSettings: swiftSettings),
         .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter", "Support"], swiftSettings: swiftSettings),
@@ -44,6 +46,8 @@ let package = Package(
         .target(name: "VietnameseText", swiftSettings: swiftSettings),
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper", "VietnameseText"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
+        .target(name: "XLSInput", dependencies: ["SheetGrid", "Support", "FreeXLWrapper"],
                 swiftSettings: swiftSettings),
         .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
@@ -77,7 +81,7 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "DOCXInput", "VietnameseText",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput", "VietnameseText",
                                "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
@@ -102,6 +106,8 @@ let package = Package(
         .testTarget(name: "CSVInputTests", dependencies: ["CSVInput", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "XLSInputTests", dependencies: ["XLSInput", "SheetGrid", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),

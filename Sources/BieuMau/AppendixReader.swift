@@ -8,6 +8,7 @@ import SheetGrid
 import Support
 import TableLocator
 import VietnameseText
+import XLSInput
 import XLSXInput
 
 /// An appendix read from a file, with what the reading found out.
@@ -119,9 +120,7 @@ public struct AppendixReader: Sendable {
         case .xlsx:
             return try XLSXWorkbook(path: path)
         case .xls:
-            throw notYetRead(
-                vi: "tệp là bảng tính Excel 97–2003 (.xls); bieumau chưa đọc được định dạng này. Hãy mở tệp trong Excel/LibreOffice và lưu lại dưới dạng .xlsx.",
-                en: "the file is an Excel 97–2003 workbook (.xls), which bieumau cannot read yet. Open it in Excel/LibreOffice and save it as .xlsx.")
+            return try XLSDocument(path: path)
         case .ods:
             return try ODSDocument(path: path)
         case .docx:
