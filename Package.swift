@@ -70,7 +70,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
-                dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
+                dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "AppendixMerge", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
         // The façade every front end calls: one reader entry point (sniffing lives here only)
@@ -109,7 +109,7 @@ let package = Package(
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "OfficialWorkbookTests",
-                    dependencies: ["OfficialWorkbook", "FormSchema", "AppendixModel", "TestSupport"],
+                    dependencies: ["OfficialWorkbook", "XlsxWriterWrapper", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixValidationTests",
                     dependencies: ["AppendixValidation", "FormSchema", "AppendixModel", "TestSupport"],

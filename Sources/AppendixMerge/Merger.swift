@@ -8,6 +8,11 @@ public enum Merger {
     /// How many unit names a note lists before it says "and N more" (the "Chi tiết" sheet lists all).
     public static let noteNameLimit = 20
 
+    /// At most this many inputs are read (and held whole: grid, findings) at once, whatever the
+    /// number of cores: the peak memory of a merge is this many files' reading plus one compact
+    /// row of values per unit (`UnitInput.compacted()`), never all inputs' grids.
+    public static let maxInputsReadAtOnce = 4
+
     public static func merge(_ inputs: [UnitInput], unreadable: [Rejection], form: FormDefinition,
                              options: MergeOptions) throws -> MergeResult {
         var rejected = unreadable

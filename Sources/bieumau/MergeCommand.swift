@@ -5,6 +5,7 @@ import ArgumentParser
 import BieuMau
 import FormSchema
 import Foundation
+import OfficialWorkbook
 import SheetGrid
 import Support
 
@@ -144,27 +145,39 @@ struct MergeCommand: ParsableCommand {
         case rejected(Rejection)
     }
 
-    /// Reads, hashes and validates every file, in parallel, keeping the input order.
+    /// Reads, hashes and validates every file, a few at a time (`Merger.maxInputsReadAtOnce`),
+    /// keeping the input order; each unit is kept compact once validated.
     static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var items: [ReadOutcome?]
+            var next = 0
             var done = 0
             init(_ n: Int) { items = Array(repeating: nil, count: n) }
+            func take() -> Int? {
+                lock.lock(); defer { lock.unlock() }
+                guard next < items.count else { return nil }
+                next += 1
+                return next - 1
+            }
         }
         let results = Results(files.count)
         let reading = Console.text("Đang đọc", "Reading")
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let outcome = readOne(files[i], library: library, formID: formID)
-            results.lock.lock()
-            results.items[i] = outcome
-            results.done += 1
-            let done = results.done
-            if progress {
-                let name = (files[i] as NSString).lastPathComponent
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Merger.maxInputsReadAtOnce, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = results.take() {
+                var outcome = readOne(files[i], library: library, formID: formID)
+                if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
+                results.lock.lock()
+                results.items[i] = outcome
+                results.done += 1
+                let done = results.done
+                if progress {
+                    let name = (files[i] as NSString).lastPathComponent
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+                }
+                results.lock.unlock()
             }
-            results.lock.unlock()
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return results.items.map { $0! }
