@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "CrosscheckTests",
-                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
+                    dependencies: ["Crosscheck", "BieuMau", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
