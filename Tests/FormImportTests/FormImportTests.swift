@@ -126,6 +126,9 @@ struct RoundTripTests {
         let dir = TestPaths.temporaryFolder("forms-write")
         defer { try? FileManager.default.removeItem(at: dir) }
         let imported = try importFile(Fixture.path("revised-blank.csv"), id: "cchc-2025")
+        // The summary groups the guesses a reviewer goes through: one kind per row, and they add up.
+        #expect(imported.summary.guessesByTopic.reduce(0) { $0 + $1.count } == imported.summary.guesses)
+        #expect(imported.summary.guessesByTopic.first { $0.topic == "kind" }?.count == imported.form.rows.count)
         let path = try FormImporter.write(imported, toFolder: dir.path, force: false)
         #expect(path == dir.appendingPathComponent("cchc-2025/form.yaml").path)
         let loaded = try FormLoader.load(file: path)
