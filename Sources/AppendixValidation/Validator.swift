@@ -146,7 +146,7 @@ struct Checker {
 
     var form: FormDefinition { appendix.form }
     var locale: NumberLocale { appendix.numberLocale }
-    var isMerged: Bool { appendix.metadata.mergedUnits != nil || appendix.metadata.workbookKind == "merged" }
+    var isMerged: Bool { appendix.metadata.isMergedWorkbook }
 
     // MARK: helpers
 
@@ -378,22 +378,11 @@ struct Checker {
 
     mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
         if case .choices = rv.value { return }
-        if isMerged && Self.isChoiceCount(found, choices: row.choices) { return }
+        if isMerged && ChoiceCounts.parse(found, choices: row.choices) != nil { return }
         let list = row.choices.joined(separator: "; ")
         add(.error, .invalidChoice, row: row, found: found, expected: list,
             vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
             en: "The row \(name(row)) accepts only the choices: \(list) (several allowed, separated by ';'), but the cell reads '\(found)'. Write the choices as named.")
-    }
-
-    /// A merged workbook's choice cell: `Trực tuyến (3); Phát phiếu (2)`, each name one of the row's choices.
-    static func isChoiceCount(_ text: String, choices: [String]) -> Bool {
-        let parts = text.split(whereSeparator: { $0 == ";" || $0 == "\n" })
-            .map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { return false }
-        return parts.allSatisfy { part in
-            let name = part.replacingOccurrences(of: #"\s*\(\s*\d+\s*\)$"#, with: "", options: .regularExpression)
-            return choices.contains { LabelKey.same($0, name) }
-        }
     }
 
     // MARK: between rows
