@@ -110,18 +110,19 @@ public struct AppendixReader: Sendable {
 
     /// Opens the file with the reader of its format. One case per format: a new reader is one
     /// case here returning its `SheetDocument`.
-    static func openDocument(_ format: InputFormat, path: String) throws -> any SheetDocument {
+    /// `asAppendix`: with the tighter limits of one appendix (`AppendixLimits`), not those of any sheet.
+    static func openDocument(_ format: InputFormat, path: String, asAppendix: Bool = false) throws -> any SheetDocument {
         switch format {
         case .csv:
-            return try CSVReader.read(file: path)
+            return try CSVReader.read(file: path, limits: asAppendix ? .appendix : .default)
         case .xlsx:
-            return try XLSXWorkbook(path: path)
+            return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
             throw notYetRead(
                 vi: "tệp là bảng tính Excel 97–2003 (.xls); bieumau chưa đọc được định dạng này. Hãy mở tệp trong Excel/LibreOffice và lưu lại dưới dạng .xlsx.",
                 en: "the file is an Excel 97–2003 workbook (.xls), which bieumau cannot read yet. Open it in Excel/LibreOffice and save it as .xlsx.")
         case .ods:
-            return try ODSDocument(path: path)
+            return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:
             throw notYetRead(
                 vi: "tệp là văn bản Word (.docx); bieumau chưa đọc được bảng trong tệp Word. Hãy chép bảng phụ lục sang Excel và lưu dưới dạng .xlsx.",
@@ -156,7 +157,7 @@ public struct AppendixReader: Sendable {
             throw BieuMauError(.usage, vi: "--sheet chỉ dùng cho bảng tính (.xlsx); \(displayName) là tệp CSV.",
                                en: "--sheet applies to workbooks (.xlsx) only; \(displayName) is a CSV file.")
         }
-        let document = try Self.openDocument(format, path: path)
+        let document = try Self.openDocument(format, path: path, asAppendix: true)
         let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet)
         return LoadedAppendix(appendix: appendix, notices: document.notices, format: format,
                               sheet: format == .csv ? nil : document.sheetEntries[index].name)
