@@ -14,8 +14,8 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
+            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport", "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"])]),
+        .target(name: "FreeXLWrapper", dependencies: ["CFreeXL"], swiftSettings: swiftSettings),
         // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.
         .target(name: "IconvWrapper", swiftSettings: swiftSettings),
         .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter", "Support"], swiftSettings: swiftSettings),
@@ -41,6 +43,8 @@ let package = Package(
         // Readers: each owns its format and produces a grid.
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
+        .target(name: "XLSInput", dependencies: ["SheetGrid", "Support", "FreeXLWrapper"],
                 swiftSettings: swiftSettings),
         .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
@@ -56,6 +60,9 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(name: "AppendixMerge", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "SheetGrid", "Support"],
                 swiftSettings: swiftSettings),
+        // The report's narrative checked against its own appendix (text-mismatch, text-arithmetic).
+        .target(name: "Crosscheck", dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "Support"],
+                swiftSettings: swiftSettings),
         // A form inferred from the workbook a province sends (forms import), forms compared (forms diff).
         .target(name: "FormImport",
                 dependencies: ["FormSchema", "AppendixModel", "TableLocator", "SheetGrid", "Support",
@@ -69,8 +76,8 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "ODSInput", "FormSchema", "AppendixModel",
-                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook"],
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "FormSchema", "AppendixModel",
+                               "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
         .executableTarget(
@@ -78,7 +85,7 @@ let package = Package(
             dependencies: [
                 "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel",
                 "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "XlsxWriterWrapper",
-                "FormImport",
+                "FormImport", "Crosscheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -94,6 +101,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "XLSInputTests", dependencies: ["XLSInput", "SheetGrid", "Support", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
@@ -107,6 +116,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrosscheckTests",
+                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],

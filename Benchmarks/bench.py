@@ -3,7 +3,12 @@
 in one run, and prints medians of wall time, CPU time (user+sys) and peak memory, with CPU ratios
 against each workload's reference. The machine is shared and noisy: compare ratios, not seconds.
 
-Usage: Benchmarks/run [--quick] [--only convert,merge,read,write] [--markdown FILE]
+Usage: Benchmarks/run [--quick] [--only convert,merge,merge-scale,read,write] [--markdown FILE]
+
+merge-scale: the two-tier country (34 provinces, 3,321 communes): 700 and 3,400 unit workbooks
+merged without per-unit sheets (bieumau merge --unit-sheets no; merge_calamine.py --no-unit-sheets),
+each size once (the machine is shared). The unit workbooks are kept in $BENCH_UNITS (default
+/tmp/bieumau-bench-units) between runs: generating 3,400 takes minutes.
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -67,7 +72,7 @@ def run_workload(name, tools, repeats, reference, results, out_dir):
 
 def row_of(results, workload_prefix, tool):
     for name, rows in results.items():
-        if name.startswith(workload_prefix):
+        if name.startswith(workload_prefix) and (workload_prefix != "Merge" or not name.startswith("Merge at scale")):
             for r in rows:
                 if r[0] == tool and r[1] is not None:
                     return r
@@ -82,6 +87,13 @@ def check_targets(results):
         ("Merge", "bieumau merge", "python-calamine + XlsxWriter", "CPU ≤ ½ of python-calamine + XlsxWriter (≥ 2× faster)", lambda b, r: (0, r[2] / b[2] >= 2.0, f"{r[2] / b[2]:.2f}× faster in CPU, {r[1] / b[1]:.2f}× in wall time")),
         ("Read", "bieumau dump XLSX → CSV", "fastexcel", "CPU ≤ fastexcel, peak < 64 MiB", lambda b, r: (0, b[2] <= r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× fastexcel's CPU, {b[3]:.0f} MiB")),
         ("Write", "bieumau dump CSV → XLSX", "C + libxlsxwriter (constant_memory)", "CPU ≤ 1.2× the C program, peak < 64 MiB", lambda b, r: (0, b[2] <= 1.2 * r[2] and b[3] < 64, f"{b[2] / r[2]:.2f}× C's CPU, {b[3]:.0f} MiB")),
+    ]
+    big = "Merge at scale: 3400" if any(k.startswith("Merge at scale: 3400") for k in results) else "Merge at scale: 120"
+    checks += [
+        ("Merge at scale: 700", "bieumau merge", "python-calamine + XlsxWriter", "CPU ≤ ½ of python-calamine + XlsxWriter",
+         lambda b, r: (0, b[2] <= 0.5 * r[2], f"{b[2] / r[2]:.2f}× its CPU, {b[3]:.0f} MiB")),
+        (big, "bieumau merge", "python-calamine + XlsxWriter", "CPU ≤ ½ of python-calamine + XlsxWriter, peak ≤ 512 MiB",
+         lambda b, r: (0, b[2] <= 0.5 * r[2] and b[3] <= 512, f"{b[2] / r[2]:.2f}× its CPU, {b[3]:.0f} MiB (Python {r[3]:.0f} MiB)")),
     ]
     for prefix, tool, ref, target, judge in checks:
         b, r = row_of(results, prefix, tool), row_of(results, prefix, ref)
@@ -103,7 +115,7 @@ class Tee:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller workloads, fewer repeats (a smoke run)")
-    ap.add_argument("--only", default="convert,write,read,merge")
+    ap.add_argument("--only", default="convert,write,read,merge,merge-scale")
     ap.add_argument("--markdown", help="also write the tables to this file")
     args = ap.parse_args()
     if args.markdown:
@@ -166,6 +178,30 @@ def main():
                                          "--unit", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "--period", "Quý I/2023"]),
             ("openpyxl + XlsxWriter", lambda i: [PY, os.path.join(REF, "merge_calamine.py"), "--openpyxl", unit_dir, out("opx")(i)]),
         ], n, "python-calamine + XlsxWriter", results, work)
+    if "merge-scale" in only:
+        units_root = os.environ.get("BENCH_UNITS", "/tmp/bieumau-bench-units")
+        largest = 120 if args.quick else 3400
+        all_units = os.path.join(units_root, f"units-{largest}")
+        if not (os.path.isdir(all_units) and len(os.listdir(all_units)) == largest):
+            shutil.rmtree(all_units, ignore_errors=True)
+            print(f"generating {largest} unit workbooks in {all_units}", file=sys.stderr, flush=True)
+            subprocess.run([PY, os.path.join(REF, "make_units.py"), os.path.join(ROOT, "Templates", "cchc-2023", "form.yaml"),
+                            all_units, str(largest)], check=True)
+        names = sorted(os.listdir(all_units))
+        for size in ((40, 120) if args.quick else (700, 3400)):
+            unit_dir = all_units
+            if size < largest:
+                # The first N of the same units (the generator is seeded per unit).
+                unit_dir = os.path.join(work, f"units-{size}")
+                os.makedirs(unit_dir, exist_ok=True)
+                for name in names[:size]:
+                    os.symlink(os.path.join(all_units, name), os.path.join(unit_dir, name))
+            out = lambda tool, size=size: (lambda i: os.path.join(work, f"merge{size}-{tool}-{i}.xlsx"))
+            run_workload(f"Merge at scale: {size} units, no per-unit sheets", [
+                ("python-calamine + XlsxWriter", lambda i, d=unit_dir, o=out("cal"): [PY, os.path.join(REF, "merge_calamine.py"), "--no-unit-sheets", d, o(i)]),
+                ("bieumau merge", lambda i, d=unit_dir, o=out("bieumau"): [BIN, "merge", d, "-o", o(i), "--force", "--unit-sheets", "no",
+                                                                            "--unit", "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "--period", "Quý I/2023"]),
+            ], 1, "python-calamine + XlsxWriter", results, work)
     check_targets(results)
     shutil.rmtree(work, ignore_errors=True)
 

@@ -111,12 +111,34 @@ def blank_workbook(name):
     wb.save(os.path.join(OUT, name))
 
 
+def with_head(rows, unit, period):
+    """The table under a head naming the unit and the period (for validate --previous and merge)."""
+    out = [list(r) for r in rows]
+    out[1] = [TITLE.replace(" NĂM 2025", ""), "", "", "", ""]
+    out[2] = ["(Kèm theo Báo cáo số 15/BC-UBND của %s)" % unit, "", "", "", ""]
+    out[3] = ["Kỳ báo cáo: %s" % period, "", "", "", ""]
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write_csv("revised-blank.csv", table(lambda label, value: ""))
     write_csv("revised-filled.csv", table(lambda label, value: value))
     write_csv("revised-errors.csv", table(lambda label, value: ERRORS.get(label, value)))
-    blank_workbook("revised-blank.xlsx")
+    if not os.path.exists(os.path.join(OUT, "revised-blank.xlsx")) or os.environ.get("REBUILD_XLSX"):
+        blank_workbook("revised-blank.xlsx")  # openpyxl stamps the time: rebuilt only when asked
+    # Files on the old and the new version, for the row map (validate --previous, merge):
+    # the seed (cchc-2023) with its period named, and the revised form filled by two units.
+    with open(os.path.join("Examples", "ngan-son-q1-2023.csv"), encoding="utf-8") as f:
+        seed = list(csv.reader(f))
+    seed.insert(3, ["Kỳ báo cáo: Quý I/2023", "", "", "", ""])
+    write_csv("old-form-ngan-son-q1-2023.csv", seed)
+    # 1.1 counts from the start of the year: 13 in Q1, 12 at 6 months is a decrease.
+    write_csv("revised-ngan-son-6-thang-2023.csv",
+              with_head(table(lambda label, value: "12" if label.startswith("Số văn bản chỉ đạo") else value),
+                        "UBND huyện Ngân Sơn", "6 tháng đầu năm 2023"))
+    write_csv("revised-bang-van-q1-2023.csv",
+              with_head(table(lambda label, value: value), "UBND xã Bằng Vân", "Quý I/2023"))
     # Not forms.
     write_csv("not-a-form-random.csv", [["Họ và tên", "Ngày sinh", "Quê quán"],
                                         ["Nguyễn Văn A", "01/02/1990", "Bắc Kạn"],

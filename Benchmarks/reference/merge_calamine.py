@@ -22,7 +22,10 @@ It does NOT validate the units (bieumau validates every input against all the fo
 XlsxWriter uses temporary files (as libxlsxwriter does); MERGE_IN_MEMORY=1 keeps them in memory.
 Check that two merges agree with compare_merged.py.
 
-Usage: merge_calamine.py [--openpyxl] UNIT_DIR OUT.xlsx [--form FORM.yaml] [--unit NAME] [--period TEXT]"""
+--no-unit-sheets leaves out the per-unit sheets (as `bieumau merge --unit-sheets no`): "Tổng hợp",
+"Chi tiết" (the rows × units matrix) and "Nguồn" only — the national-scale workload.
+
+Usage: merge_calamine.py [--openpyxl] [--no-unit-sheets] UNIT_DIR OUT.xlsx [--form FORM.yaml] [--unit NAME] [--period TEXT]"""
 import functools
 import hashlib
 import io
@@ -40,13 +43,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def parse_args(argv):
     opts = {"openpyxl": False, "form": os.path.join(ROOT, "Templates", "cchc-2023", "form.yaml"),
-            "unit": "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "period": None}
+            "unit": "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "period": None, "unit_sheets": True}
     pos = []
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == "--openpyxl":
             opts["openpyxl"] = True
+        elif a == "--no-unit-sheets":
+            opts["unit_sheets"] = False
         elif a in ("--form", "--unit", "--period"):
             opts[a[2:]] = argv[i + 1]
             i += 1
@@ -690,7 +695,10 @@ def main():
         src.write_string(x, 4, period_text(meta["period"]) or "(không ghi / not given)", text)
         src.write_string(x, 5, "Đã tổng hợp / merged", good)
         src.write_blank(x, 6, None, text)
-        src.write_url(x, 7, "internal:'" + names_[j].replace("'", "''") + "'!A1", string=names_[j])
+        if OPTS["unit_sheets"]:
+            src.write_url(x, 7, "internal:'" + names_[j].replace("'", "''") + "'!A1", string=names_[j])
+        else:
+            src.write_blank(x, 7, None, text)
         x += 1
     for path, sha, reason in rejected:
         src.write_number(x, 0, x - 3, n0)
@@ -701,7 +709,7 @@ def main():
         x += 1
 
     # One sheet per unit, its appendix as received.
-    for j, (path, sha, name, meta, values) in enumerate(accepted):
+    for j, (path, sha, name, meta, values) in enumerate(accepted if OPTS["unit_sheets"] else []):
         ws = wb.add_worksheet(names_[j])
         write_appendix(ws, fmts, meta, {k: (v[0][0], v[0][1], v[1]) for k, v in values.items()}, False)
     wb.close()

@@ -8,13 +8,25 @@ public enum Merger {
     /// How many unit names a note lists before it says "and N more" (the "Chi tiết" sheet lists all).
     public static let noteNameLimit = 20
 
+    /// At most this many inputs are read (and held whole: grid, findings) at once, whatever the
+    /// number of cores: the peak memory of a merge is this many files' reading plus one compact
+    /// row of values per unit (`UnitInput.compacted()`), never all inputs' grids.
+    public static let maxInputsReadAtOnce = 4
+
     public static func merge(_ inputs: [UnitInput], unreadable: [Rejection], form: FormDefinition,
                              options: MergeOptions) throws -> MergeResult {
         var rejected = unreadable
         // 1. The form.
         var candidates: [UnitInput] = []
+        var carried: [CarriedUnit] = []
         for input in inputs {
-            if input.appendix.form.id != form.id {
+            if input.appendix.form.id != form.id, let c = input.appendix.carried(to: form) {
+                // Last year's form, read through the new form's row map: the rows both have are merged.
+                var unit = input
+                unit.appendix = c.appendix
+                candidates.append(unit)
+                carried.append(CarriedUnit(file: input.file, unit: input.unitName, carried: c))
+            } else if input.appendix.form.id != form.id {
                 rejected.append(rejection(input, .otherForm, Localized(
                     vi: "biểu mẫu '\(input.appendix.form.id)', không phải '\(form.id)'",
                     en: "form '\(input.appendix.form.id)', not '\(form.id)'")))
@@ -64,7 +76,17 @@ public enum Merger {
                 en: "No input could be merged." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .en))))
         }
         // 7. Row by row.
-        let rows = mergeRows(accepted, form: form)
+        var rows = mergeRows(accepted, form: form)
+        // A row the old form did not have is not "blank" in an old-form file: say so.
+        for c in carried {
+            for absent in c.carried.absent {
+                guard let i = rows.firstIndex(where: { $0.row.id == absent.id }) else { continue }
+                for k in rows[i].notMerged.indices where rows[i].notMerged[k].unit == c.unit {
+                    rows[i].notMerged[k].reason = Localized(
+                        vi: "biểu mẫu cũ \(c.carried.oldForm) không có dòng này", en: "the old form \(c.carried.oldForm) has no such row")
+                }
+            }
+        }
         var metadata = Metadata(unit: options.parentUnit, parentBody: options.parentBody, period: period,
                                 title: form.title)
         metadata.workbookKind = "merged"
@@ -73,8 +95,11 @@ public enum Merger {
         var values: [String: RowValue] = [:]
         for r in rows where r.rule != .none { values[r.row.id] = r.merged }
         let merged = Appendix(form: form, metadata: metadata, values: values, numberLocale: .vi)
-        return MergeResult(merged: merged, rows: rows, accepted: accepted, rejected: rejected, missingUnits: missing,
-                           unexpectedUnits: unexpected, period: period, unitCount: unitCount, conflicts: conflicts)
+        var result = MergeResult(merged: merged, rows: rows, accepted: accepted, rejected: rejected, missingUnits: missing,
+                                 unexpectedUnits: unexpected, period: period, unitCount: unitCount, conflicts: conflicts)
+        let acceptedFiles = Set(accepted.map(\.file))
+        result.carried = carried.filter { acceptedFiles.contains($0.file) }
+        return result
     }
 
     // MARK: - Previous merges

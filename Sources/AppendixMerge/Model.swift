@@ -10,8 +10,13 @@ public struct UnitInput: Sendable {
     /// SHA-256 of the file's bytes (hex).
     public var sha256: String
     public var appendix: Appendix
-    /// The validator's findings (errors and warnings).
-    public var findings: [Finding]
+    /// The validator's findings (errors and warnings); empty after `compacted()`, which keeps the counts.
+    public var findings: [Finding] {
+        didSet { errorCount = findings.count { $0.severity == .error }; warningCount = findings.count { $0.severity == .warning } }
+    }
+    /// How many errors and warnings the validator found.
+    public private(set) var errorCount: Int
+    public private(set) var warningCount: Int
     /// The file's modification date (for `latestWins`).
     public var modified: Date?
     /// For a merged workbook whose own sheets back its claim (`MergedWorkbookCheck`): the units
@@ -27,6 +32,8 @@ public struct UnitInput: Sendable {
         self.sha256 = sha256
         self.appendix = appendix
         self.findings = findings
+        self.errorCount = findings.count { $0.severity == .error }
+        self.warningCount = findings.count { $0.severity == .warning }
         self.modified = modified
         self.sourceUnits = sourceUnits
         self.notes = notes
@@ -40,8 +47,27 @@ public struct UnitInput: Sendable {
         return ((file as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 
-    public var errorCount: Int { findings.count { $0.severity == .error } }
-    public var warningCount: Int { findings.count { $0.severity == .warning } }
+    /// What a merge keeps of an input once it is read and validated: its values (raw text,
+    /// meaning, decimals, note — what the merge, "Chi tiết" and a unit sheet use), its metadata and
+    /// the counts of findings. Dropped: the findings themselves, reading findings, unmatched rows,
+    /// and each value's location, input label, number classification and formula. A merge of
+    /// thousands of units holds one compact row of values per unit, not what reading produced.
+    public func compacted() -> UnitInput {
+        var c = self
+        let errors = errorCount, warnings = warningCount
+        c.findings = []
+        c.errorCount = errors
+        c.warningCount = warnings
+        c.appendix.readingFindings = []
+        c.appendix.unmatched = []
+        c.appendix.metadata.locations = [:]
+        for (id, v) in c.appendix.values {
+            var slim = RowValue(raw: v.raw, value: v.value, decimals: v.decimals, percentSign: v.percentSign, note: v.note)
+            slim.location = nil
+            c.appendix.values[id] = slim
+        }
+        return c
+    }
     /// True when this input is itself a parent's merged workbook (its properties say so; the reader
     /// clears them when the workbook's own sheets do not agree: `MergedWorkbookCheck`).
     public var isMerged: Bool { appendix.metadata.workbookKind == "merged" }
@@ -193,6 +219,8 @@ public struct MergeResult: Sendable {
     public var period: Period?
     /// Reporting units the merged appendix stands for (merged inputs count their own units).
     public var unitCount: Int
+    /// Units whose files are on the form this one replaces, merged through its row map.
+    public var carried: [CarriedUnit] = []
     /// Units that sent files with different values (set aside, and among `missingUnits`).
     public var conflicts: [SubmissionConflict] = []
 
@@ -215,5 +243,18 @@ public enum UnitSheets: String, Sendable, CaseIterable {
         case .no: return false
         case .auto: return units <= Self.autoLimit
         }
+    }
+}
+
+/// A unit's file on the form the merged one replaces, merged through the row map.
+public struct CarriedUnit: Sendable {
+    public var file: String
+    public var unit: String
+    /// Which rows were merged, which were only in the old form, which this file lacks.
+    public var carried: CarriedAppendix
+    public init(file: String, unit: String, carried: CarriedAppendix) {
+        self.file = file
+        self.unit = unit
+        self.carried = carried
     }
 }

@@ -79,6 +79,10 @@ public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
     case zeroDenominator = "zero-denominator"
     case periodMismatch = "period-mismatch"
     case cumulativeDecrease = "cumulative-decrease"
+    /// A number of the report's text disagrees with the appendix row it speaks of (`crosscheck`).
+    case textMismatch = "text-mismatch"
+    /// A percentage in the text disagrees with its own parts in the same sentence (`crosscheck`).
+    case textArithmetic = "text-arithmetic"
     /// The file's reporting unit is not the one expected (`validate --unit`).
 }
 

@@ -41,7 +41,11 @@ public struct ValidationReport: Sendable {
     /// Validates `appendix` and wraps the result (the period shown is the file's, else the expected one).
     public init(appendix: Appendix, file: String? = nil, options: ValidationOptions = .init()) {
         var notes: [Localized] = []
-        if case .notComparable(let why)? = Validator.previousComparison(appendix, options: options) { notes.append(why) }
+        let comparison = Validator.previousComparison(appendix, options: options)
+        if case .notComparable(let why)? = comparison { notes.append(why) }
+        if case .compared? = comparison, let carried = Validator.previousAppendix(appendix, options: options)?.carried {
+            notes.append(Localized(vi: "So sánh với kỳ trước: " + carried.note.vi, en: "Compared with the previous period: " + carried.note.en))
+        }
         self.init(file: file ?? appendix.sourceFile ?? "", form: appendix.form, unit: appendix.metadata.unit,
                   period: appendix.metadata.period ?? options.expectedPeriod,
                   findings: Validator.validate(appendix, options: options), notes: notes)

@@ -51,9 +51,19 @@ public enum Validator {
     /// Whether `options.previous` can be compared with `appendix` (same form, same unit, same year,
     /// an earlier cumulative period), with the reason when it cannot. Nil when there is no previous appendix.
     public static func previousComparison(_ appendix: Appendix, options: ValidationOptions) -> PreviousComparison? {
-        guard let previous = options.previous else { return nil }
+        guard let previous = previousAppendix(appendix, options: options)?.appendix else { return nil }
         return comparison(current: appendix, currentPeriod: appendix.metadata.period ?? options.expectedPeriod,
                           previous: previous)
+    }
+
+    /// The previous period's appendix as compared with `appendix`: on last year's form, read through
+    /// the row map of the form that replaces it (then `carried` says which rows were not compared).
+    public static func previousAppendix(_ appendix: Appendix, options: ValidationOptions) -> (appendix: Appendix, carried: CarriedAppendix?)? {
+        guard let previous = options.previous else { return nil }
+        if previous.form.id != appendix.form.id, let carried = previous.carried(to: appendix.form) {
+            return (carried.appendix, carried)
+        }
+        return (previous, nil)
     }
 
     /// The same problem found twice (a ratio's implied part ≤ whole and an explicit rule on the
@@ -533,7 +543,7 @@ struct Checker {
     // MARK: against the previous period
 
     mutating func checkCumulative() {
-        guard let previous = options.previous,
+        guard let previous = Validator.previousAppendix(appendix, options: options)?.appendix,
               case .compared(let prevPeriod, _)? = Validator.previousComparison(appendix, options: options) else { return }
         for row in form.rows where row.cumulative {
             guard let now = appendix.number(row.id), let before = previous.number(row.id), now < before else { continue }

@@ -6,6 +6,7 @@ import ODSInput
 import SheetGrid
 import Support
 import TableLocator
+import XLSInput
 import XLSXInput
 
 /// An appendix read from a file, with what the reading found out.
@@ -118,9 +119,7 @@ public struct AppendixReader: Sendable {
         case .xlsx:
             return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
-            throw notYetRead(
-                vi: "tệp là bảng tính Excel 97–2003 (.xls); bieumau chưa đọc được định dạng này. Hãy mở tệp trong Excel/LibreOffice và lưu lại dưới dạng .xlsx.",
-                en: "the file is an Excel 97–2003 workbook (.xls), which bieumau cannot read yet. Open it in Excel/LibreOffice and save it as .xlsx.")
+            return try XLSDocument(path: path)
         case .ods:
             return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:

@@ -26,7 +26,8 @@ public struct FormDiff: Sendable {
     /// Old row id → new row id for the rows both forms have.
     public var rowMap: [String: String]
     public var changes: [FormChange]
-    /// Rules of the new form not in the old one (read through the row map), and the other way round.
+    /// Rules of the new form not in the old one (read through the row map), and rules of the old form
+    /// between rows both forms have that the new one lacks (a rule on removed rows goes with them).
     public var rulesAdded: [CrossRule]
     public var rulesRemoved: [CrossRule]
 
@@ -101,7 +102,8 @@ public struct FormDiff: Sendable {
         let oldRules = Set(old.rules.compactMap { normalized($0, through: map) })
         let newRules = Set(new.rules.compactMap { normalized($0, through: nil) })
         let added = new.rules.filter { r in normalized(r, through: nil).map { !oldRules.contains($0) } ?? true }
-        let removed = old.rules.filter { r in normalized(r, through: map).map { !newRules.contains($0) } ?? true }
+        // A rule between rows the new form no longer has goes with them (those rows are listed as removed).
+        let removed = old.rules.filter { r in normalized(r, through: map).map { !newRules.contains($0) } ?? false }
         return FormDiff(old: old, new: new, rowMap: map, changes: changes, rulesAdded: added, rulesRemoved: removed)
     }
 

@@ -50,6 +50,14 @@ public struct FormLibrary: Sendable {
         }
     }
 
+    /// The form to read files against when `--form formID` is named: that form, unless it replaces
+    /// another one, in which case a file (last period's, a unit's) may be on either version and its
+    /// form is recognised (nil); the new form then reads old files through its row map.
+    public func formIDForReading(current formID: String?) -> String? {
+        guard let formID else { return nil }
+        return form(formID)?.replaces == nil ? formID : nil
+    }
+
     /// The form among `ids` that replaces (directly or through others) every other one of them,
     /// if there is one: files on last year's form and this year's merge and compare on the new one.
     public func newest(of ids: [String]) -> FormDefinition? {

@@ -59,6 +59,42 @@ public struct CellStyle: Sendable, Hashable {
         return found
     }
 
+    /// The built-in number formats of Excel, by id (ECMA-376 Part 1, 18.8.30; the same ids in
+    /// BIFF `XF` records of .xls files). Nil for ids that have no fixed code.
+    public static func builtInFormat(_ id: Int) -> String? {
+        switch id {
+        case 0: return "General"
+        case 1: return "0"
+        case 2: return "0.00"
+        case 3: return "#,##0"
+        case 4: return "#,##0.00"
+        case 9: return "0%"
+        case 10: return "0.00%"
+        case 11: return "0.00E+00"
+        case 12: return "# ?/?"
+        case 13: return "# ??/??"
+        case 14: return "mm-dd-yy"
+        case 15: return "d-mmm-yy"
+        case 16: return "d-mmm"
+        case 17: return "mmm-yy"
+        case 18: return "h:mm AM/PM"
+        case 19: return "h:mm:ss AM/PM"
+        case 20: return "h:mm"
+        case 21: return "h:mm:ss"
+        case 22: return "m/d/yy h:mm"
+        case 37: return "#,##0 ;(#,##0)"
+        case 38: return "#,##0 ;[Red](#,##0)"
+        case 39: return "#,##0.00;(#,##0.00)"
+        case 40: return "#,##0.00;[Red](#,##0.00)"
+        case 45: return "mm:ss"
+        case 46: return "[h]:mm:ss"
+        case 47: return "mmss.0"
+        case 48: return "##0.0E+0"
+        case 49: return "@"
+        default: return nil
+        }
+    }
+
     /// Decimals the number format shows (`0.00%` → 2, `#,##0` → 0); nil for General or none.
     public var formatDecimals: Int? { CellStyle.decimals(ofFormat: numberFormat) }
 

@@ -1,3 +1,4 @@
+import SheetGrid
 import Support
 import XMLScan
 
@@ -14,40 +15,8 @@ enum TemporalKind: Sendable, Hashable {
 }
 
 enum NumberFormats {
-    /// The built-in formats every reader must know (ECMA-376 Part 1, 18.8.30).
-    static func builtIn(_ id: Int) -> String? {
-        switch id {
-        case 0: return "General"
-        case 1: return "0"
-        case 2: return "0.00"
-        case 3: return "#,##0"
-        case 4: return "#,##0.00"
-        case 9: return "0%"
-        case 10: return "0.00%"
-        case 11: return "0.00E+00"
-        case 12: return "# ?/?"
-        case 13: return "# ??/??"
-        case 14: return "mm-dd-yy"
-        case 15: return "d-mmm-yy"
-        case 16: return "d-mmm"
-        case 17: return "mmm-yy"
-        case 18: return "h:mm AM/PM"
-        case 19: return "h:mm:ss AM/PM"
-        case 20: return "h:mm"
-        case 21: return "h:mm:ss"
-        case 22: return "m/d/yy h:mm"
-        case 37: return "#,##0 ;(#,##0)"
-        case 38: return "#,##0 ;[Red](#,##0)"
-        case 39: return "#,##0.00;(#,##0.00)"
-        case 40: return "#,##0.00;[Red](#,##0.00)"
-        case 45: return "mm:ss"
-        case 46: return "[h]:mm:ss"
-        case 47: return "mmss.0"
-        case 48: return "##0.0E+0"
-        case 49: return "@"
-        default: return nil
-        }
-    }
+    /// The built-in formats every reader must know (shared with the .xls reader).
+    static func builtIn(_ id: Int) -> String? { CellStyle.builtInFormat(id) }
 
     /// Whether a format code shows a date, a time or both: looks at the first section for
     /// y/m/d/h/s outside quotes, brackets (except elapsed `[h]`, `[m]`, `[s]`) and escapes.

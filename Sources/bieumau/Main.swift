@@ -34,7 +34,7 @@ struct BieuMauCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ConvertCommand.self, TemplateCommand.self, ValidateCommand.self, MergeCommand.self,
-            ExportCommand.self, DumpCommand.self, FormsCommand.self,
+            ExportCommand.self, DumpCommand.self, FormsCommand.self, CrosscheckCommand.self,
         ])
 }
 

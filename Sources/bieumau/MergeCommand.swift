@@ -85,7 +85,7 @@ struct MergeCommand: ParsableCommand {
         var clock = PhaseClock()
         clock.start()
         let showProgress = Console.stderrIsTerminal && files.count >= 10
-        let outcomes = Self.readAll(files, library: library, formID: form, progress: showProgress)
+        let outcomes = Self.readAll(files, library: library, formID: library.formIDForReading(current: form), progress: showProgress)
         clock.lap("read+validate")
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
@@ -97,7 +97,8 @@ struct MergeCommand: ParsableCommand {
         }
 
         // The form: the one asked for, else the one most readable inputs are.
-        let formID = form ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
+        let formID = form ?? library.newest(of: units.map(\.appendix.form.id))?.id
+            ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
         guard let formID, let formDefinition = library.form(formID) ?? units.first(where: { $0.appendix.form.id == formID })?.appendix.form else {
             throw refused(MergeRefusal(rejected: unreadable, missing: [], error: BieuMauError(.dataError,
                 vi: "Không đọc được tệp đầu vào nào:\n" + unreadable.map { "  - \($0.file): \($0.reason.vi)" }.joined(separator: "\n"),
@@ -143,27 +144,39 @@ struct MergeCommand: ParsableCommand {
         case rejected(Rejection)
     }
 
-    /// Reads, hashes and validates every file, in parallel, keeping the input order.
+    /// Reads, hashes and validates every file, a few at a time (`Merger.maxInputsReadAtOnce`),
+    /// keeping the input order; each unit is kept compact once validated.
     static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var items: [ReadOutcome?]
+            var next = 0
             var done = 0
             init(_ n: Int) { items = Array(repeating: nil, count: n) }
+            func take() -> Int? {
+                lock.lock(); defer { lock.unlock() }
+                guard next < items.count else { return nil }
+                next += 1
+                return next - 1
+            }
         }
         let results = Results(files.count)
         let reading = Console.text("Đang đọc", "Reading")
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let outcome = readOne(files[i], library: library, formID: formID)
-            results.lock.lock()
-            results.items[i] = outcome
-            results.done += 1
-            let done = results.done
-            if progress {
-                let name = (files[i] as NSString).lastPathComponent
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Merger.maxInputsReadAtOnce, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = results.take() {
+                var outcome = readOne(files[i], library: library, formID: formID)
+                if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
+                results.lock.lock()
+                results.items[i] = outcome
+                results.done += 1
+                let done = results.done
+                if progress {
+                    let name = (files[i] as NSString).lastPathComponent
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
+                }
+                results.lock.unlock()
             }
-            results.lock.unlock()
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return results.items.map { $0! }
@@ -290,6 +303,11 @@ struct MergeCommand: ParsableCommand {
         if !withErrors.isEmpty {
             lines.append(lang == .en ? "Merged with validation errors (see sheet Nguồn):" : "Đã tổng hợp nhưng có lỗi kiểm tra (xem trang Nguồn):")
             for u in withErrors { lines.append("  - \(u.file) (\(u.unitName)): \(u.errorCount) \(lang == .en ? "error(s)" : "lỗi")") }
+        }
+        if !r.carried.isEmpty {
+            lines.append(lang == .en ? "Files on the replaced form, merged through the row map: \(r.carried.count)"
+                                     : "Tệp theo biểu mẫu cũ, tổng hợp qua bảng đối chiếu dòng: \(r.carried.count)")
+            for c in r.carried { lines.append("  - \(c.file) (\(c.unit)): \(c.carried.note.text(lang))") }
         }
         let informational = r.rejected.filter(\.kind.isInformational)
         let rejected = r.rejected.filter { !$0.kind.isInformational }

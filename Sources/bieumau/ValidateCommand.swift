@@ -67,7 +67,8 @@ struct ValidateCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         var previousAppendix: Appendix?
         if let previous {
-            previousAppendix = try readAppendix(path: previous, library: library, formID: form, sheet: nil)
+            previousAppendix = try readAppendix(path: previous, library: library,
+                                                 formID: library.formIDForReading(current: form), sheet: nil)
         }
         let options = ValidationOptions(expectedPeriod: expectedPeriod, expectedUnit: unit.map(TextNormalization.nfc),
                                         previous: previousAppendix, strict: strict)

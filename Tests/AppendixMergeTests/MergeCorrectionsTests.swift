@@ -1,4 +1,6 @@
 import AppendixMerge
+import AppendixModel
+import Support
 import Foundation
 import TestSupport
 import Testing
@@ -204,6 +206,32 @@ struct MergeCorrectionsTests {
         #expect(bad.status == 64)
         let help = try Run.bieumau(["merge", "--help"])
         #expect(help.stdout.contains("--unit-sheets"))
+    }
+
+    @Test("a unit kept for the merge is compact: values, notes and finding counts, nothing of the reading")
+    func compactUnit() throws {
+        var u = unit("Xã A", errors: 2, ["r4_1": "1.234", "r6_1": "2,30", "r6_1_1": "Chưa thực hiện"])
+        u.appendix.values["r4_1"]?.location = SourceLocation(file: "a.csv", line: 70, column: 4)
+        u.appendix.values["r4_1"]?.note = "ghi chú"
+        u.appendix.readingFindings = [Finding(severity: .warning, rule: .ambiguousNumber, message: Localized(vi: "x", en: "x"))]
+        let c = u.compacted()
+        #expect(c.findings.isEmpty && c.appendix.readingFindings.isEmpty)
+        #expect(c.errorCount == 2 && c.warningCount == 0)
+        #expect(c.appendix.values["r4_1"]?.location == nil)
+        #expect(c.appendix.values["r4_1"]?.classification == nil)
+        // What the merge and the sheets use is unchanged.
+        for id in ["r4_1", "r6_1", "r6_1_1"] {
+            #expect(c.appendix.values[id]?.raw == u.appendix.values[id]?.raw)
+            #expect(c.appendix.values[id]?.value == u.appendix.values[id]?.value)
+            #expect(c.appendix.values[id]?.decimals == u.appendix.values[id]?.decimals)
+        }
+        #expect(c.appendix.values["r4_1"]?.note == "ghi chú")
+        let b = unit("Xã B", ["r4_1": "6"])
+        let options = MergeOptions(parentUnit: "Huyện", period: q1, allowPartial: true)
+        let whole = try Merger.merge([u, b], unreadable: [], form: cchc, options: options)
+        let compact = try Merger.merge([c, b.compacted()], unreadable: [], form: cchc, options: options)
+        #expect(compact.merged.values == whole.merged.values)
+        #expect(compact.accepted.map(\.errorCount) == [2, 0])
     }
 
     @Test("auto means one sheet per unit up to 200 units")

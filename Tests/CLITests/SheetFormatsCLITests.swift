@@ -44,7 +44,7 @@ for k in a:
 sys.exit(1)
 """#
 
-    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"), arguments: ["ods"])
+    @Test(.enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"), arguments: ["ods", "xls"])
     func seedConvertsToTheSameWorkbookAsTheCSV(format: String) throws {
         let dir = TestPaths.temporaryFolder("sheet-formats-\(format)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -60,7 +60,7 @@ sys.exit(1)
         #expect(r.stdout.hasPrefix("same "))
     }
 
-    @Test(arguments: ["ods"])
+    @Test(arguments: ["ods", "xls"])
     func seedExportsLikeTheCSV(format: String) throws {
         let dir = TestPaths.temporaryFolder("sheet-export-\(format)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -83,8 +83,9 @@ sys.exit(1)
         #expect(other == csv)
     }
 
-    @Test func dumpListsAndCopiesAnODSSheet() throws {
-        let path = Self.fixture("ods", "features.ods")
+    @Test(arguments: ["ods", "xls"])
+    func dumpListsAndCopiesASheet(format: String) throws {
+        let path = Self.fixture(format, "features.\(format)")
         let list = try Run.bieumau(["dump", path, "--list"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout == "index\tname\tstate\tkind\n1\tSố liệu\tvisible\tworksheet\n2\tẨn\thidden\tworksheet\n3\tTrang 3\tvisible\tworksheet\n")
@@ -96,7 +97,7 @@ sys.exit(1)
     }
 
     @Test(arguments: [("ods", "zip-bomb.ods", "bom zip"), ("ods", "billion-rows.ods", "1048576"),
-                      ("ods", "encrypted.ods", "mật khẩu")])
+                      ("ods", "encrypted.ods", "mật khẩu"), ("xls", "broken-records.xls", "bị hỏng")])
     func hostileFilesAreRefusedWithAMessage(format: String, file: String, says: String) throws {
         let path = Self.fixture(format, file)
         for command in [["convert", path, "-o", TestPaths.temporaryFolder("hostile").appendingPathComponent("o.xlsx").path],

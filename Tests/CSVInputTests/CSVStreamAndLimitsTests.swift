@@ -105,7 +105,7 @@ private func refusal(_ body: () throws -> Void) -> BieuMauError? {
         let path = try write(bytes, "huge.csv")
         let start = Date()
         let e = refusal { _ = try CSVReader.read(file: path) }
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 120, "a hang guard, not a speed target (speed is measured in Benchmarks/)")
         #expect(e?.status == .dataError)
         #expect(e?.location?.file == path)
         #expect(e?.location?.line == 2)
@@ -115,7 +115,7 @@ private func refusal(_ body: () throws -> Void) -> BieuMauError? {
 
         let start2 = Date()
         let e2 = refusal { _ = try streamed(path) }
-        #expect(Date().timeIntervalSince(start2) < 10)
+        #expect(Date().timeIntervalSince(start2) < 120, "a hang guard, not a speed target")
         #expect(e2?.location?.file == path)
         #expect(e2?.location?.line == 2)
         #expect(e2?.message.en.contains("longer than") == true)

@@ -26,7 +26,7 @@ private func refusal(_ yaml: String) -> (BieuMauError?, TimeInterval) {
         }
         yaml += "rows: *l9\n"
         let (e, seconds) = refusal(yaml)
-        #expect(seconds < 10)
+        #expect(seconds < 120, "a hang guard, not a speed target")
         #expect(e?.status == .dataError)
         #expect(e?.message.en.contains("hostile.yaml") == true)
         #expect(e?.message.en.contains("aliases") == true)
@@ -36,7 +36,7 @@ private func refusal(_ yaml: String) -> (BieuMauError?, TimeInterval) {
     @Test func deepNestingAndHugeFilesAreRefused() {
         let flow = "form: deep\nversion: 1\nrows: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
         let (e1, s1) = refusal(flow)
-        #expect(s1 < 10)
+        #expect(s1 < 120, "a hang guard, not a speed target")
         #expect(e1?.message.en.contains("nested more than") == true)
         #expect(e1?.message.en.contains("hostile.yaml, line 3") == true)
 

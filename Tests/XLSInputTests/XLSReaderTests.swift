@@ -1,0 +1,234 @@
+import Foundation
+import SheetGrid
+import Support
+import Testing
+import TestSupport
+import XLSInput
+
+/// Fixtures built by scripts/fixtures/make-sheet-fixtures.sh, and files from public test suites
+/// (see Fixtures/README.md for each one's origin and licence).
+enum XLSFixtures {
+    static let folder = TestPaths.packageRoot.appendingPathComponent("Tests/XLSInputTests/Fixtures")
+    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+}
+
+private func value(_ g: Grid, _ ref: String) -> CellValue {
+    let (r, c) = CellReference.parse(ref)!
+    return g.rows.first(where: { $0.index == r })?.value(at: c) ?? .empty
+}
+
+private func cell(_ g: Grid, _ ref: String) -> Cell? {
+    let (r, c) = CellReference.parse(ref)!
+    return g.rows.first(where: { $0.index == r })?.cell(at: c)
+}
+
+private func refusal(_ body: () throws -> Void) -> BieuMauError? {
+    do {
+        try body()
+        return nil
+    } catch let e as BieuMauError {
+        return e
+    } catch {
+        Issue.record("not a BieuMauError: \(error)")
+        return nil
+    }
+}
+
+@Suite("XLS reader: cells, formats, sheets (LibreOffice-written fixture)")
+struct XLSCellTests {
+    @Test func sheetsInOrderWithTheHiddenOneMarked() throws {
+        let doc = try XLSDocument(path: XLSFixtures.path("features.xls"))
+        #expect(doc.sheetEntries == [SheetEntry(name: "Số liệu"), SheetEntry(name: "Ẩn", isHidden: true),
+                                     SheetEntry(name: "Trang 3")])
+        let third = try doc.grid(ofSheet: 2)
+        #expect(value(third, "B2") == .text("ô B2"))
+        #expect(value(third, "C5") == .number("42"))
+        #expect(value(try doc.grid(ofSheet: 1), "A1") == .text("trang tính ẩn"))
+    }
+
+    @Test func valuesFormatsFormulaResultsAndBooleans() throws {
+        let g = try XLSDocument(path: XLSFixtures.path("features.xls")).grid(ofSheet: 0)
+        #expect(value(g, "A1") == .text("BIỂU THỐNG KÊ SỐ LIỆU"))
+        #expect(cell(g, "A1")?.style.bold == true)
+        #expect(cell(g, "A3")?.style.bold == false)
+        #expect(value(g, "C3") == .number("13"))
+        #expect(value(g, "C4") == .number("136284"))
+        #expect(cell(g, "C4")?.style.numberFormat == "#,##0")
+        #expect(value(g, "C5") == .number("0.25"))
+        #expect(cell(g, "C5")?.style.isPercentFormat == true)
+        #expect(cell(g, "C5")?.style.formatDecimals == 0)
+        #expect(value(g, "C6") == .number("0.125"))
+        #expect(cell(g, "C6")?.style.formatDecimals == 2)
+        // The double 2.2999999999999998 in the file is read as the shortest text that is that double.
+        #expect(value(g, "C7") == .number("2.3"))
+        #expect(value(g, "C8") == .date("2023-03-14"))
+        #expect(value(g, "C9") == .date("2023-03-14T08:30:00"))
+        // Formula results (FreeXL skips FORMULA records; read from the BIFF records).
+        #expect(value(g, "C10") == .bool(true))
+        #expect(value(g, "C11") == .number("136297"))
+        #expect(cell(g, "A11")?.style.italic == true)
+    }
+
+    @Test func mergedAreasAndHiddenRows() throws {
+        let g = try XLSDocument(path: XLSFixtures.path("features.xls")).grid(ofSheet: 0)
+        #expect(Set(g.merges.map(\.a1)) == ["A1:C1", "A13:A14"])
+        #expect(g.rows.first(where: { $0.index == 11 })?.hidden == true)
+        #expect(g.rows.first(where: { $0.index == 10 })?.hidden == false)
+    }
+}
+
+@Suite("XLS reader: damaged, encrypted and hostile files")
+struct XLSRefusalTests {
+    @Test func brokenRecordsAreRefusedWithAMessage() throws {
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("broken-records.xls")) })
+        #expect(e.status == .dataError)
+        #expect(e.message.vi.contains("bị hỏng"))
+        #expect(e.message.vi.contains(".xlsx"))
+        #expect(e.location?.file == XLSFixtures.path("broken-records.xls"))
+    }
+
+    @Test func truncatedFileIsRefused() throws {
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("truncated.xls")) })
+        #expect(e.status == .dataError)
+    }
+
+    @Test func notACompoundFileAndMissingFile() throws {
+        let dir = TestPaths.temporaryFolder("xls-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = dir.appendingPathComponent("a.xls").path
+        try Data("STT,Chỉ tiêu\n".utf8).write(to: URL(fileURLWithPath: text))
+        let e = try #require(refusal { _ = try XLSDocument(path: text) })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("not an Excel 97–2003 workbook"))
+        let missing = try #require(refusal { _ = try XLSDocument(path: dir.appendingPathComponent("none.xls").path) })
+        #expect(missing.status == .noInput)
+    }
+
+    @Test func declaredSizeBeyondTheLimitIsRefusedBeforeFreeXLAllocatesIt() throws {
+        var limits = XLSLimits()
+        limits.maxDeclaredCells = 10
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("features.xls"), limits: limits) })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("declare"))
+    }
+
+    /// Every byte of a small real .xls flipped in turn in many places: each result is a
+    /// document or a BieuMauError, never a crash.
+    @Test func corruptedBytesNeverCrash() throws {
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: XLSFixtures.path("features.xls"))))
+        let dir = TestPaths.temporaryFolder("xls-mutate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.xls").path
+        var refused = 0, read = 0
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<150 {
+            var bytes = original
+            for _ in 0..<8 { bytes[Int.random(in: 512..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let doc = try XLSDocument(path: path)
+                for i in doc.sheetEntries.indices { _ = try doc.grid(ofSheet: i) }
+                read += 1
+            } catch is BieuMauError {
+                refused += 1
+            }
+        }
+        #expect(read + refused == 150)
+    }
+}
+
+@Suite("XLS reader: files from public test suites (xlrd, Apache POI)")
+struct XLSPublicFileTests {
+    @Test(arguments: ["poi-password.xls", "poi-xor-encryption-abc.xls"])
+    func encryptedWorkbooksAreRefusedWithWhatToDo(file: String) throws {
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path(file)) })
+        #expect(e.status == .dataError)
+        #expect(e.message.vi.contains("mật khẩu"))
+        #expect(e.message.en.contains("remove the password"))
+    }
+
+    @Test func hiddenSheetFromPOI() throws {
+        let doc = try XLSDocument(path: XLSFixtures.path("poi-TwoSheetsOneHidden.xls"))
+        #expect(doc.sheetEntries.map(\.isHidden) == [true, false])
+    }
+
+    @Test func formulaResultsOfEveryKind() throws {
+        let g = try XLSDocument(path: XLSFixtures.path("xlrd-formula_test_sjmachin.xls")).grid(ofSheet: 0)
+        #expect(value(g, "B2") == .text("МОСКВА Москва"))
+        #expect(value(g, "B3") == .number("0.14285714285714285"))
+        #expect(value(g, "B4") == .text("ABCDEF"))
+        #expect(value(g, "B5") == .empty)
+        #expect(value(g, "B6") == .bool(true))
+        #expect(value(g, "B7") == .error("#DIV/0!"))
+        #expect(value(g, "B8") == .text("МОСКВА Москва"))
+    }
+
+    /// FreeXL 1.0.6 cannot parse xlrd's Formate.xls (it answers OK with no workbook): refused
+    /// with a message, not read wrongly.
+    @Test func aWorkbookFreeXLCannotParseIsRefused() throws {
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("xlrd-Formate.xls")) })
+        #expect(e.status == .dataError)
+        #expect(e.message.vi.contains("FreeXL"))
+    }
+}
+
+/// xlrd, a reader written by others, must see the same values, sheets, visibility and merges.
+@Suite("XLS reader agrees with xlrd")
+struct XLSReferenceTests {
+    static let dumpScript = #"""
+import sys, json, datetime, xlrd
+b = xlrd.open_workbook(sys.argv[1], formatting_info=True)
+out = []
+for s in b.sheets():
+    cells = {}
+    for r in range(s.nrows):
+        for c in range(s.ncols):
+            cell = s.cell(r, c)
+            t, v = cell.ctype, cell.value
+            if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK): continue
+            if t == xlrd.XL_CELL_TEXT and v == "": continue  # a formula's empty text: an empty cell for us
+            if t == xlrd.XL_CELL_DATE:
+                d = xlrd.xldate_as_datetime(v, b.datemode).isoformat()
+                v = d[:-9] if d.endswith("T00:00:00") else d
+            elif t == xlrd.XL_CELL_BOOLEAN: v = "TRUE" if v else "FALSE"
+            elif t == xlrd.XL_CELL_ERROR: v = xlrd.error_text_from_code[v]
+            elif t == xlrd.XL_CELL_NUMBER: v = repr(v)
+            cells["%d,%d" % (r, c)] = v
+    out.append({"name": s.name, "hidden": s.visibility != 0, "cells": cells,
+                "merges": sorted("%d,%d,%d,%d" % (a, b_ - 1, c, d - 1) for a, b_, c, d in s.merged_cells)})
+print(json.dumps(out, ensure_ascii=False))
+"""#
+
+    @Test(.enabled(if: Tools.python("xlrd"), "needs python3 with xlrd"),
+          arguments: ["features.xls", "seed.xls", "poi-TwoSheetsOneHidden.xls", "poi-DateFormats.xls",
+                      "poi-1904DateWindowing.xls", "poi-SimpleMultiCell.xls", "xlrd-xf_class.xls", "xlrd-ragged.xls",
+                      "xlrd-formula_test_sjmachin.xls", "xlrd-profiles.xls"])
+    func sameValuesAsXlrd(fixture: String) throws {
+        let path = XLSFixtures.path(fixture)
+        let r = try Run.python(Self.dumpScript, [path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        let doc = try XLSDocument(path: path)
+        #expect(reference.map { $0["name"] as? String ?? "" } == doc.sheetEntries.map(\.name))
+        #expect(reference.map { $0["hidden"] as? Bool ?? false } == doc.sheetEntries.map(\.isHidden))
+        for (i, sheet) in reference.enumerated() {
+            let g = try doc.grid(ofSheet: i)
+            var ours: [String: String] = [:]
+            for row in g.rows {
+                for c in row.cells where c.value != .empty { ours["\(row.index),\(c.column)"] = c.value.plainText }
+            }
+            let theirs = sheet["cells"] as? [String: String] ?? [:]
+            #expect(Set(ours.keys) == Set(theirs.keys), "\(fixture) sheet \(i)")
+            for (k, v) in theirs {
+                guard let mine = ours[k] else { continue }
+                if let a = Decimal(string: v), let b = Decimal(string: mine), v.first?.isNumber == true || v.first == "-" {
+                    #expect(a == b, "\(fixture) \(k): xlrd \(v), ours \(mine)")
+                } else {
+                    #expect(mine == v, "\(fixture) \(k): xlrd \(v), ours \(mine)")
+                }
+            }
+            let merges = Set(g.merges.map { "\($0.firstRow),\($0.lastRow),\($0.firstColumn),\($0.lastColumn)" })
+            #expect(merges == Set(sheet["merges"] as? [String] ?? []), "\(fixture) sheet \(i)")
+        }
+    }
+}
