@@ -54,7 +54,7 @@ struct ConvertCommand: ParsableCommand {
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let flags = try flagMetadata()
         // Refuse early, before reading, when the output exists.
-        try AtomicOutput.checkWritable(output, force: force)
+        try AtomicOutput.checkWritable(output, force: force, inputs: [input])
         var appendix = try readAppendix(path: input, library: library, formID: form, sheet: sheet)
         appendix.metadata = flags.filling(from: appendix.metadata)
         try ConversionCheck.requireReadable(appendix)

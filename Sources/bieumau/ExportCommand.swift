@@ -38,6 +38,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite an existing output.")
     var force = false
 
+    @Flag(name: .long, help: "CSV: giữ nguyên ô bắt đầu bằng = + - @ (mặc định thêm ' để Excel không tính như công thức). / CSV: keep fields starting with = + - @ as they are (by default a ' is added so that spreadsheets do not evaluate them).")
+    var rawValues = false
+
     func run() throws {
         common.apply()
         let chosen: Format
@@ -51,7 +54,7 @@ struct ExportCommand: ParsableCommand {
                     en: "cannot tell the format of \(output). Use a .csv or .json name, or --format csv|json.")
             }
         }
-        try AtomicOutput.checkWritable(output, force: force)
+        try AtomicOutput.checkWritable(output, force: force, inputs: [input])
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let appendix = try readAppendix(path: input, library: library, formID: form, sheet: sheet)
         ConversionCheck.warnings(appendix).forEach(Console.warn)
@@ -64,8 +67,8 @@ struct ExportCommand: ParsableCommand {
             Console.error(Console.text("… và \(errors.count - ConversionCheck.maxListedProblems) dòng không có trong biểu mẫu nữa.",
                                        "… and \(errors.count - ConversionCheck.maxListedProblems) more rows not in the form."))
         }
-        let text = chosen == .csv ? AppendixExport.csv(appendix) : AppendixExport.json(appendix)
-        try AtomicOutput.write(Data(text.utf8), to: output, force: force)
+        let text = chosen == .csv ? AppendixExport.csv(appendix, rawValues: rawValues) : AppendixExport.json(appendix)
+        try AtomicOutput.write(Data(text.utf8), to: output, force: force, inputs: [input])
         Console.say(Console.text("Đã ghi \(output).", "Wrote \(output)."))
     }
 }
@@ -104,18 +107,19 @@ enum AppendixExport {
         }
     }
 
-    static func csvField(_ s: String) -> String {
+    static func csvField(_ s: String, rawValues: Bool = false) -> String {
+        let s = SafeText.csvField(s, raw: rawValues)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
     }
 
-    static func csv(_ a: Appendix) -> String {
+    static func csv(_ a: Appendix, rawValues: Bool = false) -> String {
         var out = "id,code,label,unit,kind,type,value,raw,note,cell\r\n"
         for l in lines(a) {
             out += [l.id, l.code, l.label, l.unit, l.kind, l.type, l.value, l.raw, l.note, l.cell]
-                .map(csvField).joined(separator: ",") + "\r\n"
+                .map { csvField($0, rawValues: rawValues) }.joined(separator: ",") + "\r\n"
         }
         return out
     }

@@ -63,7 +63,7 @@ struct ValidateCommand: ParsableCommand {
                                en: "--annotate takes exactly one input file (\(files.count) given).")
         }
         let expectedPeriod = try period.map(Period.option)
-        if let annotate { try AtomicOutput.checkWritable(annotate, force: force) }
+        if let annotate { try AtomicOutput.checkWritable(annotate, force: force, inputs: files) }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         var previousAppendix: Appendix?
         if let previous {

@@ -248,3 +248,101 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
         #expect(r.stdout.contains("dòng nối tiếp số 7999"))
     }
 }
+
+@Suite("Hardening: an output is never an input, and never overwrites a file made meanwhile (#10.9, #10.10)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct OutputIsNotInputTests {
+    func sha(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
+
+    @Test("convert in.csv -o in.csv --force: refused (73), the input unchanged")
+    func convertOntoItsCSVInputIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let input = try Seed.write(Seed.text, "in.csv", in: dir)
+        let before = sha(input)
+        let r = try Run.bieumau(["convert", input, "-o", input, "--force"])
+        #expect(r.status == 73)
+        #expect(r.stderr.contains("chính là tệp đầu vào"))
+        #expect(sha(input) == before)
+    }
+
+    @Test("convert x.xlsx -o link-to-x.xlsx --force, through a symbolic link and a hard link: refused")
+    func convertOntoItsWorkbookThroughLinksIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let x = try seedWorkbook(in: dir)
+        let before = sha(x)
+        let sym = dir.appendingPathComponent("sym.xlsx").path
+        let hard = dir.appendingPathComponent("hard.xlsx").path
+        try FileManager.default.createSymbolicLink(atPath: sym, withDestinationPath: x)
+        try FileManager.default.linkItem(atPath: x, toPath: hard)
+        for out in [x, sym, hard] {
+            let r = try Run.bieumau(["convert", x, "-o", out, "--force"])
+            #expect(r.status == 73, "output \(out)")
+        }
+        #expect(sha(x) == before)
+    }
+
+    @Test("validate x --annotate x --force and merge a e -o a --force: refused, inputs unchanged")
+    func annotateAndMergeOntoAnInputAreRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let a = try seedWorkbook(in: dir)
+        let e = try Seed.write(Seed.text.replacingOccurrences(of: "Ngân Sơn", with: "Bạch Thông"), "e.csv", in: dir)
+        let before = sha(a)
+        let v = try Run.bieumau(["validate", a, "--annotate", a, "--force"])
+        #expect(v.status == 73)
+        let m = try Run.bieumau(["merge", a, e, "-o", a, "--force", "--unit", "UBND tỉnh Bắc Kạn", "--allow-partial"])
+        #expect(m.status == 73)
+        #expect(sha(a) == before)
+    }
+}
+
+@Suite("Hardening: terminal escapes and CSV formulas from cells (#10.11, #10.12)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct TerminalAndCSVTests {
+    static let hostile = Seed.replacing([
+        ("1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,13,",
+         "1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,\"\u{1B}[2J13\u{1B}]52;c;ZXZpbA==\u{07}\",=HYPERLINK(\"\"http://x\"\";\"\"bấm\"\")"),
+        ("của UBND huyện Ngân Sơn", "của UBND huyện Ngân Sơn\u{9B}31m"),
+    ])
+
+    @Test("validate prints cell text and unit names with control characters made visible")
+    func validateShowsControlCharacters() throws {
+        let dir = TestPaths.temporaryFolder("terminal")
+        let file = try Seed.write(Self.hostile, "in.csv", in: dir)
+        let r = try Run.bieumau(["validate", file])
+        #expect(r.status == 1)
+        #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        #expect(!r.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        #expect(r.stdout.contains("\\u001B[2J13"))
+    }
+
+    @Test("export to CSV escapes a formula-like note; --raw-values keeps it; numbers like -12 are untouched")
+    func exportEscapesFormulas() throws {
+        let dir = TestPaths.temporaryFolder("csv-formula")
+        let file = try Seed.write(Self.hostile, "in.csv", in: dir)
+        let out = dir.appendingPathComponent("out.csv").path
+        _ = try Run.bieumau(["export", file, "-o", out])
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("'=HYPERLINK("))
+        #expect(!text.contains(",=HYPERLINK("))
+        let raw = dir.appendingPathComponent("raw.csv").path
+        _ = try Run.bieumau(["export", file, "-o", raw, "--raw-values"])
+        #expect(try String(contentsOfFile: raw, encoding: .utf8).contains(",\"=HYPERLINK("))
+    }
+
+    @Test("dump of a workbook to CSV escapes formula-like text, not negative numbers")
+    func dumpEscapesFormulas() throws {
+        let dir = TestPaths.temporaryFolder("csv-formula")
+        let text = Self.hostile.replacingOccurrences(of: "\u{1B}[2J13\u{1B}]52;c;ZXZpbA==\u{07}", with: "13")
+            .replacingOccurrences(of: "1.3.1,Số UBND cấp xã đã kiểm tra,Đơn vị,0,", with: "1.3.1,Số UBND cấp xã đã kiểm tra,Đơn vị,0,-12")
+        let input = try Seed.write(text, "in.csv", in: dir)
+        let xlsx = dir.appendingPathComponent("x.xlsx").path
+        let c = try Run.bieumau(["convert", input, "-o", xlsx])
+        #expect(c.status == 0, "\(c.stderr)")
+        let out = dir.appendingPathComponent("x.csv").path
+        let d = try Run.bieumau(["dump", xlsx, "-o", out])
+        #expect(d.status == 0, "\(d.stderr)")
+        let csv = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(csv.contains("'=HYPERLINK("))
+        #expect(csv.contains(",-12"))
+    }
+}
