@@ -32,7 +32,6 @@ public struct ODSLimits: Sendable, Hashable {
     public static let appendix: ODSLimits = {
         var l = ODSLimits()
         l.maxCellsPerSheet = AppendixLimits.maxCells
-        l.maxRows = min(l.maxRows, AppendixLimits.maxRows)
         return l
     }()
 }
