@@ -241,6 +241,6 @@ extension CSVDocument: SheetDocument {
         [SheetEntry(name: ((grid.fileName as NSString).lastPathComponent as NSString).deletingPathExtension)]
     }
     public var documentProperties: [String: String] { [:] }
-    public var notices: [ReadingNotice] { [] }
+    public var notices: [ReadingNotice] { encoding.notice.map { [$0] } ?? [] }
     public func grid(ofSheet index: Int) throws -> Grid { grid }
 }

@@ -23,7 +23,7 @@ public enum TableLocator {
                                                    namesSomething: index.labels.namesSomething)
         var appendix = Appendix(form: form)
         appendix.sourceFile = grid.fileName
-        if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
+        if let sheet = grid.sheetName { appendix.sourceSheet = sheet }
         var metadata = MetadataReader.read(grid: grid, above: layout.headerRow)
         if metadata.period == nil, let heading = layout.valueHeading, let p = Period.parse(heading) {
             metadata.period = p
@@ -209,7 +209,7 @@ public enum TableLocator {
         let known = library.forms.map(\.id).joined(separator: ", ")
         guard let best, codedCount > 0, best.score * 2 >= codedCount else {
             let loc: SourceLocation = {
-                if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
+                if let s = grid.sheetName { return SourceLocation(file: grid.fileName, sheet: s) }
                 return SourceLocation(file: grid.fileName)
             }()
             let detail = best.map { " (\($0.form.id): \($0.score)/\(codedCount))" } ?? ""
