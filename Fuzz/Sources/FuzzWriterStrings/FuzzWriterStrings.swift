@@ -24,7 +24,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         let wb = try XlsxWorkbook(path: path)
         let name = String(text.prefix(20)).filter { !"[]:*?/\\'".contains($0) }
-        let ws = (try? wb.addWorksheet(name: name.isEmpty ? "S" : name)) ?? (try wb.addWorksheet(name: "S"))
+        let ws: XlsxWorksheet
+        if let named = try? wb.addWorksheet(name: name.isEmpty ? "S" : name) { ws = named } else { ws = try wb.addWorksheet(name: "S") }
         try ws.writeString(row: 0, col: 0, String(text.prefix(30_000)))
         text.withCString { try? ws.writeString(row: 1, col: 0, nfcCString: $0) }
         try? ws.writeURL(row: 2, col: 0, "internal:'\(ws.name)'!A1", text: String(text.prefix(200)), tooltip: String(text.prefix(200)))
