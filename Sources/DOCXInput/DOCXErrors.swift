@@ -95,10 +95,6 @@ enum DOCXErrors {
             return BieuMauError(.dataError,
                 vi: "Dữ liệu nén của phần \(entry) bị hỏng (\(d)). \(fixVi)",
                 en: "The compressed data of part \(entry) is corrupt (\(d)). \(fixEn)", at: loc)
-        case .duplicateEntry(let name):
-            return BieuMauError(.dataError,
-                vi: "Tệp có hai phần cùng tên \(name) (tệp hỏng hoặc được tạo để gây nhầm lẫn). \(fixVi)",
-                en: "The file holds two parts named \(name) (corrupt, or crafted to mislead). \(fixEn)", at: loc)
         case .tooLarge(let entry, let limit):
             return Self.limit(file: file, part: entry, vi: "phần này giải nén ra hơn \(limit) byte",
                               en: "this part inflates to more than \(limit) bytes")
