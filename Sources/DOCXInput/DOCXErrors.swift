@@ -104,6 +104,10 @@ enum DOCXErrors {
         case .noSuchEntry(let name):
             return BieuMauError(.dataError, vi: "Thiếu phần \(name) trong tệp. \(fixVi)",
                                 en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
+        case .duplicateEntry(let name):
+            return BieuMauError(.dataError,
+                vi: "Tệp chứa hai phần cùng tên \(name) (trùng tên hoặc chỉ khác chữ hoa/thường); tệp bị từ chối. \(fixVi)",
+                en: "The file holds two parts named \(name) (the same name, or differing only by case); the file is refused. \(fixEn)", at: loc)
         }
     }
 }
