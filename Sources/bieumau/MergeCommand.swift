@@ -194,14 +194,8 @@ struct MergeCommand: ParsableCommand {
             var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
-            var findings = Validator.validate(appendix)
-            if appendix.metadata.workbookKind == "merged" {
-                // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
-                findings.removeAll { f in
-                    guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
-                    return row.merge == .countYes || row.merge == .choices
-                }
-            }
+            // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
+            let findings = Validator.validate(appendix)
             let modified = Self.modificationDate(file)
             return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
                                    sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
