@@ -72,7 +72,7 @@ struct MergeCommand: ParsableCommand {
         }
         let requestedPeriod = try period.map(Period.option)
         let expected = try expect.map(Self.readExpectedUnits) ?? []
-        try AtomicOutput.checkWritable(output, force: force)
+        try AtomicOutput.checkWritable(output, force: force, inputs: inputs)
         let files = try Self.collectInputs(inputs, excluding: output)
         if files.count > maxInputs {
             throw BieuMauError(.usage,
@@ -118,7 +118,7 @@ struct MergeCommand: ParsableCommand {
         }
         clock.lap("merge")
         let withUnitSheets = unitSheets.enabled(units: result.accepted.count)
-        try AtomicOutput.write(to: output, force: force) { tmp in
+        try AtomicOutput.write(to: output, force: force, inputs: inputs) { tmp in
             try MergeWorkbook.write(result, to: tmp, unitSheets: withUnitSheets)
         }
         clock.lap("write")
