@@ -113,16 +113,17 @@ public struct AppendixReader: Sendable {
 
     /// Opens the file with the reader of its format. One case per format: a new reader is one
     /// case here returning its `SheetDocument`.
-    static func openDocument(_ format: InputFormat, path: String) throws -> any SheetDocument {
+    /// `asAppendix`: with the tighter limits of one appendix (`AppendixLimits`), not those of any sheet.
+    static func openDocument(_ format: InputFormat, path: String, asAppendix: Bool = false) throws -> any SheetDocument {
         switch format {
         case .csv:
-            return try CSVReader.read(file: path)
+            return try CSVReader.read(file: path, limits: asAppendix ? .appendix : .default)
         case .xlsx:
-            return try XLSXWorkbook(path: path)
+            return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
             return try XLSDocument(path: path)
         case .ods:
-            return try ODSDocument(path: path)
+            return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:
             return try DOCXDocument(path: path)
         case .doc:
@@ -153,7 +154,7 @@ public struct AppendixReader: Sendable {
             throw BieuMauError(.usage, vi: "--sheet chỉ dùng cho bảng tính và văn bản Word (bảng số N); \(displayName) là tệp CSV.",
                                en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
-        let document = try Self.openDocument(format, path: path)
+        let document = try Self.openDocument(format, path: path, asAppendix: true)
         // Workbooks carry no encoding of their own: text typed in TCVN3/VNI fonts is found by
         // character statistics (CSV and Word readers convert by themselves).
         let repairs = format == .xlsx || format == .xls || format == .ods

@@ -65,7 +65,7 @@ public enum MergeJob {
             throw BieuMauError(.usage, vi: "Hãy nêu ít nhất một tệp hoặc thư mục đầu vào.",
                                en: "Name at least one input file or folder.")
         }
-        try AtomicOutput.checkWritable(options.output, force: options.force)
+        try AtomicOutput.checkWritable(options.output, force: options.force, inputs: options.inputs)
         let files = try collectInputs(options.inputs, excluding: options.output)
         if files.count > options.maxInputs {
             throw BieuMauError(.usage,
@@ -105,7 +105,7 @@ public enum MergeJob {
         let result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: mergeOptions)
         clock.lap("merge")
         let withUnitSheets = options.unitSheets.enabled(units: result.accepted.count)
-        try AtomicOutput.write(to: options.output, force: options.force) { tmp in
+        try AtomicOutput.write(to: options.output, force: options.force, inputs: options.inputs) { tmp in
             try MergeWorkbook.write(result, to: tmp, unitSheets: withUnitSheets)
         }
         clock.lap("write")

@@ -135,6 +135,7 @@ public enum CSVReader {
         var atFieldStart = true
         var fieldWasQuoted = false
         var fieldBytes = 0
+        var cellCount = 0
 
         func endField() throws {
             if column + 1 > limits.maxFieldsPerRecord {
@@ -142,6 +143,10 @@ public enum CSVReader {
             }
             fieldBytes = 0
             if !field.isEmpty {
+                cellCount += 1
+                if cellCount > limits.maxCells {
+                    throw CSVLimits.tooManyCells(limits.maxCells, file: fileName, line: recordLine)
+                }
                 cells.append(Cell(column: column, value: .text(String(field))))
             }
             field = String.UnicodeScalarView()
