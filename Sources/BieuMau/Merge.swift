@@ -14,7 +14,7 @@ public typealias MergeProgress = @Sendable (_ done: Int, _ total: Int, _ file: S
 
 /// What `merge` takes.
 public struct MergeJobOptions: Sendable {
-    /// Files, and folders whose .xlsx/.csv files are read (sorted by name).
+    /// Files, and folders whose appendix files (``MergeJob/inputExtensions``) are read (sorted by name).
     public var inputs: [String]
     /// The merged workbook to write.
     public var output: String
@@ -199,7 +199,10 @@ public enum MergeJob {
 
     // MARK: - Inputs
 
-    /// Files named, and the .xlsx/.csv files inside folders named (sorted by name, hidden and lock files skipped).
+    /// The extensions of the files taken from a folder: every format the reader entry point reads.
+    public static let inputExtensions: Set<String> = ["xlsx", "xlsm", "xls", "ods", "csv", "docx"]
+
+    /// Files named, and the appendix files inside folders named (sorted by name, hidden and lock files skipped).
     public static func collectInputs(_ paths: [String], excluding output: String) throws -> [String] {
         let fm = FileManager.default
         let outKey = URL(fileURLWithPath: output).standardizedFileURL.path
@@ -213,7 +216,7 @@ public enum MergeJob {
             if isDir.boolValue {
                 let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { name in
                     let lower = name.lowercased()
-                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && (lower.hasSuffix(".xlsx") || lower.hasSuffix(".csv"))
+                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && inputExtensions.contains((lower as NSString).pathExtension)
                 }.sorted()
                 for name in names {
                     let full = (path as NSString).appendingPathComponent(name)
@@ -226,8 +229,8 @@ public enum MergeJob {
             }
         }
         guard !files.isEmpty else {
-            throw BieuMauError(.noInput, vi: "Không có tệp .xlsx hoặc .csv nào trong \(paths.joined(separator: ", ")).",
-                               en: "No .xlsx or .csv file in \(paths.joined(separator: ", ")).")
+            throw BieuMauError(.noInput, vi: "Không có tệp phụ lục (.xlsx, .xls, .ods, .csv, .docx) nào trong \(paths.joined(separator: ", ")).",
+                               en: "No appendix file (.xlsx, .xls, .ods, .csv, .docx) in \(paths.joined(separator: ", ")).")
         }
         return files
     }

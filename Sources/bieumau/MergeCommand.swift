@@ -11,10 +11,10 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Tổng hợp phụ lục của các đơn vị thành phụ lục của cấp trên. / Merge units' appendices into the parent's workbook.",
         discussion: """
-        INPUT là tệp .xlsx/.csv hoặc thư mục (mọi tệp .xlsx/.csv trong đó, theo thứ tự tên). Mỗi tệp hoặc được \
+        INPUT là tệp (.xlsx, .xls, .ods, .csv, .docx) hoặc thư mục (mọi tệp như thế trong đó, theo thứ tự tên). Mỗi tệp hoặc được \
         tổng hợp, hoặc bị loại kèm lý do (khác biểu mẫu, khác kỳ, trùng đơn vị, không đọc được). Không có \
         --allow-partial thì một tệp bị loại hoặc một đơn vị thiếu (--expect) là lỗi và không ghi tệp nào.
-        INPUT is .xlsx/.csv files or folders. Every file is merged or rejected with a reason. Without \
+        INPUT is files (.xlsx, .xls, .ods, .csv, .docx) or folders of them. Every file is merged or rejected with a reason. Without \
         --allow-partial any rejection or missing unit is an error (exit 65) and nothing is written.
         """)
 
