@@ -90,10 +90,10 @@ struct Jobs: Sendable {
     /// The merged workbook of the latest submissions. Units that have not submitted are named as missing.
     func merge(files: [(path: String, unit: String)], collection: CollectionRecord, expectedUnits: [String],
                to output: URL) throws {
-        let options = MergeOptions(parentUnit: collection.parentUnit, period: WorkbookProperty.decodePeriod(collection.period),
-                                   expectedUnits: expectedUnits, allowPartial: true, latestWins: true)
-        try Merging.merge(files: files.map(\.path), formID: collection.form, options: options, output: output.path,
-                          force: true, library: library)
+        let options = MergeJobOptions(inputs: files.map(\.path), output: output.path, unit: collection.parentUnit,
+                                      formID: collection.form, period: WorkbookProperty.decodePeriod(collection.period),
+                                      expectedUnits: expectedUnits, allowPartial: true, latest: true, force: true)
+        try MergeJob.merge(options, library: library)
     }
 }
 
