@@ -19,7 +19,7 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Tệp đầu vào (.csv hoặc .xlsx). / Input file.")
+    @Argument(help: "Tệp đầu vào (.xlsx, .xls, .ods, .csv hoặc văn bản Word .docx). / Input file (workbook, CSV or Word document).")
     var input: String
 
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx). / Output workbook.")
@@ -28,7 +28,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Mã biểu mẫu (xem `bieumau forms`). / Form id.")
     var form: String?
 
-    @Option(name: .long, help: "Trang tính cần đọc (tệp .xlsx). / Sheet to read.")
+    @Option(name: .long, help: "Trang tính (hoặc bảng Word) cần đọc: tên hoặc số thứ tự. / Sheet (or Word table) to read: name or number.")
     var sheet: String?
 
     @Option(name: .long, help: "Đơn vị báo cáo, vd. \"UBND huyện Ngân Sơn\". / Reporting unit.")
@@ -89,6 +89,11 @@ struct ConvertCommand: ParsableCommand {
                 throw BieuMauError(.usage,
                     vi: "không hiểu ngày báo cáo \"\(reportDate)\". Ví dụ: \"15/3/2023\".",
                     en: "cannot read the report date \"\(reportDate)\". Example: \"15/3/2023\".")
+            }
+            guard d.isValid else {
+                throw BieuMauError(.usage,
+                    vi: "ngày báo cáo \"\(reportDate)\" không có thật (tháng từ 1 đến 12, ngày trong tháng đó). Ví dụ: \"15/3/2023\".",
+                    en: "the report date \"\(reportDate)\" does not exist (months run 1–12, days within the month). Example: \"15/3/2023\".")
             }
             m.reportDate = d
             m.locations["reportDate"] = flagLoc
