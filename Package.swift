@@ -70,7 +70,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // The official layout, written with libxlsxwriter.
         .target(name: "OfficialWorkbook",
-                dependencies: ["FormSchema", "AppendixModel", "XlsxWriterWrapper", "Support"],
+                dependencies: ["FormSchema", "AppendixModel", "AppendixValidation", "AppendixMerge", "XlsxWriterWrapper", "Support"],
                 swiftSettings: swiftSettings),
 
         // The façade every front end calls: one reader entry point (sniffing lives here only)
@@ -109,7 +109,7 @@ let package = Package(
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "OfficialWorkbookTests",
-                    dependencies: ["OfficialWorkbook", "FormSchema", "AppendixModel", "TestSupport"],
+                    dependencies: ["OfficialWorkbook", "XlsxWriterWrapper", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixValidationTests",
                     dependencies: ["AppendixValidation", "FormSchema", "AppendixModel", "TestSupport"],
@@ -118,7 +118,7 @@ let package = Package(
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CrosscheckTests",
-                    dependencies: ["Crosscheck", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
+                    dependencies: ["Crosscheck", "BieuMau", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],

@@ -172,52 +172,30 @@ public struct ValidationReport: Sendable {
 
     /// The documented JSON object, keys in a fixed order:
     /// `{"file","form","unit","period","findings":[{"severity","rule","code","label","cell","found","expected","message"}],"summary":{"errors","warnings"},"notes":[…]}`.
-    public func json(_ lang: Language = .vi) -> String {
-        var w = JSONWriter()
-        jsonObject(&w, lang)
-        return w.out
-    }
+    public func json(_ lang: Language = .vi) -> String { jsonValue(lang).text }
 
     /// Several reports as one JSON array.
     public static func json(_ reports: [ValidationReport], _ lang: Language = .vi) -> String {
-        var w = JSONWriter()
-        w.out += "[\n"
-        for (i, r) in reports.enumerated() {
-            if i > 0 { w.out += ",\n" }
-            r.jsonObject(&w, lang)
-        }
-        w.out += "\n]"
-        return w.out
+        JSONValue.array(reports.map { $0.jsonValue(lang) }).text
     }
 
-    func jsonObject(_ w: inout JSONWriter, _ lang: Language) {
-        w.out += "{\n"
-        w.out += "  \"file\": \(JSONWriter.string(file)),\n"
-        w.out += "  \"form\": \(JSONWriter.string(form)),\n"
-        w.out += "  \"unit\": \(JSONWriter.string(unit)),\n"
-        w.out += "  \"period\": \(JSONWriter.string(period?.vietnamese)),\n"
-        w.out += "  \"findings\": ["
-        for (i, f) in findings.enumerated() {
-            w.out += i == 0 ? "\n" : ",\n"
-            w.out += "    {\"severity\": \(JSONWriter.string(f.severity.rawValue)), "
-            w.out += "\"rule\": \(JSONWriter.string(f.rule.rawValue)), "
-            w.out += "\"code\": \(JSONWriter.string(f.code)), "
-            w.out += "\"label\": \(JSONWriter.string(f.label)), "
-            w.out += "\"cell\": \(JSONWriter.string(f.location?.cellText(lang))), "
-            w.out += "\"found\": \(JSONWriter.string(f.found)), "
-            w.out += "\"expected\": \(JSONWriter.string(f.expected)), "
-            w.out += "\"message\": \(JSONWriter.string(f.message.text(lang)))}"
-        }
-        w.out += findings.isEmpty ? "],\n" : "\n  ],\n"
-        w.out += "  \"summary\": {\"errors\": \(summary.errors), \"warnings\": \(summary.warnings)},\n"
-        w.out += "  \"notes\": [" + notes.map { JSONWriter.string($0.text(lang)) }.joined(separator: ", ") + "]\n"
-        w.out += "}"
+    /// The report as a JSON value (for front ends that embed it in a larger document).
+    public func jsonValue(_ lang: Language = .vi) -> JSONValue {
+        .object([
+            ("file", .string(file)),
+            ("form", .string(form)),
+            ("unit", .optional(unit)),
+            ("period", .optional(period?.vietnamese)),
+            ("findings", .array(findings.map { f in
+                .object([
+                    ("severity", .string(f.severity.rawValue)), ("rule", .string(f.rule.rawValue)),
+                    ("code", .string(f.code)), ("label", .string(f.label)),
+                    ("cell", .optional(f.location?.cellText(lang))), ("found", .optional(f.found)),
+                    ("expected", .optional(f.expected)), ("message", .string(f.message.text(lang))),
+                ])
+            })),
+            ("summary", .object([("errors", .int(summary.errors)), ("warnings", .int(summary.warnings))])),
+            ("notes", .array(notes.map { .string($0.text(lang)) })),
+        ])
     }
-}
-
-/// Minimal deterministic JSON text.
-struct JSONWriter {
-    var out = ""
-
-    static func string(_ s: String?) -> String { JSONText.quote(s) }
 }

@@ -130,7 +130,9 @@ public enum Crosscheck {
                 let id = linkedHere[i]!
                 let c = scorer.candidates(numbers[i], bonus: bonus).first { index.profiles[$0.profile].row.id == id }!
                 var e = c.evidence
-                let others = scorer.candidates(numbers[i], bonus: bonus).filter { index.profiles[$0.profile].row.id != id }
+                // The next row that was free for this number (rows taken by the sentence's other numbers are not).
+                let taken = Set(linkedHere.values)
+                let others = scorer.candidates(numbers[i], bonus: bonus).filter { !taken.contains(index.profiles[$0.profile].row.id) }
                 if let o = others.first { e.runnerUp = (index.profiles[o.profile].code, index.profiles[o.profile].row.label, o.score) }
                 links.append(makeLink(numbers[i], profile: index.profiles[index.byID[id]!], evidence: e, appendix: appendix))
             }

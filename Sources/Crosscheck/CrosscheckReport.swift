@@ -49,7 +49,16 @@ public struct CrosscheckReport: Sendable {
         if !e.words.isEmpty { parts.append((en ? "words " : "từ ") + e.words.map { "«\($0)»" }.joined(separator: ", ")) }
         if let u = e.unit { parts.append((en ? "unit " : "đơn vị ") + "«\(u)»") }
         if let l = e.level { parts.append((en ? "level " : "cấp ") + l) }
-        for s in e.structure { parts.append(s) }
+        if let r = e.runnerUp { parts.append((en ? "score \(e.score), next " : "điểm \(e.score), kế tiếp ") + "\(r.code) \(r.score)") }
+        for s in e.structure {
+            guard en else { parts.append(s); continue }
+            if s == "trong đó" { parts.append("«trong đó» (a breakdown)") }
+            else if s == "A/B" { parts.append("the fraction A/B") }
+            else if s.hasPrefix("phần của tỷ lệ ") {
+                let code = s.dropFirst("phần của tỷ lệ ".count).split(separator: " ").first.map(String.init) ?? ""
+                parts.append("part of ratio \(code) in the same sentence")
+            } else { parts.append(s) }
+        }
         return parts.isEmpty ? "—" : parts.joined(separator: "; ")
     }
 

@@ -24,6 +24,8 @@ public struct ImportSummary: Sendable {
     public var rules: Int
     /// Lines marked `# guessed:` in the YAML.
     public var guesses: Int
+    /// The guesses by what they decide (kind, parent, ratio parts, rules, …), most first.
+    public var guessesByTopic: [(topic: String, count: Int)] = []
     /// Ratio rows whose parts could not be found (merged per unit until someone names them).
     public var ratiosWithoutParts: [String]
     /// Whether values were found (a filled file: sums that hold were looked for).
@@ -39,8 +41,13 @@ public struct ImportSummary: Sendable {
             : "Đã đọc \(file)\(sheetText): biểu \(filled ? "đã điền số liệu" : "trống").")
         lines.append(en ? "  rows: \(rows) (\(kindList))" : "  số dòng: \(rows) (\(kindList))")
         lines.append(en ? "  rules between rows: \(rules)" : "  quy tắc giữa các dòng: \(rules)")
-        lines.append(en ? "  guesses to review (lines marked '# guessed:'): \(guesses)"
-                        : "  phỏng đoán cần xem lại (dòng có '# guessed:'): \(guesses)")
+        let topics = guessesByTopic.map { t -> String in
+            let vi = ["kind": "loại dòng", "parent": "dòng cha", "ratio parts": "tử số/mẫu số", "rules": "quy tắc",
+                      "cumulative": "lũy kế", "decimals": "số thập phân", "label": "tên nối dòng", "form": "phần đầu biểu"][t.topic] ?? t.topic
+            return "\(en ? t.topic : vi) \(t.count)"
+        }.joined(separator: ", ")
+        lines.append(en ? "  guesses to review (lines marked '# guessed:'): \(guesses) (\(topics))"
+                        : "  phỏng đoán cần xem lại (dòng có '# guessed:'): \(guesses) (\(topics))")
         if !ratiosWithoutParts.isEmpty {
             lines.append(en
                 ? "  ratios without numerator/denominator (merged per unit): \(ratiosWithoutParts.joined(separator: ", "))"
@@ -92,7 +99,7 @@ public enum FormImporter {
         if case .workbook(_, let s) = grid.source { sheet = s }
         let summary = ImportSummary(
             file: file, sheet: sheet, rows: form.rows.count, kinds: kinds.map { (kind: $0.0, count: $0.1) },
-            rules: form.rules.count, guesses: guesses,
+            rules: form.rules.count, guesses: guesses, guessesByTopic: inference.guessTopics(yaml: yaml),
             ratiosWithoutParts: form.rows.filter { $0.kind == .ratio && $0.numerator == nil }.map { form.displayCode(of: $0.id) },
             filled: inference.filled)
         return ImportedForm(form: form, yaml: yaml, summary: summary)

@@ -506,6 +506,20 @@ struct Inference {
         }
     }
 
+    /// The `# guessed:` lines of `yaml` by topic (they add up to all of them).
+    func guessTopics(yaml: String) -> [(topic: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for r in rows {
+            for key in r.evidence.keys { counts[key == "parts" ? "ratio parts" : key, default: 0] += 1 }
+            if r.kind == .ratio && r.numerator == nil { counts["ratio parts", default: 0] += 1 }
+        }
+        if !rules.isEmpty { counts["rules"] = rules.count }
+        let total = yaml.components(separatedBy: "# guessed:").count - 1
+        let rest = total - counts.values.reduce(0, +)
+        if rest > 0 { counts["form"] = rest }
+        return counts.map { (topic: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.topic < $1.topic }
+    }
+
     // MARK: - Ids
 
     mutating func assignIDs() {

@@ -88,7 +88,8 @@ public final class FreeXLWorkbook {
         let rc = freexl_open(path, &h)
         guard rc == FREEXL_OK, let h else {
             if let h { freexl_close(h) }
-            throw FreeXLError(code: rc)
+            // FreeXL answers OK without a handle for some BIFF8 files it cannot parse.
+            throw rc == FREEXL_OK ? FreeXLError(code: FREEXL_BIFF_WORKBOOK_NOT_FOUND) : FreeXLError(code: rc)
         }
         handle = h
         self.path = path

@@ -12,7 +12,7 @@
 // Status texts ("Chưa thực hiện", …) are legitimate entries in any value cell, so every check uses
 // Excel's *warning* style: a value outside the rule is questioned ("Continue?"), not refused, and
 // the input message says a status text may be written. `bieumau validate` is what enforces.
-@_exported import XlsxWriterWrapper
+import XlsxWriterWrapper
 import AppendixModel
 import FormSchema
 import Foundation

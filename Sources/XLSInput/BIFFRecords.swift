@@ -316,7 +316,9 @@ enum CompoundFile {
             }
             let start = u32(directory, p + 0x74), length = u32(directory, p + 0x78)
             if type == 5 { root = (start, length) }
-            if type == 2, workbook == nil, name == "Workbook" || name == "Book" { workbook = (start, length) }
+            if type == 2, workbook == nil, name.lowercased() == "workbook" || name.lowercased() == "book" {
+                workbook = (start, length)
+            }
             p += 128
         }
         guard let wb = workbook else { throw .noWorkbookStream }

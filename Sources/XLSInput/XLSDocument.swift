@@ -28,7 +28,8 @@ public final class XLSDocument: SheetDocument {
     public let limits: XLSLimits
     public let sheetEntries: [SheetEntry]
     public var documentProperties: [String: String] { [:] }
-    public var notices: [ReadingNotice] { [] }
+    /// Sheets the file lists that FreeXL could not read (named, so nothing is dropped silently).
+    public let notices: [ReadingNotice]
 
     private let freexl: FreeXLWorkbook
     private let biff: BIFFWorkbook
@@ -89,15 +90,28 @@ public final class XLSDocument: SheetDocument {
             do { name = try freexl.sheetName(i) } catch { throw Self.freeXLError(error, file: path, sheet: nil) }
             entries.append(SheetEntry(name: TextNormalization.nfc(name)))
         }
+        // FreeXL lists the worksheets in BOUNDSHEET order; it may stop early on a sheet it cannot
+        // parse. The records' metadata is used where the names agree.
         let worksheets = biff.sheets.filter { $0.type == 0 }
-        if worksheets.count == entries.count,
-           zip(worksheets, entries).allSatisfy({ TextNormalization.nfc($0.name) == $1.name }) {
-            biffSheets = worksheets
-            for i in entries.indices { entries[i].isHidden = worksheets[i].visibility != 0 }
-        } else {
-            biffSheets = Array(repeating: nil, count: entries.count)
+        var matched: [BIFFSheet?] = []
+        for (i, e) in entries.enumerated() {
+            if i < worksheets.count, TextNormalization.nfc(worksheets[i].name) == e.name {
+                matched.append(worksheets[i])
+                entries[i].isHidden = worksheets[i].visibility != 0
+            } else {
+                matched.append(nil)
+            }
         }
+        biffSheets = matched
         sheetEntries = entries
+        if worksheets.count > entries.count {
+            let missing = worksheets[entries.count...].map { "'\(TextNormalization.nfc($0.name))'" }.joined(separator: ", ")
+            notices = [ReadingNotice(
+                vi: "\(path): FreeXL không đọc được \(worksheets.count - entries.count) trang tính của tệp .xls (\(missing)); nếu phụ lục nằm ở đó, hãy lưu tệp dưới dạng .xlsx.",
+                en: "\(path): FreeXL could not read \(worksheets.count - entries.count) sheet(s) of the .xls file (\(missing)); if the appendix is there, save the file as .xlsx.")]
+        } else {
+            notices = []
+        }
     }
 
     /// The grid of one sheet (0-based index into `sheetEntries`).

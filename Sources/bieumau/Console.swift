@@ -53,9 +53,16 @@ extension Console {
     }
 }
 
+extension Console {
+    /// What readers noticed, as information.
+    static func notes(_ notices: [ReadingNotice]) {
+        for notice in notices { note(Localized(vi: notice.vi, en: notice.en)) }
+    }
+}
+
 /// Reads an appendix through the library's one entry point and prints what the reader noticed.
 func readAppendix(path: String, library: FormLibrary, formID: String?, sheet: String?) throws -> Appendix {
     let loaded = try AppendixReader(library: library).read(path: path, formID: formID, sheet: sheet)
-    for notice in loaded.notices { Console.note(Localized(vi: notice.vi, en: notice.en)) }
+    Console.notes(loaded.notices)
     return loaded.appendix
 }

@@ -3,6 +3,7 @@ import BieuMau
 import Crosscheck
 import FormSchema
 import Foundation
+import OfficialWorkbook
 import Support
 
 struct CrosscheckCommand: ParsableCommand {
@@ -52,7 +53,7 @@ struct CrosscheckCommand: ParsableCommand {
         case .text: Console.say(result.report.text(lang, listAgreements: listAgreements))
         }
         if let annotate {
-            try Annotation.write(appendix: result.appendix.appendix, report: result.report.validationReport, to: annotate,
+            try AnnotatedWorkbook.write(appendix: result.appendix.appendix, report: result.report.validationReport, to: annotate,
                                  force: force, language: lang)
             if format == .text {
                 Console.say(lang == .en ? "Wrote the annotated copy \(annotate)." : "Đã ghi bản đánh dấu \(annotate).")

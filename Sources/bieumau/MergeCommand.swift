@@ -5,6 +5,7 @@ import ArgumentParser
 import BieuMau
 import FormSchema
 import Foundation
+import OfficialWorkbook
 import SheetGrid
 import Support
 

@@ -2,7 +2,7 @@ import AppendixModel
 import ArgumentParser
 import FormSchema
 import Foundation
-import OfficialWorkbook
+import BieuMau
 import Support
 
 struct TemplateCommand: ParsableCommand {
@@ -46,24 +46,11 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         common.apply()
-        if let password, password.count > 24 {
-            throw BieuMauError(.usage,
-                vi: "Mật khẩu --password dài tối đa 24 ký tự (đang có \(password.count)): Excel không mở khóa đúng được mật khẩu dài hơn.",
-                en: "--password may have at most 24 characters (it has \(password.count)): longer ones do not unlock correctly in Excel.")
-        }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
-        let definition: FormDefinition
-        if let form {
-            definition = try library.require(form)
-        } else if let first = library.defaultForm {
-            definition = first
-        } else {
-            throw BieuMauError(.noInput, vi: "Không có biểu mẫu nào.", en: "There are no forms.")
-        }
         var metadata = Metadata(unit: unit.map(clean), parentBody: parent.map(clean))
         if let period { metadata.period = try Period.option(period) }
-        let appendix = Appendix(form: definition, metadata: metadata)
-        try OfficialWorkbookWriter.writeAppendix(appendix, to: output, force: force, mode: .template, password: password)
+        let definition = try Template.write(formID: form, metadata: metadata, password: password, to: output,
+                                            force: force, library: library)
         let inputs = definition.rows.filter { $0.kind.holdsValue }.count
         Console.say(Console.text(
             "Đã tạo \(output): biểu mẫu \(definition.id) phiên bản \(definition.version), \(inputs) chỉ tiêu cần điền.",

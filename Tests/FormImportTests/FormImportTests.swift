@@ -109,11 +109,26 @@ struct RoundTripTests {
         #expect(imported.yaml.contains("the filled values agree (14 / 56 × 100 = 25"))
     }
 
+    @Test("the seed saved by LibreOffice as .ods and .xls (the readers' fixtures) → import → diff: no change",
+          arguments: ["Tests/ODSInputTests/Fixtures/seed.ods", "Tests/XLSInputTests/Fixtures/seed.xls"])
+    func fromOtherFormats(_ file: String) throws {
+        let path = TestPaths.packageRoot.appendingPathComponent(file).path
+        let imported = try importFile(path, id: "seed-other")
+        let diff = FormDiff.compare(try cchc(), imported.form)
+        for kind in structuralChanges {
+            #expect(diff.changes(kind).isEmpty, "\(file): \(kind.rawValue): \(diff.changes(kind).map { $0.message.en })")
+        }
+        #expect(diff.rowMap.count == 121)
+    }
+
     @Test("the imported YAML loads with the loader and is written atomically as DIR/ID/form.yaml")
     func writesAndChecks() throws {
         let dir = TestPaths.temporaryFolder("forms-write")
         defer { try? FileManager.default.removeItem(at: dir) }
         let imported = try importFile(Fixture.path("revised-blank.csv"), id: "cchc-2025")
+        // The summary groups the guesses a reviewer goes through: one kind per row, and they add up.
+        #expect(imported.summary.guessesByTopic.reduce(0) { $0 + $1.count } == imported.summary.guesses)
+        #expect(imported.summary.guessesByTopic.first { $0.topic == "kind" }?.count == imported.form.rows.count)
         let path = try FormImporter.write(imported, toFolder: dir.path, force: false)
         #expect(path == dir.appendingPathComponent("cchc-2025/form.yaml").path)
         let loaded = try FormLoader.load(file: path)

@@ -5,6 +5,7 @@ import OfficialWorkbook
 import Support
 import TestSupport
 import Testing
+import XlsxWriterWrapper
 
 @Suite("Official workbook: atomic output, the template command, LibreOffice, the wrapper")
 struct OutputTests {

@@ -2,8 +2,8 @@ import AppendixMerge
 import AppendixModel
 import FormSchema
 import Foundation
-import OfficialWorkbook
 import Support
+import XlsxWriterWrapper
 
 /// The merged workbook:
 /// - "Tổng hợp": the parent's appendix in the official layout (custom properties make it mergeable again);
@@ -12,10 +12,10 @@ import Support
 ///   missing and unexpected units;
 /// - one sheet per unit, its appendix as received (optional: `--unit-sheets`);
 /// - a bar chart of the form's key ratios per unit (data from "Chi tiết").
-enum MergeWorkbook {
-    static let summarySheet = MergedLayout.summarySheet
-    static let detailSheet = MergedLayout.detailSheet
-    static let sourcesSheet = MergedLayout.sourcesSheet
+public enum MergeWorkbook {
+    public static let summarySheet = MergedLayout.summarySheet
+    public static let detailSheet = MergedLayout.detailSheet
+    public static let sourcesSheet = MergedLayout.sourcesSheet
     /// Sheet names Excel keeps for itself (a workbook with such a sheet is "repaired" on opening).
     static let excelReserved = ["History"]
 
@@ -24,7 +24,7 @@ enum MergeWorkbook {
     static let firstUnitColumn = MergedLayout.detailFirstUnitColumn
     static let detailHeaderRow = MergedLayout.detailHeaderRow
 
-    static func write(_ result: MergeResult, to path: String, unitSheets: Bool = true) throws {
+    public static func write(_ result: MergeResult, to path: String, unitSheets: Bool = true) throws {
         var info = OfficialWorkbookWriter.documentInfo(for: result.merged, kind: "merged")
         info.customProperties[WorkbookProperty.sheet] = summarySheet
         info.customProperties[WorkbookProperty.kind] = "merged"
