@@ -14,8 +14,9 @@ let package = Package(
     products: [
         .executable(name: "bieumau", targets: ["bieumau"]),
         .library(name: "BieuMau", targets: [
-            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "FormSchema", "AppendixModel", "TableLocator",
-            "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport", "Crosscheck",
+            "BieuMau", "SheetGrid", "XMLScan", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput", "VietnameseText",
+            "FormSchema", "AppendixModel", "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "FormImport",
+            "Crosscheck",
         ]),
     ],
     dependencies: [
@@ -41,12 +42,16 @@ let package = Package(
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
-        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper"], swiftSettings: swiftSettings),
+        // Legacy Vietnamese font encodings (TCVN3, VNI) → Unicode, for every reader.
+        .target(name: "VietnameseText", swiftSettings: swiftSettings),
+        .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper", "VietnameseText"], swiftSettings: swiftSettings),
         .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
                 swiftSettings: swiftSettings),
         .target(name: "XLSInput", dependencies: ["SheetGrid", "Support", "FreeXLWrapper"],
                 swiftSettings: swiftSettings),
         .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+                swiftSettings: swiftSettings),
+        .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
         .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
@@ -76,7 +81,8 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "FormSchema", "AppendixModel",
+                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput", "VietnameseText",
+                               "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
@@ -117,13 +123,17 @@ let package = Package(
         .testTarget(name: "AppendixMergeTests",
                     dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "VietnameseTextTests", dependencies: ["VietnameseText", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CrosscheckTests",
                     dependencies: ["Crosscheck", "BieuMau", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "FormImportTests",
                     dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
                                    "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],

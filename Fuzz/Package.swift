@@ -18,6 +18,10 @@ let package = Package(
                           swiftSettings: fuzz),
         .executableTarget(name: "FuzzForm", dependencies: [.product(name: "BieuMau", package: "bieumau")],
                           swiftSettings: fuzz),
+        .executableTarget(name: "FuzzDOCX", dependencies: [.product(name: "BieuMau", package: "bieumau")],
+                          swiftSettings: fuzz),
+        .executableTarget(name: "FuzzLegacyText", dependencies: [.product(name: "BieuMau", package: "bieumau")],
+                          swiftSettings: fuzz),
         .executableTarget(name: "FuzzNumber", dependencies: [.product(name: "BieuMau", package: "bieumau")],
                           swiftSettings: fuzz),
     ]

@@ -41,7 +41,7 @@ public enum MergedWorkbookCheck {
     /// nil when absent). A claim not backed is dropped from `appendix.metadata`, so that the
     /// file is validated and merged as one unit's appendix.
     public static func verify(_ appendix: inout Appendix, sheet: (String) -> Grid?) -> Outcome {
-        guard appendix.metadata.workbookKind == "merged" || appendix.metadata.mergedUnits != nil else {
+        guard appendix.metadata.isMergedWorkbook else {
             return Outcome(sourceUnits: nil, note: nil)
         }
         let claimed = appendix.metadata.mergedUnits

@@ -472,9 +472,9 @@ public enum Merger {
                 for c in Set(list) { counts[c, default: 0] += 1 }
             case .empty, .status:
                 left.setAside(v, unit: name, in: &result)
-            case .text(let t) where unit.isMerged && parseChoiceCounts(t, row: row) != nil:
+            case .text(let t) where unit.isMerged && ChoiceCounts.parse(t, choices: row.choices) != nil:
                 // A merged workbook writes "Trực tuyến (3); Phát phiếu (1)".
-                for (c, n) in parseChoiceCounts(t, row: row)! { counts[c, default: 0] += n }
+                for (c, n) in ChoiceCounts.parse(t, choices: row.choices)! { counts[c, default: 0] += n }
             default:
                 let t = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(v.raw))
                 if other[t] == nil { otherOrder.append(t) }
@@ -491,23 +491,8 @@ public enum Merger {
             en.append(l.en)
         }
         result.note = vi.isEmpty ? nil : Localized(vi: vi.joined(separator: "; "), en: en.joined(separator: "; "))
-        let text = result.choiceCounts.map { "\($0.choice) (\($0.count))" }.joined(separator: "; ")
+        let text = ChoiceCounts.text(result.choiceCounts)
         result.merged = RowValue(raw: text, value: text.isEmpty ? .empty : .text(text), note: result.note?.vi ?? "")
-    }
-
-    /// Reads "Trực tuyến (3); Phát phiếu (1)" back into counts; nil unless every part is a choice of the row.
-    public static func parseChoiceCounts(_ text: String, row: FormRow) -> [(String, Int)]? {
-        let parts = text.split(separator: ";").map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { return nil }
-        var out: [(String, Int)] = []
-        for p in parts {
-            guard p.hasSuffix(")"), let open = p.lastIndex(of: "(") else { return nil }
-            let name = TextNormalization.collapseWhitespace(String(p[..<open]))
-            guard let n = Int(p[p.index(after: open)..<p.index(before: p.endIndex)].trimmingCharacters(in: .whitespaces)),
-                  n >= 0, let choice = row.choices.first(where: { LabelKey.same($0, name) }) else { return nil }
-            out.append((choice, n))
-        }
-        return out
     }
 
     static func mergeRatio(_ row: FormRow, units: [UnitInput], form: FormDefinition,

@@ -70,7 +70,7 @@ public struct UnitInput: Sendable {
     }
     /// True when this input is itself a parent's merged workbook (its properties say so; the reader
     /// clears them when the workbook's own sheets do not agree: `MergedWorkbookCheck`).
-    public var isMerged: Bool { appendix.metadata.workbookKind == "merged" }
+    public var isMerged: Bool { appendix.metadata.isMergedWorkbook }
     /// How many reporting units this input stands for (a merged workbook: the units it merged).
     public var leafUnits: Int { isMerged ? max(1, appendix.metadata.mergedUnits ?? 1) : 1 }
 }

@@ -83,7 +83,8 @@ public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
     case textMismatch = "text-mismatch"
     /// A percentage in the text disagrees with its own parts in the same sentence (`crosscheck`).
     case textArithmetic = "text-arithmetic"
-    /// The file's reporting unit is not the one expected (`validate --unit`).
+    /// The file's reporting unit is not the one expected (`validate --unit`), or not named.
+    case unitMismatch = "unit-mismatch"
 }
 
 /// One problem, named at its cell, with what to do.

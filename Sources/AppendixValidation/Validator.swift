@@ -103,7 +103,7 @@ public enum Validator {
                 vi: "Không so sánh với kỳ trước: không đọc được kỳ báo cáo của tệp kỳ trước.",
                 en: "Not compared with the previous period: the previous file's period could not be read."))
         }
-        if let a = previous.metadata.unit, let b = current.metadata.unit, !UnitName.same(a, b) {
+        if let a = previous.metadata.unit, let b = current.metadata.unit, !UnitIdentity.same(a, b) {
             return .notComparable(Localized(
                 vi: "Không so sánh với kỳ trước: tệp kỳ trước của đơn vị «\(a)», tệp này của «\(b)».",
                 en: "Not compared with the previous period: the previous file is from '\(a)', this one from '\(b)'."))
@@ -133,29 +133,6 @@ extension Period {
     public var english: String { "\(kind.english) \(year)" }
 }
 
-/// Names of reporting units as people type them: `UBND` and `Ủy ban nhân dân` are one thing,
-/// case, tone placement and punctuation do not matter, and `huyện Ngân Sơn` names
-/// `UBND huyện Ngân Sơn`.
-public enum UnitName {
-    static let longForm = LabelKey.make("Ủy ban nhân dân")
-    static let shortForm = LabelKey.make("UBND")
-
-    public static func key(_ name: String) -> String {
-        var k = " " + LabelKey.make(name) + " "
-        k = k.replacingOccurrences(of: " \(longForm) ", with: " \(shortForm) ")
-        return k.trimmingCharacters(in: .whitespaces)
-    }
-
-    public static func same(_ a: String, _ b: String) -> Bool {
-        let ka = key(a), kb = key(b)
-        if ka.isEmpty || kb.isEmpty { return false }
-        if ka == kb { return true }
-        // One names the other without its leading words ("huyện Ngân Sơn" / "UBND huyện Ngân Sơn").
-        let (short, long) = ka.count < kb.count ? (ka, kb) : (kb, ka)
-        return long.hasSuffix(" " + short) && short.split(separator: " ").count >= 2
-    }
-}
-
 /// The state of one validation run.
 struct Checker {
     let appendix: Appendix
@@ -169,7 +146,7 @@ struct Checker {
 
     var form: FormDefinition { appendix.form }
     var locale: NumberLocale { appendix.numberLocale }
-    var isMerged: Bool { appendix.metadata.mergedUnits != nil || appendix.metadata.workbookKind == "merged" }
+    var isMerged: Bool { appendix.metadata.isMergedWorkbook }
 
     // MARK: helpers
 
@@ -228,13 +205,13 @@ struct Checker {
         if let expectedUnit = options.expectedUnit {
             let location = md.locations["unit"] ?? md.locations["reportReference"]
             if let unit = md.unit {
-                if !UnitName.same(unit, expectedUnit) {
-                    add(.error, .periodMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
+                if !UnitIdentity.same(unit, expectedUnit) {
+                    add(.error, .unitMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
                         vi: "Tệp là của đơn vị «\(unit)», không phải «\(expectedUnit)». Kiểm tra lại có gửi nhầm tệp không.",
                         en: "The file is from '\(unit)', not '\(expectedUnit)'. Check that this is the right file.")
                 }
             } else {
-                add(.warning, .periodMismatch, row: nil, location: location, found: nil, expected: expectedUnit,
+                add(.warning, .unitMismatch, row: nil, location: location, found: nil, expected: expectedUnit,
                     vi: "Tệp không ghi tên đơn vị báo cáo nên không đối chiếu được với «\(expectedUnit)». Ghi tên đơn vị ở đầu biểu hoặc trong dòng «Kèm theo Báo cáo số … của …».",
                     en: "The file does not name its reporting unit, so it cannot be matched with '\(expectedUnit)'. Write the unit in the header or in the '(Kèm theo Báo cáo số … của …)' line.")
             }
@@ -401,22 +378,11 @@ struct Checker {
 
     mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
         if case .choices = rv.value { return }
-        if isMerged && Self.isChoiceCount(found, choices: row.choices) { return }
+        if isMerged && ChoiceCounts.parse(found, choices: row.choices) != nil { return }
         let list = row.choices.joined(separator: "; ")
         add(.error, .invalidChoice, row: row, found: found, expected: list,
             vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
             en: "The row \(name(row)) accepts only the choices: \(list) (several allowed, separated by ';'), but the cell reads '\(found)'. Write the choices as named.")
-    }
-
-    /// A merged workbook's choice cell: `Trực tuyến (3); Phát phiếu (2)`, each name one of the row's choices.
-    static func isChoiceCount(_ text: String, choices: [String]) -> Bool {
-        let parts = text.split(whereSeparator: { $0 == ";" || $0 == "\n" })
-            .map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { return false }
-        return parts.allSatisfy { part in
-            let name = part.replacingOccurrences(of: #"\s*\(\s*\d+\s*\)$"#, with: "", options: .regularExpression)
-            return choices.contains { LabelKey.same($0, name) }
-        }
     }
 
     // MARK: between rows

@@ -1,11 +1,13 @@
 import AppendixModel
 import CSVInput
+import DOCXInput
 import FormSchema
 import Foundation
 import ODSInput
 import SheetGrid
 import Support
 import TableLocator
+import VietnameseText
 import XLSInput
 import XLSXInput
 
@@ -111,24 +113,21 @@ public struct AppendixReader: Sendable {
 
     /// Opens the file with the reader of its format. One case per format: a new reader is one
     /// case here returning its `SheetDocument`.
-    static func openDocument(_ format: InputFormat, path: String) throws -> any SheetDocument {
+    /// `asAppendix`: with the tighter limits of one appendix (`AppendixLimits`), not those of any sheet.
+    static func openDocument(_ format: InputFormat, path: String, asAppendix: Bool = false) throws -> any SheetDocument {
         switch format {
         case .csv:
-            return try CSVReader.read(file: path)
+            return try CSVReader.read(file: path, limits: asAppendix ? .appendix : .default)
         case .xlsx:
-            return try XLSXWorkbook(path: path)
+            return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
             return try XLSDocument(path: path)
         case .ods:
-            return try ODSDocument(path: path)
+            return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:
-            throw notYetRead(
-                vi: "tệp là văn bản Word (.docx); bieumau chưa đọc được bảng trong tệp Word. Hãy chép bảng phụ lục sang Excel và lưu dưới dạng .xlsx.",
-                en: "the file is a Word document (.docx); bieumau cannot read tables from Word files yet. Copy the appendix table into Excel and save it as .xlsx.")
+            return try DOCXDocument(path: path)
         case .doc:
-            throw notYetRead(
-                vi: "tệp là văn bản Word 97–2003 (.doc), định dạng bieumau không đọc. Hãy mở tệp trong Word/LibreOffice và lưu lại dưới dạng .docx.",
-                en: "the file is a Word 97–2003 document (.doc), which bieumau does not read. Open it in Word/LibreOffice and save it as .docx.")
+            throw LegacyWordDocument.refusal(file: path)
         case .odt:
             throw notYetRead(
                 vi: "tệp là văn bản OpenDocument (.odt), định dạng bieumau không đọc. Hãy mở tệp trong LibreOffice và lưu lại dưới dạng Word (.docx).",
@@ -152,19 +151,25 @@ public struct AppendixReader: Sendable {
 
     func read(format: InputFormat, path: String, displayName: String, formID: String?, sheet: String?) throws -> LoadedAppendix {
         if format == .csv, sheet != nil {
-            throw BieuMauError(.usage, vi: "--sheet chỉ dùng cho bảng tính (.xlsx); \(displayName) là tệp CSV.",
-                               en: "--sheet applies to workbooks (.xlsx) only; \(displayName) is a CSV file.")
+            throw BieuMauError(.usage, vi: "--sheet chỉ dùng cho bảng tính và văn bản Word (bảng số N); \(displayName) là tệp CSV.",
+                               en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
-        let document = try Self.openDocument(format, path: path)
-        let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet)
-        return LoadedAppendix(appendix: appendix, notices: document.notices, format: format,
+        let document = try Self.openDocument(format, path: path, asAppendix: true)
+        // Workbooks carry no encoding of their own: text typed in TCVN3/VNI fonts is found by
+        // character statistics (CSV and Word readers convert by themselves).
+        let repairs = format == .xlsx || format == .xls || format == .ods
+        var converted: Set<LegacyVietnameseEncoding> = []
+        let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet,
+                                           repairLegacyText: repairs, converted: &converted)
+        return LoadedAppendix(appendix: appendix, notices: document.notices + LegacyText.notices(converted), format: format,
                               sheet: format == .csv ? nil : document.sheetEntries[index].name)
     }
 
     /// The sheet named by `sheet`, else by the `bieumau.sheet` property, else the first sheet
     /// holding the table (visible sheets first), else the first sheet for its precise message.
     func locate(in document: any SheetDocument, displayName: String, formID: String?,
-                sheet: String?) throws -> (Int, Appendix) {
+                sheet: String?, repairLegacyText: Bool = false,
+                converted: inout Set<LegacyVietnameseEncoding>) throws -> (Int, Appendix) {
         let entries = document.sheetEntries
         guard !entries.isEmpty else {
             throw BieuMauError(.dataError, vi: "tệp không có trang tính nào chứa dữ liệu.",
@@ -173,6 +178,7 @@ public struct AppendixReader: Sendable {
         func grid(_ index: Int) throws -> Grid {
             var grid = try document.grid(ofSheet: index)
             grid.rename(file: displayName)
+            if repairLegacyText { converted.formUnion(LegacyText.repair(&grid)) }
             return grid
         }
         if let sheet {
@@ -219,6 +225,8 @@ extension Grid {
         switch source {
         case .csv(let f) where f != file: source = .csv(file: file)
         case .workbook(let f, let sheet) where f != file: source = .workbook(file: file, sheet: sheet)
+        case .document(let f, let table, let titleRows) where f != file:
+            source = .document(file: file, table: table, titleRows: titleRows)
         default: break
         }
     }

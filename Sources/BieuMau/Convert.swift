@@ -62,7 +62,7 @@ public enum Conversion {
     public static func convert(input: String, output: String, options: ConvertOptions,
                                library: FormLibrary) throws -> ConversionResult {
         // Refuse early, before reading, when the output exists.
-        try AtomicOutput.checkWritable(output, force: options.force)
+        try AtomicOutput.checkWritable(output, force: options.force, inputs: [input])
         let loaded = try AppendixReader(library: library).read(path: input, formID: options.formID, sheet: options.sheet)
         var appendix = loaded.appendix
         appendix.metadata = options.metadata.filling(from: appendix.metadata)

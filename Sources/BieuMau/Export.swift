@@ -37,12 +37,13 @@ public enum Export {
     ///                                library: try FormLibrary.load())
     /// ```
     public static func export(input: String, output: String, format: ExportFormat, formID: String? = nil,
-                              sheet: String? = nil, force: Bool = false, library: FormLibrary) throws -> ExportResult {
-        try AtomicOutput.checkWritable(output, force: force)
+                              sheet: String? = nil, force: Bool = false, rawValues: Bool = false,
+                              library: FormLibrary) throws -> ExportResult {
+        try AtomicOutput.checkWritable(output, force: force, inputs: [input])
         let loaded = try AppendixReader(library: library).read(path: input, formID: formID, sheet: sheet)
         let appendix = loaded.appendix
-        let text = format == .csv ? csv(appendix) : json(appendix).text + "\n"
-        try AtomicOutput.write(Data(text.utf8), to: output, force: force)
+        let text = format == .csv ? csv(appendix, rawValues: rawValues) : json(appendix).text + "\n"
+        try AtomicOutput.write(Data(text.utf8), to: output, force: force, inputs: [input])
         let unknown = appendix.readingFindings.filter { $0.severity == .error && $0.rule != .duplicateRow }.map { f in
             Localized(vi: [f.location?.describe(.vi), f.message.vi].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "),
                       en: [f.location?.describe(.en), f.message.en].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
@@ -85,10 +86,12 @@ public enum Export {
         }
     }
 
-    /// The CSV export (UTF-8, CRLF).
-    public static func csv(_ a: Appendix) -> String {
+    /// The CSV export (UTF-8, CRLF). Fields a spreadsheet would evaluate as formulas get a
+    /// leading `'` unless `rawValues` (docs/limits.md).
+    public static func csv(_ a: Appendix, rawValues: Bool = false) -> String {
         CSVText.table(header: ["id", "code", "label", "unit", "kind", "type", "value", "raw", "note", "cell"],
-                      records: lines(a).map { [$0.id, $0.code, $0.label, $0.unit, $0.kind, $0.type, $0.value, $0.raw, $0.note, $0.cell] })
+                      records: lines(a).map { [$0.id, $0.code, $0.label, $0.unit, $0.kind, $0.type, $0.value, $0.raw, $0.note, $0.cell] },
+                      rawValues: rawValues)
     }
 
     /// The JSON export: form, source, metadata, rows (numbers as JSON numbers with their exact

@@ -84,7 +84,7 @@ public enum Validation {
             throw BieuMauError(.usage, vi: "--annotate chỉ dùng với đúng một tệp đầu vào (đang có \(files.count)).",
                                en: "--annotate takes exactly one input file (\(files.count) given).")
         }
-        if let annotate = options.annotate { try AtomicOutput.checkWritable(annotate, force: options.force) }
+        if let annotate = options.annotate { try AtomicOutput.checkWritable(annotate, force: options.force, inputs: files) }
         let reader = AppendixReader(library: library)
         // The previous period's file may be on the form the named one replaces.
         let previous = try options.previous.map {

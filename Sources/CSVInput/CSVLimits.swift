@@ -12,10 +12,27 @@ public struct CSVLimits: Sendable, Hashable {
     public var maxFieldsPerRecord: Int = 16_384
     /// Records in the file.
     public var maxRecords: Int = 10_000_000
+    /// Non-empty cells in the file (each held costs ~100 bytes).
+    public var maxCells: Int = 50_000_000
 
     public init() {}
 
     public static let `default` = CSVLimits()
+
+    /// For a file read as one appendix (`AppendixLimits`): far fewer records and cells.
+    public static let appendix: CSVLimits = {
+        var l = CSVLimits()
+        l.maxRecords = AppendixLimits.maxRows
+        l.maxCells = AppendixLimits.maxCells
+        return l
+    }()
+
+    static func tooManyCells(_ limit: Int, file: String, line: Int) -> BieuMauError {
+        BieuMauError(.dataError,
+            vi: "tệp có hơn \(limit) ô có dữ liệu, vượt giới hạn cho một phụ lục. Hãy kiểm tra có chọn nhầm tệp.",
+            en: "the file has more than \(limit) non-empty cells, over the limit for an appendix. Check that this is the right file.",
+            at: SourceLocation(file: file, line: line))
+    }
 
     static func fieldTooLong(_ limit: Int, file: String, line: Int, column: Int) -> BieuMauError {
         BieuMauError(.dataError,

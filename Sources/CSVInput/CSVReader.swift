@@ -135,6 +135,7 @@ public enum CSVReader {
         var atFieldStart = true
         var fieldWasQuoted = false
         var fieldBytes = 0
+        var cellCount = 0
 
         func endField() throws {
             if column + 1 > limits.maxFieldsPerRecord {
@@ -142,6 +143,10 @@ public enum CSVReader {
             }
             fieldBytes = 0
             if !field.isEmpty {
+                cellCount += 1
+                if cellCount > limits.maxCells {
+                    throw CSVLimits.tooManyCells(limits.maxCells, file: fileName, line: recordLine)
+                }
                 cells.append(Cell(column: column, value: .text(String(field))))
             }
             field = String.UnicodeScalarView()
@@ -241,6 +246,6 @@ extension CSVDocument: SheetDocument {
         [SheetEntry(name: ((grid.fileName as NSString).lastPathComponent as NSString).deletingPathExtension)]
     }
     public var documentProperties: [String: String] { [:] }
-    public var notices: [ReadingNotice] { [] }
+    public var notices: [ReadingNotice] { encoding.notice.map { [$0] } ?? [] }
     public func grid(ofSheet index: Int) throws -> Grid { grid }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IconvWrapper
 import Support
+import VietnameseText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -164,6 +165,15 @@ public final class CSVStreamReader {
                     en: "the file holds a NUL byte (a binary file?), not CSV text. Save it again as CSV (UTF-8).",
                     at: SourceLocation(file: path, line: bad.line))
             }
+            // A legacy Vietnamese font encoding, judged on the first 256 KiB.
+            var sample: [UInt8] = []
+            try rawChunks(path, chunkSize: chunkSize) { chunk in
+                sample.append(contentsOf: chunk.prefix((256 << 10) - sample.count))
+                return sample.count < 256 << 10
+            }
+            if let legacy = VietnameseText.detect(bytes: sample, windows1258: try? TextDecoder.windows1258(sample, fileName: path)) {
+                return (legacy == .tcvn3 ? .tcvn3 : .vni, 0)
+            }
             return (.windows1258, 0)
         }
         return (.utf8, 0)
@@ -223,6 +233,31 @@ public final class CSVStreamReader {
                     c = UnsafeBufferPointer(rebasing: c[k...])
                 }
                 return c.isEmpty ? true : try body(c)
+            }
+        case .tcvn3, .vni:
+            // Whole lines at a time, so that a letter and its mark (VNI) or a word (TCVN3
+            // capitals) are never split between chunks.
+            let legacy: LegacyVietnameseEncoding = encoding == .tcvn3 ? .tcvn3 : .vni
+            var carry: [UInt8] = []
+            var keepGoing = true
+            try rawChunks(path, chunkSize: chunkSize) { chunk in
+                carry.append(contentsOf: chunk)
+                guard let lastLF = carry.lastIndex(of: 0x0A) else {
+                    if carry.count > 16 << 20 {
+                        var text = VietnameseText.decode(carry, from: legacy)
+                        carry.removeAll()
+                        keepGoing = try text.withUTF8 { try body($0) }
+                    }
+                    return keepGoing
+                }
+                var text = VietnameseText.decode(carry[...lastLF], from: legacy)
+                carry.removeSubrange(...lastLF)
+                keepGoing = try text.withUTF8 { try body($0) }
+                return keepGoing
+            }
+            if keepGoing && !carry.isEmpty {
+                var text = VietnameseText.decode(carry, from: legacy)
+                _ = try text.withUTF8 { try body($0) }
             }
         case .utf16LE, .utf16BE, .windows1258:
             let from = encoding == .utf16LE ? "UTF-16LE" : encoding == .utf16BE ? "UTF-16BE" : "WINDOWS-1258"

@@ -1,6 +1,8 @@
 import Foundation
 import IconvWrapper
+import SheetGrid
 import Support
+import VietnameseText
 
 /// The text encodings office CSV files arrive in.
 public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
@@ -10,11 +12,32 @@ public enum CSVEncoding: String, Sendable, Hashable, CaseIterable {
     case utf16BE = "UTF-16BE"
     /// Excel "CSV" on Vietnamese Windows: tone marks as combining characters.
     case windows1258 = "Windows-1258"
+    /// Typed in TCVN3 (ABC) fonts (`.VnTime`): converted to Unicode (see VietnameseText).
+    case tcvn3 = "TCVN3"
+    /// Typed in VNI fonts (`VNI-Times`): converted to Unicode.
+    case vni = "VNI"
+
+    /// The information to give once when the text was converted from a legacy font encoding.
+    public var notice: ReadingNotice? {
+        switch self {
+        case .tcvn3:
+            return ReadingNotice(
+                vi: "Tệp được gõ bằng bảng mã TCVN3 (ABC, phông .VnTime); bieumau đã chuyển sang Unicode. Nên lưu lại tệp dưới dạng \"CSV UTF-8\".",
+                en: "The file was typed in the TCVN3 (ABC, .VnTime fonts) encoding; bieumau converted it to Unicode. Save it again as \"CSV UTF-8\" when you can.")
+        case .vni:
+            return ReadingNotice(
+                vi: "Tệp được gõ bằng bảng mã VNI (phông VNI-Times); bieumau đã chuyển sang Unicode. Nên lưu lại tệp dưới dạng \"CSV UTF-8\".",
+                en: "The file was typed in the VNI (VNI-Times fonts) encoding; bieumau converted it to Unicode. Save it again as \"CSV UTF-8\" when you can.")
+        default:
+            return nil
+        }
+    }
 }
 
 /// Turns the bytes of a CSV file into NFC text.
 public enum TextDecoder {
-    /// Detects the encoding (BOM → UTF-16/UTF-8; valid UTF-8 → UTF-8; else Windows-1258),
+    /// Detects the encoding (BOM → UTF-16/UTF-8; valid UTF-8 → UTF-8; else TCVN3 or VNI when the
+    /// character statistics say so, else Windows-1258),
     /// decodes and normalises to NFC. A bad byte sequence is an error naming the file and line.
     public static func decode(_ data: Data, fileName: String) throws -> (text: String, encoding: CSVEncoding) {
         let bytes = [UInt8](data)
@@ -40,6 +63,12 @@ public enum TextDecoder {
         if let s = String(validating: bytes, as: UTF8.self) {
             return (TextNormalization.nfc(s), .utf8)
         }
+        // Not UTF-8: text typed in a legacy Vietnamese font encoding, or Windows-1258.
+        let asWindows1258 = try? windows1258(bytes, fileName: fileName)
+        if let legacy = VietnameseText.detect(bytes: bytes, windows1258: asWindows1258) {
+            return (VietnameseText.decode(bytes, from: legacy), legacy == .tcvn3 ? .tcvn3 : .vni)
+        }
+        if let asWindows1258 { return (asWindows1258, .windows1258) }
         return (try windows1258(bytes, fileName: fileName), .windows1258)
     }
 

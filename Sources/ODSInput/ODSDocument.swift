@@ -27,6 +27,13 @@ public struct ODSLimits: Sendable, Hashable {
     public init() {}
 
     public static let `default` = ODSLimits()
+
+    /// For a spreadsheet read as one appendix (`AppendixLimits`).
+    public static let appendix: ODSLimits = {
+        var l = ODSLimits()
+        l.maxCellsPerSheet = AppendixLimits.maxCells
+        return l
+    }()
 }
 
 /// An OpenDocument spreadsheet (.ods) opened for reading: LibreOffice's and OpenOffice's format.
@@ -251,6 +258,10 @@ public final class ODSDocument: SheetDocument {
         case .noSuchEntry(let name):
             return BieuMauError(.dataError,
                 vi: "Thiếu phần \(name) trong tệp. \(fixVi)", en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
+        case .duplicateEntry(let name):
+            return BieuMauError(.dataError,
+                vi: "Tệp chứa hai phần cùng tên \(name) (trùng tên hoặc chỉ khác chữ hoa/thường). Mỗi chương trình đọc một bản khác nhau nên số liệu kiểm tra có thể khác số liệu người xem thấy; tệp bị từ chối. \(fixVi)",
+                en: "The file holds two parts named \(name) (the same name, or differing only by case). Programs read different copies, so the figures checked could differ from those a person sees; the file is refused. \(fixEn)", at: loc)
         }
     }
 }

@@ -497,7 +497,7 @@ public final class OfficialWorkbookWriter {
                                      password: String? = nil) throws {
         let kind: String
         if mode == .template { kind = "template" }
-        else if appendix.metadata.workbookKind == "merged" || appendix.metadata.mergedUnits != nil { kind = "merged" }
+        else if appendix.metadata.isMergedWorkbook { kind = "merged" }
         else { kind = "appendix" }
         let info = documentInfo(for: appendix, kind: kind)
         try AtomicOutput.write(to: path, force: force) { tmp in

@@ -155,7 +155,8 @@ public struct GridRow: Sendable, Hashable {
     public var index: Int
     public var cells: [Cell]
     public var hidden: Bool
-    /// 1-based physical line where the record starts (CSV only; a quoted field may span lines).
+    /// 1-based physical line where the record starts (CSV; a quoted field may span lines); for a
+    /// Word table, the 1-based table row (or paragraph number for a title row).
     public var sourceLine: Int?
 
     public init(index: Int, cells: [Cell], hidden: Bool = false, sourceLine: Int? = nil) {
@@ -198,6 +199,10 @@ public struct CellRange: Sendable, Hashable {
 public enum GridSource: Sendable, Hashable {
     case csv(file: String)
     case workbook(file: String, sheet: String)
+    /// Table `table` (1-based) of a Word document; the grid's first `titleRows` rows are the
+    /// paragraphs above the table, the rest its rows (`GridRow.sourceLine` holds the paragraph
+    /// number, resp. the table row number, both 1-based).
+    case document(file: String, table: Int, titleRows: Int)
 }
 
 /// A sheet of cells from any format: what the locator reads.
@@ -219,6 +224,16 @@ public struct Grid: Sendable {
         switch source {
         case .csv(let f): return f
         case .workbook(let f, _): return f
+        case .document(let f, _, _): return f
+        }
+    }
+
+    /// The sheet name to show for this grid (`Bảng 3` for a Word table), nil for CSV.
+    public var sheetName: String? {
+        switch source {
+        case .csv: return nil
+        case .workbook(_, let sheet): return sheet
+        case .document(_, let table, _): return "Bảng \(table)"
         }
     }
 
@@ -229,6 +244,12 @@ public struct Grid: Sendable {
             return SourceLocation(file: file, line: row.sourceLine ?? (row.index + 1), column: column + 1)
         case .workbook(let file, let sheet):
             return SourceLocation(file: file, sheet: sheet, cell: CellReference.a1(row: row.index, column: column))
+        case .document(let file, let table, let titleRows):
+            if row.index < titleRows {
+                return SourceLocation(file: file, paragraph: row.sourceLine ?? (row.index + 1))
+            }
+            return SourceLocation(file: file, line: row.sourceLine ?? (row.index - titleRows + 1), column: column + 1,
+                                  table: table)
         }
     }
 }

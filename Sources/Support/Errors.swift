@@ -32,20 +32,35 @@ public struct SourceLocation: Sendable, Hashable, Codable {
     public var sheet: String?
     /// A1-style cell reference, for workbooks.
     public var cell: String?
-    /// 1-based physical line and column, for CSV.
+    /// 1-based physical line and column, for CSV; 1-based row and column of a Word table.
     public var line: Int?
     public var column: Int?
+    /// 1-based table of a Word document (`line`/`column` are then the row and column in it).
+    public var table: Int?
+    /// 1-based paragraph of a Word document (outside tables).
+    public var paragraph: Int?
 
-    public init(file: String? = nil, sheet: String? = nil, cell: String? = nil, line: Int? = nil, column: Int? = nil) {
+    public init(file: String? = nil, sheet: String? = nil, cell: String? = nil, line: Int? = nil, column: Int? = nil,
+                table: Int? = nil, paragraph: Int? = nil) {
         self.file = file
         self.sheet = sheet
         self.cell = cell
         self.line = line
         self.column = column
+        self.table = table
+        self.paragraph = paragraph
     }
 
-    /// `'Phụ lục'!D23` for a workbook, `dòng 23, cột 4` / `line 23, column 4` for CSV.
+    /// `'Phụ lục'!D23` for a workbook, `dòng 23, cột 4` / `line 23, column 4` for CSV,
+    /// `bảng 3, hàng 5, cột 4` / `table 3, row 5, column 4` and `đoạn 12` / `paragraph 12` for Word.
     public func cellText(_ language: Language) -> String? {
+        if let table {
+            var s = language == .en ? "table \(table)" : "bảng \(table)"
+            if let line { s += language == .en ? ", row \(line)" : ", hàng \(line)" }
+            if let column { s += language == .en ? ", column \(column)" : ", cột \(column)" }
+            return s
+        }
+        if let paragraph { return language == .en ? "paragraph \(paragraph)" : "đoạn \(paragraph)" }
         if let cell {
             if let sheet { return "'\(sheet.replacingOccurrences(of: "'", with: "''"))'!\(cell)" }
             return cell

@@ -18,19 +18,39 @@ struct InputRow: Sendable {
     var valueCell: Cell?
     var note: String
     /// Labels of the continuation rows absorbed (page-break splits).
-    var continuations: [String] = []
+    private(set) var continuations: [String] = []
+    /// The label with its continuations, unless a continuation only repeats the label's last words;
+    /// built as continuations are absorbed (linear in the rows, whatever their number).
+    private(set) var fullLabel: String
+    /// `LabelKey.make` of `fullLabel`, kept beside it (word keys joined by spaces).
+    private var fullKey: String?
+    /// Text-only rows met under this row that are not part of its label (a note typed inside the
+    /// table): reported, never glued onto the label.
+    var noteRows: [(text: String, gridRow: GridRow)] = []
+
+    init(gridRow: GridRow, position: Int, code: String, marker: String, label: String, unit: String,
+         valueCell: Cell?, note: String) {
+        self.gridRow = gridRow
+        self.position = position
+        self.code = code
+        self.marker = marker
+        self.label = label
+        self.unit = unit
+        self.valueCell = valueCell
+        self.note = note
+        self.fullLabel = label
+    }
 
     var hasCode: Bool { !code.isEmpty }
 
-    /// The label with its continuations, unless a continuation only repeats the label's last words.
-    var fullLabel: String {
-        var text = label
-        for c in continuations {
-            let key = LabelKey.make(text), ck = LabelKey.make(c)
-            if key.hasSuffix(ck) { continue }
-            text += " " + c
-        }
-        return text
+    /// Glues a continuation row's label on (a page-break split).
+    mutating func absorb(_ continuation: String) {
+        continuations.append(continuation)
+        let key = fullKey ?? LabelKey.make(fullLabel)
+        let ck = LabelKey.make(continuation)
+        if key.hasSuffix(ck) { fullKey = key; return }
+        fullLabel += " " + continuation
+        fullKey = ck.isEmpty ? key : (key.isEmpty ? ck : key + " " + ck)
     }
 
     /// Labels to try when matching, best first.
@@ -146,6 +166,15 @@ enum InputRowReader {
     /// First bytes of the footer openings (all ASCII).
     static let footerFirstBytes = Set(footerPrefixes.compactMap(\.utf8.first))
 
+    /// A label-only row that reads as a note rather than the rest of a label split by a page
+    /// break: a continuation goes on mid-sentence (a lowercase word, a bracket, a digit), a note
+    /// starts a sentence of its own (a capital letter, `*`, `-`, `+`, `Ghi chú`, `Lưu ý`).
+    static func opensLikeNote(_ text: String) -> Bool {
+        guard let first = text.first else { return false }
+        if first == "*" || first == "-" || first == "+" || first == "•" || first == "–" { return true }
+        return first.isUppercase
+    }
+
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
         isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
@@ -217,8 +246,15 @@ enum InputRowReader {
                 continue
             }
             if r.isLabelOnly, !rows.isEmpty, !namesSomething(r.label) {
-                rows[rows.count - 1].continuations.append(r.label)
-                continue
+                if opensLikeNote(r.label) {
+                    rows[rows.count - 1].noteRows.append((r.label, g))
+                    continue
+                }
+                if rows[rows.count - 1].continuations.count < AppendixLimits.maxContinuationRows {
+                    rows[rows.count - 1].absorb(r.label)
+                    continue
+                }
+                // More label-only rows than a page break makes: each is a row of its own (and unknown).
             }
             if r.marker == "-" || r.marker == "+" || r.marker == "•" { r.marker = "" }
             rows.append(r)

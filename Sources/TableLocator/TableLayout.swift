@@ -175,7 +175,7 @@ enum LayoutFinder {
     static func require(in grid: Grid, vocabulary: HeaderVocabulary) throws -> TableLayout {
         let file = grid.fileName
         let sheetLoc: SourceLocation = {
-            if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
+            if let s = grid.sheetName { return SourceLocation(file: grid.fileName, sheet: s) }
             return SourceLocation(file: file)
         }()
         let h = vocabulary.printed

@@ -23,7 +23,7 @@ public enum TableLocator {
                                                    namesSomething: index.labels.namesSomething)
         var appendix = Appendix(form: form)
         appendix.sourceFile = grid.fileName
-        if case .workbook(_, let sheet) = grid.source { appendix.sourceSheet = sheet }
+        if let sheet = grid.sheetName { appendix.sourceSheet = sheet }
         var metadata = MetadataReader.read(grid: grid, above: layout.headerRow)
         if metadata.period == nil, let heading = layout.valueHeading, let p = Period.parse(heading) {
             metadata.period = p
@@ -40,17 +40,20 @@ public enum TableLocator {
         for (row, match) in zip(rows, matches) {
             // Locations are built only for messages (they format a cell reference).
             var labelLoc: SourceLocation { grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0) }
+            findings += Self.noteRowFindings(row, grid: grid, layout: layout)
+            findings += Self.overlongCellFindings(row, grid: grid, layout: layout)
             guard let formRow = match.row else {
                 let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
                 appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
                                                        label: row.fullLabel, raw: raw, location: labelLoc))
                 let codeText = row.code.isEmpty ? "" : "\(row.code) "
+                let shownLabel = SafeText.excerpt(row.fullLabel)
                 findings.append(Finding(
-                    severity: .error, rule: .unknownRow, code: row.code, label: row.fullLabel, location: labelLoc,
-                    found: row.fullLabel,
+                    severity: .error, rule: .unknownRow, code: row.code, label: shownLabel, location: labelLoc,
+                    found: shownLabel,
                     message: Localized(
-                        vi: "dòng \"\(codeText)\(row.fullLabel)\" không có trong biểu mẫu \(form.id)\(match.codeHolder.map { " (biểu mẫu ghi mã \(row.code) là \"\($0.label)\")" } ?? ""). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
-                        en: "the row \"\(codeText)\(row.fullLabel)\" is not in the form \(form.id)\(match.codeHolder.map { " (the form prints code \(row.code) as \"\($0.label)\")" } ?? ""). Correct its code/label to match the form, or delete the row.")))
+                        vi: "dòng \"\(codeText)\(shownLabel)\" không có trong biểu mẫu \(form.id)\(match.codeHolder.map { " (biểu mẫu ghi mã \(row.code) là \"\($0.label)\")" } ?? ""). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
+                        en: "the row \"\(codeText)\(shownLabel)\" is not in the form \(form.id)\(match.codeHolder.map { " (the form prints code \(row.code) as \"\($0.label)\")" } ?? ""). Correct its code/label to match the form, or delete the row.")))
                 continue
             }
             if let first = seen[formRow.id] {
@@ -97,6 +100,38 @@ public enum TableLocator {
         }
         appendix.readingFindings = findings
         return appendix
+    }
+
+    /// A text-only row inside the table that is not part of a label (a note typed between rows):
+    /// a warning at its cell; it is neither a row of the form nor glued onto the label above.
+    static func noteRowFindings(_ row: InputRow, grid: Grid, layout: TableLayout) -> [Finding] {
+        row.noteRows.map { note in
+            let shown = SafeText.excerpt(note.text)
+            return Finding(
+                severity: .warning, rule: .unknownRow, label: shown,
+                location: grid.location(row: note.gridRow, column: layout.columns[.label] ?? 0), found: shown,
+                message: Localized(
+                    vi: "dòng «\(shown)» nằm giữa bảng nhưng chỉ có chữ (không có mã, đơn vị hay số liệu) và không phải phần tiếp của tên chỉ tiêu phía trên: đã coi là ghi chú và bỏ qua. Nếu là ghi chú, hãy chuyển vào cột Ghi chú hoặc xuống dưới bảng.",
+                    en: "the row '\(shown)' inside the table holds only text (no code, unit or value) and does not continue the label above: it was taken as a note and left out. If it is a note, move it to the Ghi chú column or below the table."))
+        }
+    }
+
+    /// Cells longer than a workbook cell can hold: an error at the cell (the writer would fail).
+    static func overlongCellFindings(_ row: InputRow, grid: Grid, layout: TableLayout) -> [Finding] {
+        var out: [Finding] = []
+        let limit = AppendixLimits.maxCellCharacters
+        for cell in row.gridRow.cells {
+            guard case .text(let t) = cell.value, t.utf8.count > limit else { continue }
+            let count = t.count
+            guard count > limit else { continue }
+            out.append(Finding(
+                severity: .error, rule: .typeError, code: row.code, label: SafeText.excerpt(row.label, limit: 60),
+                location: grid.location(row: row.gridRow, column: cell.column), found: SafeText.excerpt(t, limit: 60),
+                message: Localized(
+                    vi: "ô dài \(count) ký tự, quá giới hạn \(limit) ký tự một ô của Excel. Hãy rút gọn nội dung ô này (phần giải thích dài có thể đưa vào báo cáo).",
+                    en: "the cell holds \(count) characters, over Excel's limit of \(limit) per cell. Shorten it (a long explanation belongs in the report).")))
+        }
+        return out
     }
 
     public static func cellInput(_ cell: Cell?) -> CellInput {
@@ -209,7 +244,7 @@ public enum TableLocator {
         let known = library.forms.map(\.id).joined(separator: ", ")
         guard let best, codedCount > 0, best.score * 2 >= codedCount else {
             let loc: SourceLocation = {
-                if case .workbook(let f, let s) = grid.source { return SourceLocation(file: f, sheet: s) }
+                if let s = grid.sheetName { return SourceLocation(file: grid.fileName, sheet: s) }
                 return SourceLocation(file: grid.fileName)
             }()
             let detail = best.map { " (\($0.form.id): \($0.score)/\(codedCount))" } ?? ""

@@ -1,3 +1,5 @@
+import Support
+
 /// Bounds on what the reader accepts, so that a hostile or broken file is refused instead of
 /// exhausting memory or time. The defaults are generous for real statistical workbooks.
 public struct XLSXLimits: Sendable, Hashable {
@@ -18,4 +20,12 @@ public struct XLSXLimits: Sendable, Hashable {
     public init() {}
 
     public static let `default` = XLSXLimits()
+
+    /// For a workbook read as one appendix (`AppendixLimits`): a sheet of 30 M tiny cells is
+    /// refused at a million instead of being held (~100 bytes a cell).
+    public static let appendix: XLSXLimits = {
+        var l = XLSXLimits()
+        l.maxCellsPerSheet = AppendixLimits.maxCells
+        return l
+    }()
 }

@@ -321,9 +321,16 @@ public final class XlsxWorkbook {
     public func close() throws {
         try ensureOpen()
         closed = true
-        let err = workbook_close(handle)
+        // libxlsxwriter prints its own "[ERROR] …" lines (in English, naming the temporary file)
+        // to stderr: keep them out of the user's terminal, and take the system's reason from them.
+        var err = LXW_NO_ERROR
+        let printed = StderrCapture.capturing { err = workbook_close(handle) }
         if err != LXW_NO_ERROR {
-            let reason = lxw_strerror(err).map { String(cString: $0) } ?? ""
+            var reason = lxw_strerror(err).map { String(cString: $0) } ?? ""
+            if let r = printed.range(of: "System error = ") {
+                let system = printed[r.upperBound...].prefix { $0 != "\n" }
+                if !system.isEmpty { reason = String(system) }
+            }
             throw BieuMauError(.cannotCreate,
                 vi: "Không ghi được tệp \(path) (\(reason)). Kiểm tra quyền ghi và dung lượng đĩa.",
                 en: "Cannot write \(path) (\(reason)). Check write permission and free disk space.")
@@ -389,5 +396,37 @@ public struct ChartSpec: Sendable, Hashable {
         self.series = series
         self.xScale = xScale
         self.yScale = yScale
+    }
+}
+
+/// Runs a C call with file descriptor 2 pointed at a temporary file and returns what it printed.
+/// One at a time (the descriptor is the process's); messages other threads print meanwhile are
+/// kept in the returned text rather than shown.
+enum StderrCapture {
+    private static let lock = NSLock()
+
+    static func capturing(_ body: () -> Void) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        fflush(nil)
+        guard let file = tmpfile() else { body(); return "" }
+        defer { fclose(file) }
+        let saved = dup(STDERR_FILENO)
+        guard saved >= 0 else { body(); return "" }
+        dup2(fileno(file), STDERR_FILENO)
+        body()
+        fflush(nil)
+        dup2(saved, STDERR_FILENO)
+        close(saved)
+        var out = [UInt8]()
+        rewind(file)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+            if out.count > 1 << 16 { break }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

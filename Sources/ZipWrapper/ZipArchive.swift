@@ -23,6 +23,10 @@ public enum ZipError: Error, Sendable, Equatable {
     case compressionRatioExceeded(entry: String, limit: UInt64)
     /// No entry of that name.
     case noSuchEntry(String)
+    /// Two entries share a name (exactly, or differing only by case, slashes or a leading slash):
+    /// readers disagree on which one counts (libzip the first; openpyxl, calamine and LibreOffice
+    /// the last), so the checker and the person would see different numbers. Refused.
+    case duplicateEntry(name: String)
 }
 
 /// One entry of the central directory.
@@ -75,7 +79,16 @@ public final class ZipArchive {
                                      uncompressedSize: st.size, compressedSize: st.comp_size,
                                      isEncrypted: st.encryption_method != UInt16(ZIP_EM_NONE))
                 let key = name.lowercased()
-                if lookup[key] == nil { lookup[key] = list.count }
+                if let first = lookup[key] {
+                    // Folders may repeat harmlessly; a part may not.
+                    if !entry.isDirectory {
+                        let firstName = list[first].rawName
+                        zip_discard(h)
+                        throw ZipError.duplicateEntry(name: firstName == raw ? raw : "\(firstName) / \(raw)")
+                    }
+                } else {
+                    lookup[key] = list.count
+                }
                 list.append(entry)
             }
         }

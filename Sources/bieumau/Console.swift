@@ -11,16 +11,21 @@ enum Console {
         ProcessInfo.processInfo.environment["BIEUMAU_LANG"].flatMap(Language.init(rawValue:)) ?? .vi
     }()
 
+    // Everything printed passes through SafeText.terminal: cell text and unit names in a
+    // message cannot clear the screen (ESC[2J) or write the clipboard (OSC 52). JSON output is
+    // unchanged by it (its writer escapes control characters already; DEL/C1 become the same
+    // \u escapes JSON uses).
+
     static func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((SafeText.terminal(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("bieumau: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("bieumau: " + SafeText.terminal(text) + "\n").utf8))
     }
 
     static func warn(_ message: Localized) {
-        FileHandle.standardError.write(Data(((language == .en ? "warning: " : "cảnh báo: ") + message.text(language) + "\n").utf8))
+        FileHandle.standardError.write(Data(((language == .en ? "warning: " : "cảnh báo: ") + SafeText.terminal(message.text(language)) + "\n").utf8))
     }
 
     static func text(_ vi: String, _ en: String) -> String { language == .en ? en : vi }

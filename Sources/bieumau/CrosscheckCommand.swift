@@ -45,7 +45,7 @@ struct CrosscheckCommand: ParsableCommand {
     func run() throws {
         common.apply()
         let lang = Console.language
-        if let annotate { try AtomicOutput.checkWritable(annotate, force: force) }
+        if let annotate { try AtomicOutput.checkWritable(annotate, force: force, inputs: [report] + [appendix].compactMap { $0 }) }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let result = try ReportCrosscheck(library: library).check(report: report, appendix: appendix, formID: form)
         switch format {

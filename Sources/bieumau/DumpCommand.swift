@@ -28,6 +28,9 @@ struct DumpCommand: ParsableCommand {
     @Argument(help: "Tệp .xlsx hoặc CSV đầu vào. / Input .xlsx or CSV file.")
     var input: String
 
+    @Flag(name: .long, help: "CSV: giữ nguyên ô bắt đầu bằng = + - @ (mặc định thêm ' để Excel không tính như công thức). / CSV: keep fields starting with = + - @ as they are (by default a ' is added so that spreadsheets do not evaluate them).")
+    var rawValues = false
+
     @Option(name: .long, help: "Tên hoặc số thứ tự (từ 1) của trang tính; mặc định trang hiển thị đầu tiên. Với CSV → .xlsx: tên trang tính ghi ra. / Sheet name or 1-based index; for CSV → .xlsx the name of the sheet written.")
     var sheet: String?
 
@@ -51,7 +54,7 @@ struct DumpCommand: ParsableCommand {
         }
         if let out = output, out != "-" {
             // Refuse early, before reading anything, when the output exists.
-            try AtomicOutput.checkWritable(out, force: force)
+            try AtomicOutput.checkWritable(out, force: force, inputs: [input])
         }
         let format = try InputFormat.sniff(path: input)
         if format != .xlsx && format != .csv {
@@ -75,11 +78,11 @@ struct DumpCommand: ParsableCommand {
         let declared = workbook.declaredDimension(of: target).map { $0.lastColumn + 1 } ?? 0
         let width = declared <= 1024 ? declared : 0
         if let out = output, out != "-" {
-            try AtomicOutput.write(to: out, force: force) { tmp in
+            try AtomicOutput.write(to: out, force: force, inputs: [input]) { tmp in
                 guard let file = fopen(tmp, "wb") else {
                     throw BieuMauError(.cannotCreate, vi: "Không tạo được tệp \(out).", en: "Cannot create \(out).")
                 }
-                var writer = CSVWriter(file: file, path: out)
+                var writer = CSVWriter(file: file, path: out, rawValues: rawValues)
                 do {
                     try writeRows(workbook, target, width: width, to: &writer)
                     try writer.close()
@@ -92,7 +95,7 @@ struct DumpCommand: ParsableCommand {
             guard let out = fdopen(dup(STDOUT_FILENO), "wb") else {
                 throw BieuMauError(.cannotCreate, vi: "Không ghi được stdout.", en: "Cannot write to stdout.")
             }
-            var writer = CSVWriter(file: out, path: "stdout")
+            var writer = CSVWriter(file: out, path: "stdout", rawValues: rawValues)
             try writeRows(workbook, target, width: width, to: &writer)
             try writer.close()
         }
@@ -153,11 +156,11 @@ struct DumpCommand: ParsableCommand {
             }
         }
         if let out = output, out != "-" {
-            try AtomicOutput.write(to: out, force: force) { tmp in
+            try AtomicOutput.write(to: out, force: force, inputs: [input]) { tmp in
                 guard let file = fopen(tmp, "wb") else {
                     throw BieuMauError(.cannotCreate, vi: "Không tạo được tệp \(out).", en: "Cannot create \(out).")
                 }
-                var writer = CSVWriter(file: file, path: out)
+                var writer = CSVWriter(file: file, path: out, rawValues: rawValues)
                 do {
                     try write(&writer)
                     try writer.close()
@@ -170,7 +173,7 @@ struct DumpCommand: ParsableCommand {
             guard let out = fdopen(dup(STDOUT_FILENO), "wb") else {
                 throw BieuMauError(.cannotCreate, vi: "Không ghi được stdout.", en: "Cannot write to stdout.")
             }
-            var writer = CSVWriter(file: out, path: "stdout")
+            var writer = CSVWriter(file: out, path: "stdout", rawValues: rawValues)
             try write(&writer)
             try writer.close()
         }
@@ -178,7 +181,7 @@ struct DumpCommand: ParsableCommand {
 
     private func emit(_ text: String) throws {
         if let out = output, out != "-" {
-            try AtomicOutput.write(Data(text.utf8), to: out, force: force)
+            try AtomicOutput.write(Data(text.utf8), to: out, force: force, inputs: [input])
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
@@ -215,11 +218,15 @@ struct DumpCommand: ParsableCommand {
 struct CSVWriter {
     let file: UnsafeMutablePointer<FILE>
     let path: String
+    /// Keep fields that look like formulas as they are (`--raw-values`, for scripts); by default
+    /// they get a leading `'` so a spreadsheet opening the CSV shows them as text (SafeText.csvField).
+    let rawValues: Bool
     private var buffer: [UInt8] = []
 
-    init(file: UnsafeMutablePointer<FILE>, path: String) {
+    init(file: UnsafeMutablePointer<FILE>, path: String, rawValues: Bool = false) {
         self.file = file
         self.path = path
+        self.rawValues = rawValues
         buffer.reserveCapacity(1 << 17)
     }
 
@@ -227,6 +234,10 @@ struct CSVWriter {
 
     mutating func field(_ text: String) {
         var text = text
+        if !rawValues, let f = text.utf8.first,
+           f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@") || f == 0x09 || f == 0x0D {
+            text = SafeText.csvField(text)
+        }
         text.withUTF8 { bytes in
             var needsQuotes = false
             for u in bytes where u == UInt8(ascii: ",") || u == UInt8(ascii: "\"") || u == 0x0A || u == 0x0D {
@@ -307,10 +318,10 @@ extension DumpCommand {
             delim = c
         }
         // Refuse early, before reading, when the output exists.
-        try AtomicOutput.checkWritable(out, force: force)
+        try AtomicOutput.checkWritable(out, force: force, inputs: [input])
         let reader = try CSVStreamReader(file: input, delimiter: delim)
         let name = sheetName()
-        let (rows, cells) = try AtomicOutput.write(to: out, force: force) { tmp in
+        let (rows, cells) = try AtomicOutput.write(to: out, force: force, inputs: [input]) { tmp in
             let workbook = try XlsxWorkbook(path: tmp, constantMemory: true)
             let sheet = try workbook.addWorksheet(name: name)
             let counts = try Self.copy(reader, into: sheet)

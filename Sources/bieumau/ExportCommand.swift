@@ -38,6 +38,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite an existing output.")
     var force = false
 
+    @Flag(name: .long, help: "CSV: giữ nguyên ô bắt đầu bằng = + - @ (mặc định thêm ' để Excel không tính như công thức). / CSV: keep fields starting with = + - @ as they are (by default a ' is added so that spreadsheets do not evaluate them).")
+    var rawValues = false
+
     func run() throws {
         common.apply()
         guard let chosen = format.map({ ExportFormat(rawValue: $0.rawValue)! }) ?? ExportFormat(fileName: output) else {
@@ -47,7 +50,7 @@ struct ExportCommand: ParsableCommand {
         }
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
         let result = try Export.export(input: input, output: output, format: chosen, formID: form, sheet: sheet,
-                                       force: force, library: library)
+                                       force: force, rawValues: rawValues, library: library)
         Console.notes(result.notices)
         result.warnings.forEach(Console.warn)
         for problem in result.unknownRows.prefix(Conversion.maxListedProblems) { Console.error(problem.text(Console.language)) }

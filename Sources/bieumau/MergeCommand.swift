@@ -72,7 +72,7 @@ struct MergeCommand: ParsableCommand {
         }
         let requestedPeriod = try period.map(Period.option)
         let expected = try expect.map(Self.readExpectedUnits) ?? []
-        try AtomicOutput.checkWritable(output, force: force)
+        try AtomicOutput.checkWritable(output, force: force, inputs: inputs)
         let files = try Self.collectInputs(inputs, excluding: output)
         if files.count > maxInputs {
             throw BieuMauError(.usage,
@@ -118,7 +118,7 @@ struct MergeCommand: ParsableCommand {
         }
         clock.lap("merge")
         let withUnitSheets = unitSheets.enabled(units: result.accepted.count)
-        try AtomicOutput.write(to: output, force: force) { tmp in
+        try AtomicOutput.write(to: output, force: force, inputs: inputs) { tmp in
             try MergeWorkbook.write(result, to: tmp, unitSheets: withUnitSheets)
         }
         clock.lap("write")
@@ -194,14 +194,8 @@ struct MergeCommand: ParsableCommand {
             var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
-            var findings = Validator.validate(appendix)
-            if appendix.metadata.workbookKind == "merged" {
-                // A merged workbook holds counts on yes/no rows and "Name (n)" on choice rows: not errors there.
-                findings.removeAll { f in
-                    guard let id = f.rowID, let row = appendix.form.row(id) else { return false }
-                    return row.merge == .countYes || row.merge == .choices
-                }
-            }
+            // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
+            let findings = Validator.validate(appendix)
             let modified = Self.modificationDate(file)
             return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
                                    sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))

@@ -222,10 +222,13 @@ struct RuleTests {
             #expect(Validator.validate(a, options: .init(expectedUnit: same)).isEmpty, "\(same)")
         }
         let f = Validator.validate(a, options: .init(expectedUnit: "UBND huyện Ba Bể"))
-        #expect(f.ruleCodes == ["period-mismatch "] && f.first?.severity == .error)
+        #expect(f.ruleCodes == ["unit-mismatch "] && f.first?.severity == .error)
         #expect(f.first?.found == "UBND huyện Ngân Sơn" && f.first?.expected == "UBND huyện Ba Bể")
         let unnamed = Build.appendix(Build.cleanValues, metadata: Build.metadata(date: "ngày 15/3/2023", unit: nil))
         #expect(Validator.validate(unnamed, options: .init(expectedUnit: "UBND huyện Ba Bể")).first?.severity == .warning)
+        #expect(Validator.validate(unnamed, options: .init(expectedUnit: "UBND huyện Ba Bể")).ruleCodes == ["unit-mismatch "])
+        // A commune is not the district it is named after.
+        #expect(Validator.validate(a, options: .init(expectedUnit: "UBND xã Vân Tùng, huyện Ngân Sơn")).ruleCodes == ["unit-mismatch "])
     }
 
     @Test func cumulativeDecrease() throws {

@@ -138,3 +138,211 @@ struct XMLIllegalCharacterTests {
         #expect(parts.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 }
+
+/// Converts the seed to .xlsx in `dir` (the fixture every workbook case starts from).
+func seedWorkbook(in dir: URL) throws -> String {
+    let out = dir.appendingPathComponent("seed.xlsx").path
+    let r = try Run.bieumau(["convert", Seed.path, "-o", out])
+    if r.status != 0 { Issue.record("convert of the seed failed: \(r.stderr)") }
+    return out
+}
+
+@Suite("Hardening: duplicate zip entry names are refused (#10.6)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct DuplicateZipEntryTests {
+    /// Copies `src` to `dst` with a second copy of the first sheet (named `name`) appended, in
+    /// which 265 (3.1.4 cấp huyện) reads 999: what openpyxl/LibreOffice would show.
+    static let addDuplicate = """
+        import sys, zipfile, warnings
+        warnings.simplefilter("ignore")
+        src, dst, name = sys.argv[1], sys.argv[2], sys.argv[3]
+        with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+            for n in z.namelist(): out.writestr(n, z.read(n))
+            sheet = z.read("xl/worksheets/sheet1.xml").replace(b"<v>265</v>", b"<v>999</v>")
+            out.writestr(name, sheet)
+        """
+
+    @Test("an exact duplicate of xl/worksheets/sheet1.xml: validate exits 65 naming the part",
+          .enabled(if: Tools.programs("python3"), "needs python3"))
+    func exactDuplicateIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("dup-zip")
+        let seed = try seedWorkbook(in: dir)
+        let forged = dir.appendingPathComponent("forged.xlsx").path
+        let py = try Run.python(Self.addDuplicate, [seed, forged, "xl/worksheets/sheet1.xml"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let r = try Run.bieumau(["validate", forged])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("xl/worksheets/sheet1.xml"))
+        #expect(r.stderr.contains("trùng tên"))
+    }
+
+    @Test("a duplicate differing only by case (XL/Worksheets/Sheet1.xml): refused too, in convert and validate",
+          .enabled(if: Tools.programs("python3"), "needs python3"))
+    func caseOnlyDuplicateIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("dup-zip")
+        let seed = try seedWorkbook(in: dir)
+        let forged = dir.appendingPathComponent("forged.xlsx").path
+        let py = try Run.python(Self.addDuplicate, [seed, forged, "XL/Worksheets/Sheet1.xml"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let out = dir.appendingPathComponent("out.xlsx").path
+        let c = try Run.bieumau(["convert", forged, "-o", out])
+        #expect(c.status == 65)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let v = try Run.bieumau(["validate", forged])
+        #expect(v.status == 65)
+    }
+}
+
+
+@Suite("Hardening: bounded work and memory on huge or pathological appendices (#10.3)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct BoundedAppendixTests {
+    /// A minimal workbook of N one-digit cells, 100 to a row (a 3.7 MB file of 30 M such cells took 3.2 GB).
+    static let tinyCells = #"""
+import sys, zipfile
+out, n = sys.argv[1], int(sys.argv[2])
+cols = 100
+def sheet():
+    yield b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    rows = (n + cols - 1) // cols
+    for r in range(1, rows + 1):
+        yield (f'<row r="{r}">' + ''.join(f'<c><v>1</v></c>' for _ in range(cols)) + '</row>').encode()
+    yield b'</sheetData></worksheet>'
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    z.writestr('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    z.writestr('xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Phụ lục" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    with z.open('xl/worksheets/sheet1.xml', 'w') as f:
+        for chunk in sheet(): f.write(chunk)
+"""#
+
+    @Test("a sheet of 3 M tiny cells (the 30 M case, scaled down): validate refuses it at the appendix cell limit, in bounded memory",
+          .enabled(if: Tools.programs("python3", "time"), "needs python3 and /usr/bin/time"))
+    func thirtyMillionTinyCellsAreRefusedInBoundedMemory() throws {
+        let dir = TestPaths.temporaryFolder("tiny-cells")
+        let file = dir.appendingPathComponent("tiny.xlsx").path
+        let py = try Run.python(Self.tinyCells, [file, "3000000"])
+        #expect(py.status == 0, "\(py.stderr)")
+        let r = try Run.process(try Tools.require("time"), ["-f", "MAXRSS %M", Run.bieumauPath, "validate", file])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("hơn 1000000 ô"))
+        let kb = r.stderr.components(separatedBy: "MAXRSS ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+        #expect(kb < 500_000, "peak memory \(kb) KB")
+    }
+
+    @Test("8,000 label-only rows in the seed: validate finishes quickly and reports them as rows",
+          .enabled(if: Tools.programs("python3"), "needs python3"))
+    func eightThousandContinuationRowsAreLinear() throws {
+        let dir = TestPaths.temporaryFolder("continuations")
+        let extra = (0..<8_000).map { ",dòng nối tiếp số \($0),,," }.joined(separator: "\r\n")
+        let text = Seed.replacing([("1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,13,\r\n",
+                                    "1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,13,\r\n" + extra + "\r\n")])
+        let file = try Seed.write(text, "cont.csv", in: dir)
+        let start = Date()
+        let r = try Run.bieumau(["validate", file, "--format", "json"])
+        let seconds = Date().timeIntervalSince(start)
+        #expect(r.status == 1)
+        // 487 s in a debug build before (O(N²) gluing); ~2 s after.
+        #expect(seconds < 60)
+        #expect(r.stdout.contains("dòng nối tiếp số 7999"))
+    }
+}
+
+@Suite("Hardening: an output is never an input, and never overwrites a file made meanwhile (#10.9, #10.10)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct OutputIsNotInputTests {
+    func sha(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
+
+    @Test("convert in.csv -o in.csv --force: refused (73), the input unchanged")
+    func convertOntoItsCSVInputIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let input = try Seed.write(Seed.text, "in.csv", in: dir)
+        let before = sha(input)
+        let r = try Run.bieumau(["convert", input, "-o", input, "--force"])
+        #expect(r.status == 73)
+        #expect(r.stderr.contains("chính là tệp đầu vào"))
+        #expect(sha(input) == before)
+    }
+
+    @Test("convert x.xlsx -o link-to-x.xlsx --force, through a symbolic link and a hard link: refused")
+    func convertOntoItsWorkbookThroughLinksIsRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let x = try seedWorkbook(in: dir)
+        let before = sha(x)
+        let sym = dir.appendingPathComponent("sym.xlsx").path
+        let hard = dir.appendingPathComponent("hard.xlsx").path
+        try FileManager.default.createSymbolicLink(atPath: sym, withDestinationPath: x)
+        try FileManager.default.linkItem(atPath: x, toPath: hard)
+        for out in [x, sym, hard] {
+            let r = try Run.bieumau(["convert", x, "-o", out, "--force"])
+            #expect(r.status == 73, "output \(out)")
+        }
+        #expect(sha(x) == before)
+    }
+
+    @Test("validate x --annotate x --force and merge a e -o a --force: refused, inputs unchanged")
+    func annotateAndMergeOntoAnInputAreRefused() throws {
+        let dir = TestPaths.temporaryFolder("out-is-in")
+        let a = try seedWorkbook(in: dir)
+        let e = try Seed.write(Seed.text.replacingOccurrences(of: "Ngân Sơn", with: "Bạch Thông"), "e.csv", in: dir)
+        let before = sha(a)
+        let v = try Run.bieumau(["validate", a, "--annotate", a, "--force"])
+        #expect(v.status == 73)
+        let m = try Run.bieumau(["merge", a, e, "-o", a, "--force", "--unit", "UBND tỉnh Bắc Kạn", "--allow-partial"])
+        #expect(m.status == 73)
+        #expect(sha(a) == before)
+    }
+}
+
+@Suite("Hardening: terminal escapes and CSV formulas from cells (#10.11, #10.12)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct TerminalAndCSVTests {
+    static let hostile = Seed.replacing([
+        ("1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,13,",
+         "1.1,\"Số văn bản chỉ đạo CCHC đã ban hành (kết luận, chỉ thị, công văn chỉ đạo, quán triệt)\",Văn bản,\"\u{1B}[2J13\u{1B}]52;c;ZXZpbA==\u{07}\",=HYPERLINK(\"\"http://x\"\";\"\"bấm\"\")"),
+        ("của UBND huyện Ngân Sơn", "của UBND huyện Ngân Sơn\u{9B}31m"),
+    ])
+
+    @Test("validate prints cell text and unit names with control characters made visible")
+    func validateShowsControlCharacters() throws {
+        let dir = TestPaths.temporaryFolder("terminal")
+        let file = try Seed.write(Self.hostile, "in.csv", in: dir)
+        let r = try Run.bieumau(["validate", file])
+        #expect(r.status == 1)
+        #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        #expect(!r.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        #expect(r.stdout.contains("\\u001B[2J13"))
+    }
+
+    @Test("export to CSV escapes a formula-like note; --raw-values keeps it; numbers like -12 are untouched")
+    func exportEscapesFormulas() throws {
+        let dir = TestPaths.temporaryFolder("csv-formula")
+        let file = try Seed.write(Self.hostile, "in.csv", in: dir)
+        let out = dir.appendingPathComponent("out.csv").path
+        _ = try Run.bieumau(["export", file, "-o", out])
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("'=HYPERLINK("))
+        #expect(!text.contains(",=HYPERLINK("))
+        let raw = dir.appendingPathComponent("raw.csv").path
+        _ = try Run.bieumau(["export", file, "-o", raw, "--raw-values"])
+        #expect(try String(contentsOfFile: raw, encoding: .utf8).contains(",\"=HYPERLINK("))
+    }
+
+    @Test("dump of a workbook to CSV escapes formula-like text, not negative numbers")
+    func dumpEscapesFormulas() throws {
+        let dir = TestPaths.temporaryFolder("csv-formula")
+        let text = Self.hostile.replacingOccurrences(of: "\u{1B}[2J13\u{1B}]52;c;ZXZpbA==\u{07}", with: "13")
+            .replacingOccurrences(of: "1.3.1,Số UBND cấp xã đã kiểm tra,Đơn vị,0,", with: "1.3.1,Số UBND cấp xã đã kiểm tra,Đơn vị,0,-12")
+        let input = try Seed.write(text, "in.csv", in: dir)
+        let xlsx = dir.appendingPathComponent("x.xlsx").path
+        let c = try Run.bieumau(["convert", input, "-o", xlsx])
+        #expect(c.status == 0, "\(c.stderr)")
+        let out = dir.appendingPathComponent("x.csv").path
+        let d = try Run.bieumau(["dump", xlsx, "-o", out])
+        #expect(d.status == 0, "\(d.stderr)")
+        let csv = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(csv.contains("'=HYPERLINK("))
+        #expect(csv.contains(",-12"))
+    }
+}

@@ -151,7 +151,7 @@ struct ValidateCommandTests {
         // Another unit than expected: 1.
         let other = try Run.bieumau(["validate", clean, "--unit", "UBND huyện Ba Bể", "--format", "json"])
         let otherJSON = try Self.json(other.stdout)
-        #expect(other.status == 1 && Self.ruleCodes(otherJSON) == ["period-mismatch "])
+        #expect(other.status == 1 && Self.ruleCodes(otherJSON) == ["unit-mismatch "])
         // A file that is not an appendix: 65, and the other file still gets its report.
         let junk = try Self.write("hello,world\n1,2\n", "junk.csv", in: dir)
         let mixed = try Run.bieumau(["validate", clean, junk])
