@@ -86,6 +86,18 @@ enum BIFFScan {
             switch type {
             case 0x000A: pos = end; break globals
             case 0x002F: throw .encrypted
+            case 0x00FC where wb.biffVersion == 8:
+                // The shared-string table and its CONTINUE records must hold every string they
+                // declare: FreeXL 1.0.6 reads past its buffer on a table whose lengths lie.
+                var segments: [Range<Int>] = [start..<end]
+                var q = end
+                while q + 4 <= s.count, u16(s, q) == 0x003C {
+                    let l = u16(s, q + 2)
+                    guard q + 4 + l <= s.count else { throw .brokenRecords("a CONTINUE record runs past the stream") }
+                    segments.append((q + 4)..<(q + 4 + l))
+                    q += 4 + l
+                }
+                try checkSharedStrings(s, segments, maxStrings: maxCells)
             case 0x0085 where len >= 8:
                 let offset = u32(s, start)
                 let name = wb.biffVersion == 8 ? shortUnicode(s, start + 6, end) : byteString(s, start + 6, end)
@@ -189,6 +201,66 @@ enum BIFFScan {
             if count > maxCells { throw .brokenRecords("sheet '\(sh.name)' has more than \(maxCells) cells") }
         }
         throw .brokenRecords("sheet '\(sh.name)' has no end (EOF) record")
+    }
+
+    /// Walks every string of an SST record (split over CONTINUE records, each continuation of
+    /// characters starting with a new flags byte) and throws if the data runs out first.
+    static func checkSharedStrings(_ s: [UInt8], _ segments: [Range<Int>], maxStrings: Int) throws(BIFFProblem) {
+        guard let first = segments.first, first.count >= 8 else { throw .brokenRecords("shared-string table too short") }
+        let unique = u32(s, first.lowerBound + 4)
+        guard unique <= maxStrings else { throw .brokenRecords("shared-string table declares \(unique) strings") }
+        var seg = 0
+        var pos = first.lowerBound + 8
+        let broken = BIFFProblem.brokenRecords("shared-string table ends before its strings do")
+        func advanceSegment() throws(BIFFProblem) {
+            seg += 1
+            guard seg < segments.count else { throw broken }
+            pos = segments[seg].lowerBound
+        }
+        /// Skips `n` bytes that are not characters (runs, far-east data), across segments.
+        func skip(_ n: Int) throws(BIFFProblem) {
+            var left = n
+            while left > 0 {
+                if pos >= segments[seg].upperBound { try advanceSegment(); continue }
+                let take = min(left, segments[seg].upperBound - pos)
+                pos += take
+                left -= take
+            }
+        }
+        func byte() throws(BIFFProblem) -> UInt8 {
+            while pos >= segments[seg].upperBound { try advanceSegment() }
+            defer { pos += 1 }
+            return s[pos]
+        }
+        for _ in 0..<unique {
+            let lo = Int(try byte()), hi = Int(try byte())
+            var chars = lo | hi << 8
+            let flags = try byte()
+            var wide = flags & 0x01 != 0
+            var runs = 0, ext = 0
+            if flags & 0x08 != 0 { runs = Int(try byte()) | Int(try byte()) << 8 }
+            if flags & 0x04 != 0 {
+                var e = 0
+                for k in 0..<4 { e |= Int(try byte()) << (8 * k) }
+                ext = e
+            }
+            while chars > 0 {
+                if pos >= segments[seg].upperBound {
+                    try advanceSegment()
+                    guard pos < segments[seg].upperBound else { throw broken }
+                    wide = s[pos] & 0x01 != 0
+                    pos += 1
+                    continue
+                }
+                let width = wide ? 2 : 1
+                let fit = (segments[seg].upperBound - pos) / width
+                guard fit > 0 else { throw broken }
+                let take = min(chars, fit)
+                pos += take * width
+                chars -= take
+            }
+            try skip(runs * 4 + ext)
+        }
     }
 
     static func errorText(_ code: UInt8) -> String {

@@ -87,6 +87,14 @@ struct XLSRefusalTests {
         #expect(e.location?.file == XLSFixtures.path("broken-records.xls"))
     }
 
+    /// A shared string whose length runs past the table crashed FreeXL 1.0.6 (found by the fuzzer):
+    /// our pass over the records refuses it before FreeXL sees it.
+    @Test func sharedStringTableThatLiesIsRefusedBeforeFreeXL() throws {
+        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("freexl-crash-sst.xls")) })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("shared-string table"))
+    }
+
     @Test func truncatedFileIsRefused() throws {
         let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("truncated.xls")) })
         #expect(e.status == .dataError)
