@@ -1,5 +1,6 @@
 import AppendixModel
 import Crosscheck
+import DOCXInput
 import FormSchema
 import Foundation
 import Support
@@ -56,6 +57,10 @@ public struct ReportCrosscheck: Sendable {
             throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
                                en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
         }
+        let format = try InputFormat.sniff(path: path)
+        if format == .docx {
+            do { return narrative(of: try DOCXDocument(path: path)) } catch let error as BieuMauError { throw error.inFile(path) }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp \(path).", en: "Cannot read the file \(path).",
                                at: SourceLocation(file: path))
@@ -63,8 +68,36 @@ public struct ReportCrosscheck: Sendable {
         return try narrative(bytes: data, name: path)
     }
 
+    /// The body paragraphs of a Word document (outside tables), numbered as Word counts them from 1.
+    public static func narrative(of document: DOCXDocument) -> Narrative {
+        Narrative(paragraphs: document.paragraphs.map { NarrativeParagraph(number: $0.index + 1, text: $0.text) })
+    }
+
     public static func narrative(bytes: Data, name: String) throws -> Narrative {
         let format = InputFormat.sniff(bytes: bytes)
+        if format == .docx {
+            // The Word reader opens files: a private temporary copy, removed before returning.
+            let folder = FileManager.default.temporaryDirectory
+                .appendingPathComponent("bieumau-upload-\(UUID().uuidString)", isDirectory: true)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw BieuMauError(.cannotCreate, vi: "không tạo được thư mục tạm để đọc tệp tải lên \(name).",
+                                   en: "cannot create a temporary folder to read the upload \(name).")
+            }
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let temporary = folder.appendingPathComponent("upload.docx").path
+            guard FileManager.default.createFile(atPath: temporary, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+                throw BieuMauError(.cannotCreate, vi: "không ghi được bản tạm của tệp tải lên \(name).",
+                                   en: "cannot write a temporary copy of the upload \(name).")
+            }
+            do {
+                return narrative(of: try DOCXDocument(path: temporary))
+            } catch let error as BieuMauError {
+                throw error.renamingFile(temporary, to: name).inFile(name)
+            }
+        }
         let lower = name.lowercased()
         if format == .csv && (lower.hasSuffix(".txt") || lower.hasSuffix(".md")) {
             guard let text = String(data: bytes, encoding: .utf8) else {

@@ -66,8 +66,17 @@ enum Tokenizer {
             }
         }
         if start < tokens.count { out.append(start..<tokens.count) }
-        return out
+        // A "sentence" longer than any real one (a table pasted as text, a hostile file) is cut in
+        // pieces, so that the work per number stays bounded.
+        return out.flatMap { r -> [Range<Int>] in
+            guard r.count > maxSentenceTokens else { return [r] }
+            return stride(from: r.lowerBound, to: r.upperBound, by: maxSentenceTokens).map {
+                $0..<min($0 + maxSentenceTokens, r.upperBound)
+            }
+        }
     }
+
+    static let maxSentenceTokens = 400
 }
 
 /// Words as matched: lower-cased syllables with the administration's common abbreviations spelled

@@ -37,6 +37,24 @@ struct CrosscheckCommandTests {
         #expect(again.status == 73)
     }
 
+    @Test func wordReportWithItsOwnAppendix() throws {
+        let docx = TestPaths.examples.appendingPathComponent("ngan-son-q1-2023.docx").path
+        let r = try Run.bieumau(["crosscheck", docx, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let mismatches = try #require(object["mismatches"] as? [[String: Any]])
+        #expect(mismatches.compactMap { $0["text"] as? String }.sorted() == ["108 thủ tục", "256 thủ tục", "8,25%"])
+        // The appendix cell is named in the Word table.
+        #expect(mismatches.contains { ($0["cell"] as? String)?.contains("bảng") == true })
+    }
+
+    @Test func aWorkbookIsNoReport() throws {
+        // A CSV holds no narrative: a clear message and 65.
+        let r = try Run.bieumau(["crosscheck", Self.appendix])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("crosscheck đọc báo cáo Word (.docx)"))
+    }
+
     @Test func missingReportExits66() throws {
         let r = try Run.bieumau(["crosscheck", "/nonexistent/bao-cao.docx"])
         #expect(r.status == 66)

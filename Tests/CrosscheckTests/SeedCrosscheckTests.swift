@@ -143,3 +143,16 @@ import TestSupport
         #expect(check("Tổng số vốn: 136.284,0 triệu đồng, giải ngân là 3.135 triệu đồng, đạt 2,40% so với kế hoạch.") == ["2,30%"])
     }
 }
+
+/// No text makes the check slow or crash.
+@Suite struct CrosscheckLimitsTests {
+    @Test func hugeParagraphOfNumbersStaysBounded() throws {
+        let appendix = try SeedReport.appendix()
+        let text = String(repeating: "cấp xã 108 thủ tục, đúng hạn là 993 hồ sơ, 2,30% ", count: 3_000)
+        let start = Date()
+        let report = Crosscheck.run(narrative: Narrative(texts: [text, "", "%%%/ / 1/ /2 ,,, 9.9.9.9 1,2,3"]), appendix: appendix)
+        #expect(report.agreements.count + report.mismatches.count + report.unlinked.count > 0)
+        // A hang guard, not a speed target.
+        #expect(Date().timeIntervalSince(start) < 120)
+    }
+}
