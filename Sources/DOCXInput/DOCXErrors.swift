@@ -104,6 +104,10 @@ enum DOCXErrors {
         case .noSuchEntry(let name):
             return BieuMauError(.dataError, vi: "Thiếu phần \(name) trong tệp. \(fixVi)",
                                 en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
+        case .duplicateEntry(let name):
+            return BieuMauError(.dataError,
+                vi: "Tệp chứa hai phần cùng tên \(name) (trùng tên hoặc chỉ khác chữ hoa/thường). Mỗi chương trình đọc một bản khác nhau nên số liệu kiểm tra có thể khác số liệu người xem thấy; tệp bị từ chối. \(fixVi)",
+                en: "The file holds two parts named \(name) (the same name, or differing only by case). Programs read different copies, so the figures checked could differ from those a person sees; the file is refused. \(fixEn)", at: loc)
         }
     }
 }
