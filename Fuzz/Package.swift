@@ -28,5 +28,10 @@ let package = Package(
                           swiftSettings: fuzz),
         .executableTarget(name: "FuzzNumber", dependencies: [.product(name: "BieuMau", package: "bieumau")],
                           swiftSettings: fuzz),
+        // Issue #10: pairs of numbers through every ExactDecimal operation; any text through the writer.
+        .executableTarget(name: "FuzzNumberPairs", dependencies: [.product(name: "BieuMau", package: "bieumau")],
+                          swiftSettings: fuzz),
+        .executableTarget(name: "FuzzWriterStrings", dependencies: [.product(name: "BieuMau", package: "bieumau")],
+                          swiftSettings: fuzz),
     ]
 )

@@ -208,6 +208,15 @@ for i in trong_do:
         top = top.merge(table.cell(2 + end, 0))
     add_runs(top.paragraphs[0], rows[i][0])
 
+# Column widths as in the printed appendix (the label column takes most of the page).
+from docx.shared import Cm
+table.autofit = False
+for row in table.rows:
+    for cell, width in zip(row.cells, (Cm(1.6), Cm(8.4), Cm(2.6), Cm(2.2), Cm(1.8))):
+        cell.width = width
+for col, cm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), (1.6, 8.4, 2.6, 2.2, 1.8)):
+    col.set(qn("w:w"), str(int(cm * 567)))
+
 core = doc.core_properties
 core.author = "UBND huyện Ngân Sơn"
 core.title = "Báo cáo tình hình thực hiện công tác CCHC quý I năm 2023"

@@ -157,6 +157,25 @@ public struct ReportDate: Sendable, Hashable, Codable {
         self.year = year
     }
 
+    /// False when a printed part cannot be a date: month outside 1–12, day outside the month
+    /// (`45/13/2023`, `31/4/2023`, `29/2/2023`). Blank parts are fine (`ngày /3/2022`).
+    public var isValid: Bool {
+        if let m = month, !(1...12).contains(m) { return false }
+        if let d = day {
+            var days = 31
+            if let m = month {
+                switch m {
+                case 4, 6, 9, 11: days = 30
+                case 2:
+                    if let y = year { days = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28 } else { days = 29 }
+                default: days = 31
+                }
+            }
+            if !(1...days).contains(d) { return false }
+        }
+        return true
+    }
+
     /// Reads `ngày /3/2022`, `ngày 15/3/2023`, `ngày 15 tháng 3 năm 2023`, `ngày  tháng 3 năm 2023`.
     /// Blank parts may be printed as `…` or `...` (`ngày …/3/2022`, as the official workbook prints them).
     public static func parse(_ text: String) -> ReportDate? {

@@ -199,7 +199,10 @@ struct Checker {
                 vi: "Tệp ghi kỳ báo cáo \(actual.vietnamese) nhưng cần \(expected.vietnamese). Kiểm tra lại có gửi nhầm tệp không, hoặc sửa kỳ báo cáo ở tiêu đề.",
                 en: "The file reports on \(actual.english) but \(expected.english) is expected. Check that this is the right file, or correct the period in the title.")
         }
-        if let period = md.period ?? options.expectedPeriod, let date = md.reportDate {
+        if let date = md.reportDate, !date.isValid {
+            // A date that does not exist is an error whatever the period.
+            checkReportDate(date, period: md.period ?? options.expectedPeriod ?? Period(kind: .year, year: date.year ?? 0))
+        } else if let period = md.period ?? options.expectedPeriod, let date = md.reportDate {
             checkReportDate(date, period: period)
         }
         if let expectedUnit = options.expectedUnit {
@@ -237,6 +240,15 @@ struct Checker {
         let reference = md.reportReference.map { Self.shorten(TextNormalization.collapseWhitespace($0), to: 90) }
             ?? "(Kèm theo Báo cáo số … ngày …)"
         let printed = date.vietnamese
+        guard date.isValid else {
+            findings.append(Finding(
+                severity: .error, rule: .periodMismatch, code: "", label: reference, location: location,
+                found: printed, expected: "ngày/tháng/năm có thật",
+                message: Localized(
+                    vi: "Ngày báo cáo \(printed) không có thật (tháng từ 1 đến 12, ngày trong tháng đó). Sửa ngày trong dòng «\(reference)».",
+                    en: "The report date \(printed) does not exist (months run 1–12, days within the month). Correct the date in the line '\(reference)'.")))
+            return
+        }
         if let year = date.year {
             let fine = year == period.year || (period.kind == .year && year == period.year + 1 && date.month == 1)
             if !fine {

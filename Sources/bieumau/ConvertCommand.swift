@@ -90,6 +90,11 @@ struct ConvertCommand: ParsableCommand {
                     vi: "không hiểu ngày báo cáo \"\(reportDate)\". Ví dụ: \"15/3/2023\".",
                     en: "cannot read the report date \"\(reportDate)\". Example: \"15/3/2023\".")
             }
+            guard d.isValid else {
+                throw BieuMauError(.usage,
+                    vi: "ngày báo cáo \"\(reportDate)\" không có thật (tháng từ 1 đến 12, ngày trong tháng đó). Ví dụ: \"15/3/2023\".",
+                    en: "the report date \"\(reportDate)\" does not exist (months run 1–12, days within the month). Example: \"15/3/2023\".")
+            }
             m.reportDate = d
             m.locations["reportDate"] = flagLoc
         }

@@ -346,3 +346,27 @@ struct TerminalAndCSVTests {
         #expect(csv.contains(",-12"))
     }
 }
+
+@Suite("Hardening: validate does not pass a date that does not exist (#10.7)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct ImpossibleReportDateTests {
+    @Test("a report dated 45/13/2023 is an error in validate (exit 1), not a warning")
+    func impossibleDateIsAnErrorInValidate() throws {
+        let dir = TestPaths.temporaryFolder("date")
+        let file = try Seed.write(Seed.replacing([("ngày /3/2022", "ngày 45/13/2023")]), "in.csv", in: dir)
+        let r = try Run.bieumau(["validate", file, "--format", "json"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("không có thật"))
+        #expect(r.stdout.contains("\"severity\": \"error\", \"rule\": \"period-mismatch\""))
+    }
+
+    @Test("convert --report-date 45/13/2023 is refused as a usage error, nothing written")
+    func impossibleDateIsRefusedByConvert() throws {
+        let dir = TestPaths.temporaryFolder("date")
+        let out = dir.appendingPathComponent("out.xlsx").path
+        let r = try Run.bieumau(["convert", Seed.path, "-o", out, "--report-date", "45/13/2023"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("không có thật"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
