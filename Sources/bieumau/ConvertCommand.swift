@@ -19,7 +19,7 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Tệp đầu vào (.csv hoặc .xlsx). / Input file.")
+    @Argument(help: "Tệp đầu vào (.xlsx, .xls, .ods, .csv hoặc văn bản Word .docx). / Input file (workbook, CSV or Word document).")
     var input: String
 
     @Option(name: .shortAndLong, help: "Tệp Excel kết quả (.xlsx). / Output workbook.")
@@ -28,7 +28,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Mã biểu mẫu (xem `bieumau forms`). / Form id.")
     var form: String?
 
-    @Option(name: .long, help: "Trang tính cần đọc (tệp .xlsx). / Sheet to read.")
+    @Option(name: .long, help: "Trang tính (hoặc bảng Word) cần đọc: tên hoặc số thứ tự. / Sheet (or Word table) to read: name or number.")
     var sheet: String?
 
     @Option(name: .long, help: "Đơn vị báo cáo, vd. \"UBND huyện Ngân Sơn\". / Reporting unit.")

@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Tệp đầu vào (.csv hoặc .xlsx). / Input file.")
+    @Argument(help: "Tệp đầu vào (.xlsx, .xls, .ods, .csv hoặc văn bản Word .docx). / Input file (workbook, CSV or Word document).")
     var input: String
 
     @Option(name: .shortAndLong, help: "Tệp kết quả (.csv hoặc .json). / Output file.")
@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Mã biểu mẫu. / Form id.")
     var form: String?
 
-    @Option(name: .long, help: "Trang tính cần đọc (tệp .xlsx). / Sheet to read.")
+    @Option(name: .long, help: "Trang tính (hoặc bảng Word) cần đọc: tên hoặc số thứ tự. / Sheet (or Word table) to read: name or number.")
     var sheet: String?
 
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite an existing output.")

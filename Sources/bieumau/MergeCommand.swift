@@ -1,12 +1,9 @@
 import AppendixMerge
 import AppendixModel
-import AppendixValidation
 import ArgumentParser
 import BieuMau
 import FormSchema
 import Foundation
-import OfficialWorkbook
-import SheetGrid
 import Support
 
 struct MergeCommand: ParsableCommand {
@@ -14,10 +11,10 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Tổng hợp phụ lục của các đơn vị thành phụ lục của cấp trên. / Merge units' appendices into the parent's workbook.",
         discussion: """
-        INPUT là tệp .xlsx/.csv hoặc thư mục (mọi tệp .xlsx/.csv trong đó, theo thứ tự tên). Mỗi tệp hoặc được \
+        INPUT là tệp (.xlsx, .xls, .ods, .csv, .docx) hoặc thư mục (mọi tệp như thế trong đó, theo thứ tự tên). Mỗi tệp hoặc được \
         tổng hợp, hoặc bị loại kèm lý do (khác biểu mẫu, khác kỳ, trùng đơn vị, không đọc được). Không có \
         --allow-partial thì một tệp bị loại hoặc một đơn vị thiếu (--expect) là lỗi và không ghi tệp nào.
-        INPUT is .xlsx/.csv files or folders. Every file is merged or rejected with a reason. Without \
+        INPUT is files (.xlsx, .xls, .ods, .csv, .docx) or folders of them. Every file is merged or rejected with a reason. Without \
         --allow-partial any rejection or missing unit is an error (exit 65) and nothing is written.
         """)
 
@@ -66,65 +63,22 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         common.apply()
-        guard !inputs.isEmpty else {
-            throw BieuMauError(.usage, vi: "Hãy nêu ít nhất một tệp hoặc thư mục đầu vào.",
-                               en: "Name at least one input file or folder.")
-        }
-        let requestedPeriod = try period.map(Period.option)
-        let expected = try expect.map(Self.readExpectedUnits) ?? []
-        try AtomicOutput.checkWritable(output, force: force, inputs: inputs)
-        let files = try Self.collectInputs(inputs, excluding: output)
-        if files.count > maxInputs {
-            throw BieuMauError(.usage,
-                vi: "Có \(files.count) tệp đầu vào, quá giới hạn \(maxInputs) tệp cho một lần tổng hợp. Hãy tổng hợp theo từng nhóm (ví dụ từng huyện) rồi tổng hợp các kết quả đó, hoặc nâng giới hạn bằng --max-inputs.",
-                en: "\(files.count) input files exceed the limit of \(maxInputs) for one merge. Merge in groups (e.g. per district), then merge the results, or raise the limit with --max-inputs.")
-        }
+        var options = MergeJobOptions(inputs: inputs, output: output, unit: unit, parentBody: parent, formID: form,
+                                      period: try period.map(Period.option), expectedUnits: [],
+                                      allowPartial: allowPartial, latest: latest, unitSheets: unitSheets,
+                                      maxInputs: maxInputs, force: force)
+        options.expectedUnits = try expect.map(MergeJob.readExpectedUnits) ?? []
         let library = try FormLibrary.load(extraFolders: common.formsDirs)
-        if let form { _ = try library.require(form) }
-
-        // Read and check every input (on every core); a file that cannot be read becomes a rejection.
-        var clock = PhaseClock()
-        clock.start()
-        let showProgress = Console.stderrIsTerminal && files.count >= 10
-        let outcomes = Self.readAll(files, library: library, formID: library.formIDForReading(current: form), progress: showProgress)
-        clock.lap("read+validate")
-        var units: [UnitInput] = []
-        var unreadable: [Rejection] = []
-        for outcome in outcomes {
-            switch outcome {
-            case .unit(let u): units.append(u)
-            case .rejected(let r): unreadable.append(r)
-            }
-        }
-
-        // The form: the one asked for, else the one most readable inputs are.
-        let formID = form ?? library.newest(of: units.map(\.appendix.form.id))?.id
-            ?? Self.majority(units.map(\.appendix.form.id)) ?? library.forms.first?.id
-        guard let formID, let formDefinition = library.form(formID) ?? units.first(where: { $0.appendix.form.id == formID })?.appendix.form else {
-            throw refused(MergeRefusal(rejected: unreadable, missing: [], error: BieuMauError(.dataError,
-                vi: "Không đọc được tệp đầu vào nào:\n" + unreadable.map { "  - \($0.file): \($0.reason.vi)" }.joined(separator: "\n"),
-                en: "No input could be read:\n" + unreadable.map { "  - \($0.file): \($0.reason.en)" }.joined(separator: "\n"))),
-                output: output)
-        }
-        let options = MergeOptions(parentUnit: TextNormalization.nfc(unit), parentBody: parent.map(TextNormalization.nfc),
-                                   period: requestedPeriod, expectedUnits: expected, allowPartial: allowPartial,
-                                   latestWins: latest)
-        clock.start()
         let result: MergeResult
         do {
-            result = try Merger.merge(units, unreadable: unreadable, form: formDefinition, options: options)
+            result = try MergeJob.merge(options, library: library, progress: Self.progressPrinter())
         } catch let refusal as MergeRefusal {
-            throw refused(refusal, output: output)
+            // With --format json the lists go to stdout as data; the message to stderr.
+            if format == .json { Console.say(MergeJob.refusalJSON(refusal, output: output, language: Console.language).text) }
+            throw refusal.error
         }
-        clock.lap("merge")
-        let withUnitSheets = unitSheets.enabled(units: result.accepted.count)
-        try AtomicOutput.write(to: output, force: force, inputs: inputs) { tmp in
-            try MergeWorkbook.write(result, to: tmp, unitSheets: withUnitSheets)
-        }
-        clock.lap("write")
-        clock.report()
         switch format {
-        case .json: Console.say(Self.json(result, output: output))
+        case .json: Console.say(MergeJob.json(result, output: output, language: Console.language).text)
         case .text: Console.say(Self.summary(result, output: output))
         }
         if result.rejected.contains(where: { !$0.kind.isInformational }) || !result.missingUnits.isEmpty {
@@ -134,155 +88,16 @@ struct MergeCommand: ParsableCommand {
         }
     }
 
-    /// A refused merge: with `--format json` the lists go to stdout as data; the message to stderr.
-    func refused(_ refusal: MergeRefusal, output: String) -> BieuMauError {
-        if format == .json { Console.say(Self.refusalJSON(refusal, output: output)) }
-        return refusal.error
-    }
-
-    enum ReadOutcome: Sendable {
-        case unit(UnitInput)
-        case rejected(Rejection)
-    }
-
-    /// Reads, hashes and validates every file, a few at a time (`Merger.maxInputsReadAtOnce`),
-    /// keeping the input order; each unit is kept compact once validated.
-    static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: Bool) -> [ReadOutcome] {
-        final class Results: @unchecked Sendable {
-            let lock = NSLock()
-            var items: [ReadOutcome?]
-            var next = 0
-            var done = 0
-            init(_ n: Int) { items = Array(repeating: nil, count: n) }
-            func take() -> Int? {
-                lock.lock(); defer { lock.unlock() }
-                guard next < items.count else { return nil }
-                next += 1
-                return next - 1
-            }
-        }
-        let results = Results(files.count)
+    /// A progress line on a terminal (rewritten in place), cleared when the last file is read.
+    static func progressPrinter() -> MergeProgress? {
+        guard Console.stderrIsTerminal else { return nil }
         let reading = Console.text("Đang đọc", "Reading")
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Merger.maxInputsReadAtOnce, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = results.take() {
-                var outcome = readOne(files[i], library: library, formID: formID)
-                if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
-                results.lock.lock()
-                results.items[i] = outcome
-                results.done += 1
-                let done = results.done
-                if progress {
-                    let name = (files[i] as NSString).lastPathComponent
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(files.count): \(name)".utf8))
-                }
-                results.lock.unlock()
-            }
+        return { done, total, file in
+            guard total >= 10 else { return }
+            let name = (file as NSString).lastPathComponent
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(reading) \(done)/\(total): \(name)".utf8))
+            if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        return results.items.map { $0! }
-    }
-
-    static func readOne(_ file: String, library: FormLibrary, formID: String?) -> ReadOutcome {
-        let sha: String
-        do { sha = try SHA256.hexOfFile(file) } catch {
-            let message = (error as? BieuMauError)?.message
-                ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
-            return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
-        }
-        do {
-            var appendix = try readAppendix(path: file, library: library, formID: formID, sheet: nil)
-            // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
-            let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
-            // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
-            let findings = Validator.validate(appendix)
-            let modified = Self.modificationDate(file)
-            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
-                                   sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
-        } catch let e as BieuMauError {
-            func place(_ lang: Language) -> String {
-                guard var l = e.location else { return "" }
-                l.file = nil
-                let w = l.describe(lang)
-                return w.isEmpty ? "" : w + ": "
-            }
-            return .rejected(Rejection(file: file, kind: .unreadable,
-                                       reason: Localized(vi: place(.vi) + e.message.vi, en: place(.en) + e.message.en),
-                                       sha256: sha))
-        } catch {
-            return .rejected(Rejection(file: file, kind: .unreadable,
-                                       reason: Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))"),
-                                       sha256: sha))
-        }
-    }
-
-    /// A sheet of a workbook that claims to be a merge (read only for such files).
-    static func mergedWorkbookSheet(_ file: String, _ name: String) -> Grid? {
-        (try? AppendixReader.grids(path: file, sheet: name))?.grids.first
-    }
-
-    /// The file's modification time from one `stat` (FileManager's attributes also read extended
-    /// attributes and look up the owner's name: several system calls per input).
-    static func modificationDate(_ path: String) -> Date? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
-    }
-
-    // MARK: - Inputs
-
-    /// Files named, and the .xlsx/.csv files inside folders named (sorted by name, hidden and lock files skipped).
-    static func collectInputs(_ paths: [String], excluding output: String) throws -> [String] {
-        let fm = FileManager.default
-        let outKey = URL(fileURLWithPath: output).standardizedFileURL.path
-        var files: [String] = []
-        for path in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw BieuMauError(.noInput, vi: "Không có tệp hoặc thư mục \(path). Hãy kiểm tra lại đường dẫn.",
-                                   en: "There is no file or folder \(path). Check the path.")
-            }
-            if isDir.boolValue {
-                let names = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { name in
-                    let lower = name.lowercased()
-                    return !name.hasPrefix(".") && !name.hasPrefix("~$") && (lower.hasSuffix(".xlsx") || lower.hasSuffix(".csv"))
-                }.sorted()
-                for name in names {
-                    let full = (path as NSString).appendingPathComponent(name)
-                    // The output of an earlier run in the same folder is not an input.
-                    if URL(fileURLWithPath: full).standardizedFileURL.path == outKey { continue }
-                    files.append(full)
-                }
-            } else {
-                files.append(path)
-            }
-        }
-        guard !files.isEmpty else {
-            throw BieuMauError(.noInput, vi: "Không có tệp .xlsx hoặc .csv nào trong \(paths.joined(separator: ", ")).",
-                               en: "No .xlsx or .csv file in \(paths.joined(separator: ", ")).")
-        }
-        return files
-    }
-
-    /// One unit name a line; blank lines and lines starting with `#` are skipped.
-    static func readExpectedUnits(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BieuMauError(.noInput, vi: "Không đọc được danh sách đơn vị \(path).",
-                               en: "Cannot read the list of units \(path).")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw BieuMauError(.dataError, vi: "Danh sách đơn vị \(path) không phải văn bản UTF-8. Hãy lưu lại dưới dạng UTF-8.",
-                               en: "The list of units \(path) is not UTF-8 text. Save it as UTF-8.")
-        }
-        return text.split(whereSeparator: \.isNewline)
-            .map { TextNormalization.collapseWhitespace(TextNormalization.nfc(String($0))) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    }
-
-    static func majority(_ items: [String]) -> String? {
-        var counts: [String: Int] = [:]
-        for i in items { counts[i, default: 0] += 1 }
-        return items.first { counts[$0] == counts.values.max() }
     }
 
     // MARK: - Summaries
@@ -340,145 +155,6 @@ struct MergeCommand: ParsableCommand {
             }
         }
         return lines
-    }
-
-    static func rejectionJSON(_ x: Rejection, _ lang: Language) -> JSON {
-        .object([
-            ("file", .string(x.file)), ("unit", x.unit.map(JSON.string) ?? .null), ("kind", .string(x.kind.rawValue)),
-            ("reason", .string(x.reason.text(lang))), ("sha256", x.sha256.map(JSON.string) ?? .null),
-        ])
-    }
-
-    static func conflictsJSON(_ conflicts: [SubmissionConflict]) -> JSON {
-        .array(conflicts.map { c in .object([
-            ("unit", .string(c.unit)), ("files", .array(c.files.map(JSON.string))),
-            ("rows", .array(c.rows.map { row in .object([
-                ("id", .string(row.rowID)), ("code", .string(row.code)), ("label", .string(row.label)),
-                ("values", .array(row.raws.map(JSON.string))),
-            ]) })),
-        ]) })
-    }
-
-    /// What `--format json` prints when the merge is refused: nothing was written, and why.
-    static func refusalJSON(_ r: MergeRefusal, output: String) -> String {
-        let lang = Console.language
-        return JSON.object([
-            ("refused", .bool(true)),
-            ("output", .null),
-            ("requestedOutput", .string(output)),
-            ("message", .string(r.error.message.text(lang))),
-            ("rejected", .array(r.rejected.map { rejectionJSON($0, lang) })),
-            ("missing", .array(r.missing.map(JSON.string))),
-            ("conflicts", conflictsJSON(r.conflicts)),
-        ]).text
-    }
-
-    static func json(_ r: MergeResult, output: String) -> String {
-        let lang = Console.language
-        var merged: [JSON] = []
-        for row in r.rows where row.rule != .none {
-            let v = row.merged
-            let value: JSON
-            switch v.value {
-            case .empty: value = .null
-            case .number(let n): value = .number(n.description)
-            case .yesNo(let b): value = .bool(b)
-            case .choices(let c): value = .string(c.joined(separator: "; "))
-            case .status(let s), .text(let s): value = .string(s)
-            }
-            merged.append(.object([
-                ("id", .string(row.row.id)), ("code", .string(r.merged.form.displayCode(of: row.row.id))),
-                ("label", .string(row.row.label)), ("unit", .string(row.row.unit)), ("rule", .string(row.rule.rawValue)),
-                ("value", value), ("raw", .string(v.raw)), ("note", row.note.map { .string($0.text(lang)) } ?? .null),
-                ("notMerged", .array(row.notMerged.map { .object([("unit", .string($0.unit)), ("raw", .string($0.raw)),
-                                                                  ("reason", .string($0.reason.text(lang)))]) })),
-            ]))
-        }
-        let doc = JSON.object([
-            ("unit", .string(r.merged.metadata.unit ?? "")),
-            ("parent", r.merged.metadata.parentBody.map(JSON.string) ?? .null),
-            ("period", r.period.map { .string(WorkbookProperty.encode($0)) } ?? .null),
-            ("periodText", r.period.map { .string(lang == .en ? $0.english : $0.vietnamese) } ?? .null),
-            ("form", .string(r.merged.form.id)),
-            ("output", .string(output)),
-            ("unitCount", .number(String(r.unitCount))),
-            ("merged", .array(merged)),
-            ("accepted", .array(r.accepted.map { u in .object([
-                ("file", .string(u.file)), ("unit", .string(u.unitName)), ("sha256", .string(u.sha256)),
-                ("period", u.appendix.metadata.period.map { .string(WorkbookProperty.encode($0)) } ?? .null),
-                ("errors", .number(String(u.errorCount))), ("warnings", .number(String(u.warningCount))),
-                ("merged", .bool(u.isMerged)),
-                ("notes", .array(u.notes.map { .string($0.text(lang)) })),
-            ]) })),
-            ("rejected", .array(r.rejected.map { rejectionJSON($0, lang) })),
-            ("missing", .array(r.missingUnits.map(JSON.string))),
-            ("conflicts", conflictsJSON(r.conflicts)),
-            ("unexpected", .array(r.unexpectedUnits.map(JSON.string))),
-        ])
-        return doc.text
-    }
-}
-
-/// A small JSON writer that keeps exact decimals exact (numbers are written from their text).
-enum JSON {
-    case null, bool(Bool), number(String), string(String), array([JSON]), object([(String, JSON)])
-
-    var text: String {
-        var out = ""
-        write(into: &out, indent: 0)
-        return out
-    }
-
-    private func write(into out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n
-        case .string(let s): JSON.quote(s, into: &out)
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[\n"
-            for (i, item) in items.enumerated() {
-                out += pad
-                item.write(into: &out, indent: indent + 1)
-                out += i + 1 < items.count ? ",\n" : "\n"
-            }
-            out += end + "]"
-        case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{\n"
-            for (i, (k, v)) in members.enumerated() {
-                out += pad
-                JSON.quote(k, into: &out)
-                out += ": "
-                v.write(into: &out, indent: indent + 1)
-                out += i + 1 < members.count ? ",\n" : "\n"
-            }
-            out += end + "}"
-        }
-    }
-
-    static func quote(_ s: String, into out: inout String) { JSONText.append(s, to: &out) }
-}
-
-/// Time per phase, printed to stderr when BIEUMAU_TIMING is set (for the benchmark).
-struct PhaseClock {
-    let enabled = ProcessInfo.processInfo.environment["BIEUMAU_TIMING"] != nil
-    var totals: [(String, Double)] = []
-    var last = Date()
-    mutating func start() { if enabled { last = Date() } }
-    mutating func lap(_ name: String) {
-        guard enabled else { return }
-        let now = Date()
-        if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += now.timeIntervalSince(last) }
-        else { totals.append((name, now.timeIntervalSince(last))) }
-        last = now
-    }
-    func report() {
-        guard enabled else { return }
-        let text = totals.map { "\($0.0) \(String(format: "%.2f", $0.1)) s" }.joined(separator: ", ")
-        FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
     }
 }
 

@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Các tệp phụ lục (.csv hoặc .xlsx). / Appendix files.")
+    @Argument(help: "Các tệp phụ lục (.xlsx, .xls, .ods, .csv, .docx). / Appendix files.")
     var files: [String]
 
     @Option(name: .long, help: "Mã biểu mẫu (xem `bieumau forms`). / Form id.")
@@ -47,7 +47,7 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "Ghi đè tệp kết quả đã có. / Overwrite an existing output.")
     var force = false
 
-    @Option(name: .long, help: "Trang tính cần đọc (tệp .xlsx). / Sheet to read.")
+    @Option(name: .long, help: "Trang tính (hoặc bảng Word) cần đọc: tên hoặc số thứ tự. / Sheet (or Word table) to read: name or number.")
     var sheet: String?
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
