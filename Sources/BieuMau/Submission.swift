@@ -1,5 +1,6 @@
 import AppendixModel
 import AppendixValidation
+import Crosscheck
 import FormSchema
 import Foundation
 import SheetGrid
@@ -40,7 +41,13 @@ public enum SubmissionCheck {
         let loaded = try AppendixReader(library: library).read(bytes: bytes, name: name)
         let appendix = loaded.appendix
         let options = ValidationOptions(expectedPeriod: e.period, expectedUnit: e.unit)
-        let report = ValidationReport(appendix: appendix, file: name, options: options)
+        var report = ValidationReport(appendix: appendix, file: name, options: options)
+        // A unit that uploads its whole Word report also gets its text checked against its own
+        // appendix (rules text-mismatch, text-arithmetic: warnings, shown with the other findings).
+        if loaded.format == .docx {
+            let narrative = try ReportCrosscheck.narrative(bytes: bytes, name: name)
+            report.findings += Crosscheck.run(narrative: narrative, appendix: appendix, file: name).findings
+        }
         return SubmissionCheckResult(appendix: appendix, report: report, notices: loaded.notices, format: loaded.format,
                                      refusal: refusal(appendix, expecting: e))
     }

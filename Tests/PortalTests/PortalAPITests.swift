@@ -274,6 +274,32 @@ struct PortalAPITests {
         }
     }
 
+    @Test("a unit that uploads its Word report sees its text checked against its appendix (crosscheck)")
+    func wordReportIsCrosschecked() async throws {
+        let h = try Harness()
+        let report = try [UInt8](Data(contentsOf: TestPaths.examples.appendingPathComponent("ngan-son-q1-2023.docx")))
+        try await h.run { client in
+            let token = try await Self.login(client)
+            let (_, units) = try await Self.createCollection(client, token: token, units: ["UBND huyện Ngân Sơn"])
+            let link = units[0]["token"] as! String
+            let (status, result) = try await Self.upload(client, token: link, report, filename: "bao-cao-ngan-son.docx")
+            #expect(status == .created)
+            #expect(result["outcome"] as? String == "checked")
+            let findings = (result["findings"] as? [[String: Any]]) ?? []
+            // The seed's narrative: 256 and 108 procedures where the appendix (3.1.4) has 265 and 110,
+            // and "8,25%" where its own parts 2.304,717/28.000 make 8,23% (docs/crosscheck.md).
+            let mismatches = findings.filter { $0["rule"] as? String == "text-mismatch" }
+            let arithmetic = findings.filter { $0["rule"] as? String == "text-arithmetic" }
+            #expect(mismatches.count == 2)
+            #expect(arithmetic.count == 1)
+            let found = Set(mismatches.compactMap { $0["found"] as? String })
+            #expect(found.contains { $0.contains("256") } && found.contains { $0.contains("108") }, "\(found)")
+            #expect(mismatches.allSatisfy { $0["severity"] as? String == "warning" })
+            // The appendix's own findings are still there.
+            #expect(findings.contains { $0["rule"] as? String == "type-error" })
+        }
+    }
+
     @Test("another unit's file is refused with the reason, kept, and cannot be submitted")
     func otherUnitRefused() async throws {
         let h = try Harness()
