@@ -75,6 +75,16 @@ public struct AppendixReader: Sendable {
     /// returning); nothing of its path appears in the result or in errors.
     public func read(bytes: Data, name: String, formID: String? = nil, sheet: String? = nil) throws -> LoadedAppendix {
         let format = InputFormat.sniff(bytes: bytes)
+        return try Self.withPrivateCopy(of: bytes, name: name) { temporary in
+            try read(format: format, path: temporary, displayName: name, formID: formID, sheet: sheet)
+        }
+    }
+
+    /// Runs `body` on a private temporary copy of uploaded `bytes` (a fresh folder only this user
+    /// can read, removed before returning), for readers that need a file. Errors name `name`,
+    /// never the temporary path.
+    static func withPrivateCopy<T>(of bytes: Data, name: String, fileName: String = "upload",
+                                   _ body: (String) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("bieumau-upload-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -85,14 +95,14 @@ public struct AppendixReader: Sendable {
                                en: "cannot create a temporary folder to read the upload \(name).")
         }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let temporary = folder.appendingPathComponent("upload").path
+        let temporary = folder.appendingPathComponent(fileName).path
         guard FileManager.default.createFile(atPath: temporary, contents: bytes,
                                              attributes: [.posixPermissions: 0o600]) else {
             throw BieuMauError(.cannotCreate, vi: "không ghi được bản tạm của tệp tải lên \(name).",
                                en: "cannot write a temporary copy of the upload \(name).")
         }
         do {
-            return try read(format: format, path: temporary, displayName: name, formID: formID, sheet: sheet)
+            return try body(temporary)
         } catch let error as BieuMauError {
             throw error.renamingFile(temporary, to: name).inFile(name)
         }

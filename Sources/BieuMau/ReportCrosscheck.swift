@@ -77,25 +77,8 @@ public struct ReportCrosscheck: Sendable {
         let format = InputFormat.sniff(bytes: bytes)
         if format == .docx {
             // The Word reader opens files: a private temporary copy, removed before returning.
-            let folder = FileManager.default.temporaryDirectory
-                .appendingPathComponent("bieumau-upload-\(UUID().uuidString)", isDirectory: true)
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
-                                                        attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw BieuMauError(.cannotCreate, vi: "không tạo được thư mục tạm để đọc tệp tải lên \(name).",
-                                   en: "cannot create a temporary folder to read the upload \(name).")
-            }
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let temporary = folder.appendingPathComponent("upload.docx").path
-            guard FileManager.default.createFile(atPath: temporary, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
-                throw BieuMauError(.cannotCreate, vi: "không ghi được bản tạm của tệp tải lên \(name).",
-                                   en: "cannot write a temporary copy of the upload \(name).")
-            }
-            do {
-                return narrative(of: try DOCXDocument(path: temporary))
-            } catch let error as BieuMauError {
-                throw error.renamingFile(temporary, to: name).inFile(name)
+            return try AppendixReader.withPrivateCopy(of: bytes, name: name, fileName: "upload.docx") { temporary in
+                narrative(of: try DOCXDocument(path: temporary))
             }
         }
         let lower = name.lowercased()
