@@ -123,20 +123,36 @@ extension Portal {
         guard let field, Secrets.equal(field, unitCSRF(unit.token)) else { throw PortalError.csrf }
     }
 
-    /// Checks an upload, stores its bytes durably under their SHA-256, then commits its row.
-    /// Only after this returns is the upload acknowledged.
+    /// Checks an upload and, at the same time, stores its bytes durably under their SHA-256; when
+    /// both are done, commits its row. Only after this returns is the upload acknowledged.
+    ///
+    /// The check is CPU work: at most `concurrentChecks` run at once, on the shared thread pool.
+    /// Storing is mostly waiting for the disk (two fsyncs): it runs on the portal's own I/O threads,
+    /// overlapping the check, so neither holds a check slot while the disk works.
     func receive(_ bytes: [UInt8], filename: String, unit: UnitRecord, collection: CollectionRecord,
                  trace: UploadTrace = UploadTrace()) async throws -> UploadRecord {
-        let jobs = self.jobs, store = self.store
-        // At most `concurrentChecks` uploads are read and validated at once, whatever the number of links.
-        return try await checks.run(1) { try await Portal.offload {
-            trace.lap("wait-check")
-            let checked = jobs.check(bytes: bytes, filename: filename, collection: collection, unit: unit)
-            trace.lap("check")
+        let jobs = self.jobs, store = self.store, io = self.io
+        async let stored: String = io.runIfActive {
+            let start = UploadTrace.now()
             let sha = SHA256.hex(of: bytes)
-            trace.lap("sha256")
+            trace.record("sha256", since: start)
+            let written = UploadTrace.now()
             try store.storeFile(bytes, sha256: sha)
-            trace.lap("write-fsync")
+            trace.record("write-fsync", since: written)
+            return sha
+        }
+        let queued = UploadTrace.now()
+        let checked = try await checks.run(1) {
+            try await Portal.offload {
+                trace.record("wait-check", since: queued)
+                let start = UploadTrace.now()
+                defer { trace.record("check", since: start) }
+                return jobs.check(bytes: bytes, filename: filename, collection: collection, unit: unit)
+            }
+        }
+        let sha = try await stored
+        trace.lap("check-and-store")
+        return try await io.runIfActive {
             defer { trace.lap("commit") }
             return try store.addUpload(NewUpload(
                 sha256: sha, size: bytes.count, filename: filename, outcome: checked.outcome,
@@ -144,7 +160,7 @@ extension Portal {
                 errors: checked.errors, warnings: checked.warnings, reportVI: checked.reportVI, reportEN: checked.reportEN,
                 groupsVI: checked.groupsVI, groupsEN: checked.groupsEN, reasonVI: checked.reasonVI, reasonEN: checked.reasonEN),
                 unit: unit)
-        } }
+        }
     }
 
     /// Marks an upload as the unit's submission. Refused and unreadable files never are; a file with
