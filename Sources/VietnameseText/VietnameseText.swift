@@ -46,15 +46,16 @@ public struct LegacyFont: Sendable, Hashable {
     }
 
     /// `text` as stored for a cell in this font (each character the Windows-1252 reading of the
-    /// byte typed), as Unicode NFC.
+    /// byte typed), as Unicode NFC: the letters the font shows (capitals only in a `…H` font; in
+    /// `.VnTime` a toned letter is the lower-case one, whatever letters stand beside it).
     public func convert(_ text: String) -> String {
-        VietnameseText.convertFontText(text, from: encoding, capitals: capitals)
+        VietnameseText.convertFontText(text, from: encoding, capitals: capitals, guessCapitals: false)
     }
 
     /// The bytes typed in this font (an Excel 5.0 byte string), as Unicode NFC.
     public func convert(bytes: some Collection<UInt8>) -> String {
         switch encoding {
-        case .tcvn3: return VietnameseText.decodeTCVN3(bytes, capitals: capitals)
+        case .tcvn3: return VietnameseText.decodeTCVN3(bytes, capitals: capitals, guessCapitals: false)
         case .vni: return VietnameseText.decodeVNI(bytes)
         }
     }
@@ -98,15 +99,17 @@ public enum VietnameseText {
         convertFontText(text, from: encoding, capitals: font.map(isCapitalFont) ?? false)
     }
 
-    /// As `convertFontText(_:from:font:)`, with the capitals-only choice given directly.
-    public static func convertFontText(_ text: String, from encoding: LegacyVietnameseEncoding, capitals: Bool) -> String {
+    /// As `convertFontText(_:from:font:)`, with the capitals-only choice given directly. Without
+    /// `guessCapitals`, TCVN3 letters with tones stay as the font shows them (lower case).
+    public static func convertFontText(_ text: String, from encoding: LegacyVietnameseEncoding, capitals: Bool,
+                                       guessCapitals: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var out = ""
         func flush() {
             guard !bytes.isEmpty else { return }
             switch encoding {
-            case .tcvn3: out += decodeTCVN3(bytes, capitals: capitals)
+            case .tcvn3: out += decodeTCVN3(bytes, capitals: capitals, guessCapitals: guessCapitals)
             case .vni: out += decodeVNI(bytes)
             }
             bytes.removeAll(keepingCapacity: true)
@@ -259,7 +262,7 @@ public enum VietnameseText {
     private struct Word { var pieces: [String] = []; var upper = 0; var lower = 0; var toned = false }
     private enum Piece { case word(Word), other(String) }
 
-    static func decodeTCVN3(_ bytes: some Collection<UInt8>, capitals: Bool) -> String {
+    static func decodeTCVN3(_ bytes: some Collection<UInt8>, capitals: Bool, guessCapitals: Bool = true) -> String {
         // Words are decoded first, then letters with tones are made capitals in words typed in
         // capitals: two or more capitals and no lower-case letter, or one capital beside such a word
         // ("SỐ LIỆU", but "Số liệu").
@@ -300,7 +303,7 @@ public enum VietnameseText {
                 out += text
             case .word(let w):
                 var upper = capitals
-                if !upper && w.toned && w.lower == 0 && w.upper >= 1 {
+                if !upper && guessCapitals && w.toned && w.lower == 0 && w.upper >= 1 {
                     if isCapitalWord(w) { upper = true }
                     else {
                         for n in [k - 1, k + 1] where n >= 0 && n < words.count {

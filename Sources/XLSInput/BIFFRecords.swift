@@ -15,6 +15,7 @@ enum BIFFProblem: Error, Equatable {
     /// Excel 2.x–4.0 (BIFF2–4): a format of the early 1990s, not read.
     case tooOld(Int)
     case tooManyCells(Int)
+    case tooManyStrings(declared: Int, limit: Int)
 }
 
 /// One sheet listed by a BOUNDSHEET record.
@@ -294,7 +295,7 @@ enum BIFFScan {
         var reader = RecordReader(s, segments)
         _ = try reader.u32()
         let unique = try reader.u32()
-        guard unique <= maxStrings else { throw .brokenRecords("shared-string table declares \(unique) strings") }
+        guard unique <= maxStrings else { throw .tooManyStrings(declared: unique, limit: maxStrings) }
         var out: [BIFFText] = []
         // Each string takes at least 3 bytes: no more are reserved than the records can hold.
         out.reserveCapacity(min(unique, segments.reduce(0) { $0 + $1.count } / 3))

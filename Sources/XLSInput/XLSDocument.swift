@@ -287,6 +287,10 @@ public final class XLSDocument: SheetDocument {
                 at: loc)
         case .tooManyCells(let n):
             return limitError(file: file, sheet: sheet, vi: "trang tính có hơn \(n) ô", en: "the sheet has more than \(n) cells")
+        case .tooManyStrings(let declared, let limit):
+            return limitError(file: file, sheet: sheet,
+                              vi: "bảng chuỗi dùng chung khai báo \(declared) chuỗi, hơn giới hạn \(limit)",
+                              en: "the shared-string table declares \(declared) strings, more than \(limit)")
         }
     }
 

@@ -127,7 +127,8 @@ struct LegacyEncodingCLITests {
     /// the TCVN3/VNI CSV files, then LibreOffice to .xls and .ods;
     /// scripts/fixtures/make-legacy-font-workbooks.sh): the cells' fonts say the encoding.
     @Test(arguments: [("ngan-son-q1-2023-tcvn3-font.xlsx", "TCVN3"), ("ngan-son-q1-2023-vni-font.xlsx", "VNI"),
-                      ("ngan-son-q1-2023-tcvn3-font.ods", "TCVN3"), ("ngan-son-q1-2023-vni-font.ods", "VNI")])
+                      ("ngan-son-q1-2023-tcvn3-font.ods", "TCVN3"), ("ngan-son-q1-2023-vni-font.ods", "VNI"),
+                      ("ngan-son-q1-2023-tcvn3-font.xls", "TCVN3"), ("ngan-son-q1-2023-vni-font.xls", "VNI")])
     func workbookInLegacyFontsConvertsToTheSameOfficialWorkbook(file: String, encoding: String) throws {
         let dir = TestPaths.temporaryFolder("legacy-font-cli")
         defer { try? FileManager.default.removeItem(at: dir) }
