@@ -314,13 +314,16 @@ public final class OfficialWorkbookWriter {
             if row.kind == .ratio {
                 let fraction = ValueFormat.fraction(ofPercent: n)
                 let fmt = style.format(cell, .valueNumber(ValueFormat.percentFormat(places: places)))
-                if case .agrees(_, let num, let den)? = agreement, let formula = Self.ratioFormula(row: row, layout: layout) {
-                    // A live formula only where it shows the unit's value: cached as the spreadsheet
-                    // computes it (N(num)/N(den) in doubles), so a viewer that recalculates (LibreOffice,
-                    // Excel with fullCalcOnLoad) and one that reads the cache show the same number.
-                    try ws.writeFormula(row: r, col: col, formula, cachedNumber: num.doubleValue / den.doubleValue, format: fmt)
+                if let formula = Self.ratioFormula(row: row, layout: layout),
+                   Self.formulaComputesExactly(agreement, fraction: fraction) {
+                    // A live formula only where it computes exactly the unit's value (N(num)/N(den)
+                    // in doubles, as a spreadsheet does), cached with that value: a viewer that
+                    // recalculates (Excel with fullCalcOnLoad) and one that reads the cache
+                    // (LibreOffice, calamine, openpyxl) show the same number.
+                    try ws.writeFormula(row: r, col: col, formula, cachedNumber: fraction.doubleValue, format: fmt)
                 } else {
-                    // Disagreeing with its parts, parts missing, or 0 of 0: the unit's value as a constant.
+                    // Disagreeing with its parts, agreeing only to the printed digits (2,30 for
+                    // 2,3003…), parts missing, or 0 of 0: the unit's value as a constant.
                     try ws.writeNumber(row: r, col: col, fraction.doubleValue, format: fmt)
                 }
             } else {
@@ -496,6 +499,13 @@ public final class OfficialWorkbookWriter {
 
     /// `=IF(N(D57)=0,"",N(D58)/N(D57))` for a ratio row with numerator and denominator rows.
     /// `N()` reads a status text in a part as 0, so the ratio shows blank rather than #VALUE!.
+    /// True when the ratio agrees with its parts and the spreadsheet's N(num)/N(den) is exactly
+    /// the unit's fraction (25 % = 14/56, 100 % = 7/7), so the formula shows what the unit wrote.
+    public static func formulaComputesExactly(_ agreement: RatioAgreement?, fraction: ExactDecimal) -> Bool {
+        guard case .agrees(_, let num, let den)? = agreement else { return false }
+        return num.doubleValue / den.doubleValue == fraction.doubleValue
+    }
+
     /// The note put on a ratio written as a constant because it disagrees with its parts (nil otherwise).
     public static func ratioMismatchNote(_ agreement: RatioAgreement, row: FormRow, form: FormDefinition) -> Localized? {
         let code = form.displayCode(of: row.id)

@@ -239,7 +239,7 @@ struct ViewerIndependentRatioTests {
         Seed.replacing([("(lũy kế đến thời điểm báo cáo),%,25%,", "(lũy kế đến thời điểm báo cáo),%,150%,")], in: SeedTable.text)
     }
 
-    @Test("convert warns about 150 % over 14/56 at its row and cell; the workbook holds 150 % as a constant, 6.1 as a formula cached as computed",
+    @Test("convert warns about 150 % over 14/56 at its row and cell; the workbook holds 150 % as a constant; 25 % over 14/56 is a formula cached as computed",
           .enabled(if: Tools.python("openpyxl", "python_calamine"), "needs python3 with openpyxl and python-calamine"))
     func convertWritesOneValue() throws {
         let dir = TestPaths.temporaryFolder("ratio-viewers")
@@ -258,11 +258,19 @@ struct ViewerIndependentRatioTests {
         #expect(values["1.2"]?["formula"] is NSNull)
         #expect(values["1.2"]?["openpyxl"] as? Double == 1.5)
         #expect(values["1.2"]?["calamine"] as? Double == 1.5)
-        // 6.1 (2,30 % = 3.135 / 136.284) agrees: a live formula whose cache is what it computes.
-        #expect((values["6.1"]?["formula"] as? String)?.contains("/") == true)
-        let computed = 3135.0 / 136284.0
-        #expect(values["6.1"]?["openpyxl"] as? Double == computed)
-        #expect(values["6.1"]?["calamine"] as? Double == computed)
+        // 1.2 at 25 % (= 14/56 exactly) in the seed itself: a live formula, cached as it computes.
+        let seed = dir.appendingPathComponent("seed.xlsx").path
+        #expect(try Run.bieumau(["convert", try Seed.write(SeedTable.text, "seed.csv", in: dir), "-o", seed]).status == 0)
+        let s = try Run.python(cachedValues, [seed])
+        let seedValues = try #require(try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: [String: Any]], "\(s.stderr)")
+        #expect((seedValues["1.2"]?["formula"] as? String)?.contains("/") == true)
+        #expect(seedValues["1.2"]?["openpyxl"] as? Double == 14.0 / 56.0)
+        #expect(seedValues["1.2"]?["calamine"] as? Double == 14.0 / 56.0)
+        // 6.1: 2,30 % agrees to its printed digits with 3.135 / 136.284 = 2,3003… %, but a formula
+        // would not show the unit's number: its value, a constant, read alike by both.
+        #expect(values["6.1"]?["formula"] is NSNull)
+        #expect(values["6.1"]?["openpyxl"] as? Double == 0.023)
+        #expect(values["6.1"]?["calamine"] as? Double == 0.023)
     }
 
     @Test("convert, merge and validate --annotate: LibreOffice shows the same values with and without recalculation, on every sheet",
@@ -291,7 +299,9 @@ struct ViewerIndependentRatioTests {
         // The converted workbook shows the unit's 150 % in both, and 6.1's 2,30 %.
         let sheet = try #require(cached.keys.first { $0.hasPrefix("converted") })
         #expect(cached[sheet]?["1.2"] == "150%" && recalculated[sheet]?["1.2"] == "150%")
-        #expect(recalculated[sheet]?["6.1"] == "2.30%")
+        #expect(cached[sheet]?["6.1"] == "2.30%" && recalculated[sheet]?["6.1"] == "2.30%")
+        // The merged workbook's summary (recomputed ratios) is among the sheets compared above.
+        #expect(cached.keys.contains { $0.hasPrefix("merged") })
     }
 }
 
