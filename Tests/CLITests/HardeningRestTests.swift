@@ -432,3 +432,39 @@ struct InputEdgeTests {
         #expect(r.stdout.utf8.count < 20_000)
     }
 }
+
+@Suite("Hardening: over-long cells and write failures from the command line (#10.13)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct CommandLineWriteFailureTests {
+    @Test("convert with a 32,768-character note: exit 65 at the note's cell (not 73 and libxlsxwriter's English), nothing written")
+    func overlongNoteIsBadDataAtItsCell() throws {
+        let dir = TestPaths.temporaryFolder("overlong-note")
+        let note = String(repeating: "ghi chú dài ", count: 2_731)   // 32,772 characters
+        let text = Seed.replacing([("1.5.1,Số lượng phiếu khảo sát,Số lượng,,Chưa thực hiện",
+                                    "1.5.1,Số lượng phiếu khảo sát,Số lượng,,\(note)")], in: SeedTable.text)
+        let input = try Seed.write(text, "in.csv", in: dir)
+        let out = dir.appendingPathComponent("out.xlsx").path
+        let r = try Run.bieumau(["convert", input, "-o", out])
+        #expect(r.status == 65, "\(r.stderr)")
+        let line = SeedTable.lineNumber(text.components(separatedBy: "\r\n"),
+                                        try #require(text.components(separatedBy: "\r\n").firstIndex { $0.hasPrefix("1.5.1,") }))
+        #expect(r.stderr.contains("dòng \(line), cột 5"), "\(r.stderr)")
+        #expect(r.stderr.contains("quá giới hạn 32767 ký tự"))
+        #expect(!r.stderr.contains("[ERROR]"))
+        #expect(r.stderr.utf8.count < 4_000)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("a write that fails (file size limit): exit 73 naming the output, no [ERROR] line, no hidden temporary named or left")
+    func writeFailureNamesTheOutput() throws {
+        let dir = TestPaths.temporaryFolder("write-failure")
+        let out = dir.appendingPathComponent("out.xlsx").path
+        // SIGXFSZ ignored, so the write gets EFBIG as a disk-full or quota error would give an error.
+        let r = try Run.process("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" convert \"$1\" -o \"$2\"",
+                                            Run.bieumauPath, Seed.path, out])
+        #expect(r.status == 73, "\(r.stderr)")
+        #expect(r.stderr.contains("Không ghi được tệp \(out)"))
+        #expect(!r.stderr.contains("[ERROR]") && !r.stderr.contains(".tmp"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}
