@@ -339,3 +339,18 @@ private func csvFields(_ csv: String) -> [String] {
     fields.append(field)
     return fields
 }
+
+/// The same rich text saved as .xls by LibreOffice: shared strings with runs (FONT per run).
+@Suite("XLS reader: rich-text runs in legacy fonts")
+struct XLSLegacyFontRunTests {
+    @Test func runsTakeTheirOwnFonts() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy/legacy-font-runs.xls").path
+        let doc = try XLSDocument(path: path)
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A1") == .text("Sè café văn bản"), "only the .VnTime run of a Calibri cell")
+        #expect(value(g, "A2") == .text("Số văn bản"))
+        #expect(value(g, "A3") == .text("Xin chào café"))
+        #expect(value(g, "A4") == .text("Sè v¨n b¶n"), "Arial text is kept as stored")
+        #expect(doc.notices.count == 2)
+    }
+}
