@@ -65,12 +65,7 @@ public enum TextDecoder {
         }
         // UTF-8 throughout but for a few bad bytes (a damaged copy, a cut and pasted field): not
         // another encoding, which would garble every letter; the bad byte is named at its place.
-        if let bad = damagedUTF8(bytes) {
-            throw BieuMauError(.dataError,
-                vi: "tệp là văn bản UTF-8 nhưng có byte không hợp lệ (0x\(bad.byteHex)) ở dòng \(bad.line), ký tự thứ \(bad.column)\(bad.count > 1 ? " (cùng \(bad.count - 1) chỗ hỏng khác)" : ""). Hãy sửa ô đó (gõ lại chữ bị lỗi) hoặc xin lại tệp gốc, rồi lưu dưới dạng \"CSV UTF-8\".",
-                en: "the file is UTF-8 text but holds an invalid byte (0x\(bad.byteHex)) at line \(bad.line), character \(bad.column)\(bad.count > 1 ? " (and \(bad.count - 1) more damaged places)" : ""). Correct that cell (retype the broken letter) or ask for the original file, then save it as \"CSV UTF-8\".",
-                at: SourceLocation(file: fileName, line: bad.line, column: bad.column))
-        }
+        if let bad = damagedUTF8(bytes) { throw damagedUTF8Error(bad, fileName: fileName) }
         // Not UTF-8: text typed in a legacy Vietnamese font encoding, or Windows-1258.
         let asWindows1258 = try? windows1258(bytes, fileName: fileName)
         if let legacy = VietnameseText.detect(bytes: bytes, windows1258: asWindows1258) {
@@ -78,6 +73,14 @@ public enum TextDecoder {
         }
         if let asWindows1258 { return (asWindows1258, .windows1258) }
         return (try windows1258(bytes, fileName: fileName), .windows1258)
+    }
+
+    /// The refusal of a UTF-8 file with a bad byte, at its line and character.
+    static func damagedUTF8Error(_ bad: (line: Int, column: Int, byteHex: String, count: Int), fileName: String) -> BieuMauError {
+        BieuMauError(.dataError,
+                vi: "tệp là văn bản UTF-8 nhưng có byte không hợp lệ (0x\(bad.byteHex)) ở dòng \(bad.line), ký tự thứ \(bad.column)\(bad.count > 1 ? " (cùng \(bad.count - 1) chỗ hỏng khác)" : ""). Hãy sửa ô đó (gõ lại chữ bị lỗi) hoặc xin lại tệp gốc, rồi lưu dưới dạng \"CSV UTF-8\".",
+                en: "the file is UTF-8 text but holds an invalid byte (0x\(bad.byteHex)) at line \(bad.line), character \(bad.column)\(bad.count > 1 ? " (and \(bad.count - 1) more damaged places)" : ""). Correct that cell (retype the broken letter) or ask for the original file, then save it as \"CSV UTF-8\".",
+                at: SourceLocation(file: fileName, line: bad.line, column: bad.column))
     }
 
     /// The first bad sequence of text that is UTF-8 but for a few bad bytes: its 1-based line,
