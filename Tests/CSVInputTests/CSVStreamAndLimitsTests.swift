@@ -46,6 +46,8 @@ private func refusal(_ body: () throws -> Void) -> BieuMauError? {
         ("semicolons", Array("STT;Chỉ tiêu;Số liệu\n1;Hồ sơ;136.284\n2;\"Tỷ lệ; %\";2,30\n".utf8)),
         ("tabs, BOM", [0xEF, 0xBB, 0xBF] + Array("STT\tChỉ tiêu\tSố liệu\n1\tHồ sơ\t14\n".utf8)),
         ("quote inside", Array("a,b\"c,\"d\"e,f\n".utf8)),
+        // Where the two readers used to disagree: the in-memory one kept Excel's hint line as a row.
+        ("excel sep= line", Array("sep=;\r\na;b;c\r\n1;2;3\r\n".utf8)),
     ]
 
     @Test(arguments: [1, 2, 3, 5, 7, 64, 1 << 18])
