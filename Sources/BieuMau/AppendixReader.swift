@@ -214,7 +214,7 @@ public struct AppendixReader: Sendable {
     }
 
     /// A sheet by name (exact, then ignoring case and Unicode normalisation) or 1-based number.
-    static func sheetIndex(_ selector: String, in entries: [SheetEntry], file: String) throws -> Int {
+    public static func sheetIndex(_ selector: String, in entries: [SheetEntry], file: String) throws -> Int {
         if let i = entries.firstIndex(where: { $0.name == selector }) { return i }
         let wanted = TextNormalization.nfc(selector).lowercased()
         if let i = entries.firstIndex(where: { TextNormalization.nfc($0.name).lowercased() == wanted }) { return i }
