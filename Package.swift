@@ -115,7 +115,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Support"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["Support", "SheetGrid"], path: "Tests/TestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "AppendixModelTests", dependencies: ["AppendixModel", "FormSchema", "TestSupport"],
                     swiftSettings: swiftSettings),

@@ -32,13 +32,6 @@ private func whole(_ path: String) throws -> [(Int, [String])] {
     }
 }
 
-private func refusal(_ body: () throws -> Void) -> BieuMauError? {
-    do { try body(); return nil } catch let e as BieuMauError { return e } catch {
-        Issue.record("not a BieuMauError: \(error)")
-        return nil
-    }
-}
-
 @Suite struct CSVStreamReaderTests {
     static let samples: [(String, [UInt8])] = [
         ("quotes and breaks", Array("a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n2,\"line one\nline two\",4\r\n5,6,7".utf8)),
