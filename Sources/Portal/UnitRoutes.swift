@@ -6,7 +6,7 @@ import Support
 /// A unit's private link: its page, uploads, check results, submission. A wrong or revoked token is
 /// a plain 404; a link sees only its own uploads.
 extension Portal {
-    func addUnitRoutes(_ router: Router<BasicRequestContext>) {
+    func addUnitRoutes(_ router: Router<PortalContext>) {
         router.get("/u/:token") { request, context -> Response in
             let (unit, c) = try self.unit(context)
             if Portal.wantsJSON(request) { return try self.unitJSON(unit, c, lang: self.language(request)) }
@@ -24,17 +24,24 @@ extension Portal {
         router.post("/u/:token/files") { request, context -> Response in
             let (unit, c) = try self.unit(context)
             guard await self.uploadLimiter.take(unit.token) else { throw PortalError.tooManyUploads }
-            let (fields, multipart) = try await self.form(request)
-            // The page's form carries a CSRF field (checked); a program posts without one and gets JSON.
-            let api = Portal.wantsJSON(request) || fields["csrf"] == nil
-            if let csrf = fields["csrf"] { try self.checkUnitCSRF(unit, csrf) }
-            guard let file = multipart?.file("file"), !file.body.isEmpty else {
-                throw PortalError.badRequest(Localized(vi: "Chưa chọn tệp để tải lên (trường «file» trống).",
-                                                       en: "No file was uploaded (the field 'file' is empty)."))
+            let limit = self.configuration.maxBodyBytes
+            let declared = request.headers[.contentLength].flatMap(Int.init)
+            if let declared, declared > limit { throw PortalError.tooLarge(limit) }
+            // However many links upload at once, only so many bodies are read into memory together
+            // (`uploadMemoryBytes`); the others wait with their bytes in the network buffers.
+            return try await self.uploadMemory.run(declared ?? limit) {
+                let (fields, multipart) = try await self.form(request)
+                // The page's form carries a CSRF field (checked); a program posts without one and gets JSON.
+                let api = Portal.wantsJSON(request) || fields["csrf"] == nil
+                if let csrf = fields["csrf"] { try self.checkUnitCSRF(unit, csrf) }
+                guard let file = multipart?.file("file"), !file.body.isEmpty else {
+                    throw PortalError.badRequest(Localized(vi: "Chưa chọn tệp để tải lên (trường «file» trống).",
+                                                           en: "No file was uploaded (the field 'file' is empty)."))
+                }
+                let record = try await self.receive(file.body, filename: Display.filename(file.filename), unit: unit, collection: c)
+                if api { return try self.uploadJSON(record, unit: unit, collection: c, lang: self.language(request), status: .created) }
+                return Portal.redirect("/u/\(unit.token)/files/\(record.id)")
             }
-            let record = try await self.receive(file.body, filename: Display.filename(file.filename), unit: unit, collection: c)
-            if api { return try self.uploadJSON(record, unit: unit, collection: c, lang: self.language(request), status: .created) }
-            return Portal.redirect("/u/\(unit.token)/files/\(record.id)")
         }
         router.get("/u/:token/files/:id") { request, context -> Response in
             let (unit, c) = try self.unit(context)
@@ -53,8 +60,10 @@ extension Portal {
             let output = self.store.temporaryPath(".xlsx")
             defer { try? FileManager.default.removeItem(at: output) }
             let jobs = self.jobs, lang = self.language(request), file = self.store.filePath(sha256: upload.sha256)
-            try await Portal.offload {
-                try jobs.annotate(file: file, filename: upload.filename, collection: c, unit: unit, to: output, language: lang)
+            try await self.checks.run(1) {
+                try await Portal.offload {
+                    try jobs.annotate(file: file, filename: upload.filename, collection: c, unit: unit, to: output, language: lang)
+                }
             }
             return Portal.download(try [UInt8](Data(contentsOf: output)), type: Portal.xlsxType,
                                    filename: "kiem-tra-\(upload.id).xlsx")
@@ -93,13 +102,13 @@ extension Portal {
         }
     }
 
-    func unit(_ context: BasicRequestContext) throws -> (UnitRecord, CollectionRecord) {
+    func unit(_ context: PortalContext) throws -> (UnitRecord, CollectionRecord) {
         guard let token = context.parameters.get("token"), token.count <= 64,
               let found = try store.unit(token: token) else { throw PortalError.notFound }
         return found
     }
 
-    func upload(_ context: BasicRequestContext, unit: UnitRecord) throws -> UploadRecord {
+    func upload(_ context: PortalContext, unit: UnitRecord) throws -> UploadRecord {
         guard let id = context.parameters.get("id").flatMap(Int64.init), let u = try store.upload(id, unitID: unit.id) else {
             throw PortalError.notFound
         }
@@ -114,7 +123,8 @@ extension Portal {
     /// Only after this returns is the upload acknowledged.
     func receive(_ bytes: [UInt8], filename: String, unit: UnitRecord, collection: CollectionRecord) async throws -> UploadRecord {
         let jobs = self.jobs, store = self.store
-        return try await Portal.offload {
+        // At most `concurrentChecks` uploads are read and validated at once, whatever the number of links.
+        return try await checks.run(1) { try await Portal.offload {
             let checked = jobs.check(bytes: bytes, filename: filename, collection: collection, unit: unit)
             let sha = try store.storeFile(bytes)
             return try store.addUpload(NewUpload(
@@ -123,7 +133,7 @@ extension Portal {
                 errors: checked.errors, warnings: checked.warnings, reportVI: checked.reportVI, reportEN: checked.reportEN,
                 groupsVI: checked.groupsVI, groupsEN: checked.groupsEN, reasonVI: checked.reasonVI, reasonEN: checked.reasonEN),
                 unit: unit)
-        }
+        } }
     }
 
     /// Marks an upload as the unit's submission. Refused and unreadable files never are; a file with
