@@ -131,7 +131,7 @@ public struct AppendixReader: Sendable {
         case .xlsx:
             return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
-            return try XLSDocument(path: path)
+            return try XLSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .ods:
             return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:
@@ -165,13 +165,16 @@ public struct AppendixReader: Sendable {
                                en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
         let document = try Self.openDocument(format, path: path, asAppendix: true)
-        // Workbooks carry no encoding of their own: text typed in TCVN3/VNI fonts is found by
-        // character statistics (CSV and Word readers convert by themselves).
+        // Workbooks carry no encoding of their own: their readers convert the cells whose font is a
+        // TCVN3/VNI font; text in such encodings under another font is found here by character
+        // statistics (CSV and Word readers convert by themselves).
         let repairs = format == .xlsx || format == .xls || format == .ods
         var converted: Set<LegacyVietnameseEncoding> = []
         let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet,
                                            repairLegacyText: repairs, converted: &converted)
-        return LoadedAppendix(appendix: appendix, notices: document.notices + LegacyText.notices(converted), format: format,
+        var notices = document.notices
+        for n in LegacyText.notices(converted) where !notices.contains(n) { notices.append(n) }
+        return LoadedAppendix(appendix: appendix, notices: notices, format: format,
                               sheet: format == .csv ? nil : document.sheetEntries[index].name)
     }
 

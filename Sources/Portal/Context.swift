@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -112,5 +113,29 @@ actor Allowance {
             await give(amount)
             throw error
         }
+    }
+}
+
+/// Where the time of one upload goes, phase by phase, printed as one JSON line on standard error
+/// when the server runs with `BIEUMAU_PORTAL_TRACE=1` (the benchmark's `--trace`); nothing otherwise.
+final class UploadTrace: @unchecked Sendable {
+    static let enabled = ProcessInfo.processInfo.environment["BIEUMAU_PORTAL_TRACE"] == "1"
+    private let lock = NSLock()
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var phases: [(String, Double)] = []
+
+    func lap(_ phase: String) {
+        guard Self.enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((phase, Double(now - last) / 1e6))
+        last = now
+    }
+
+    func emit() {
+        guard Self.enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let fields = phases.map { "\"\($0.0)\": " + String(format: "%.3f", $0.1) }.joined(separator: ", ")
+        FileHandle.standardError.write(Data(("upload-trace {" + fields + "}\n").utf8))
     }
 }

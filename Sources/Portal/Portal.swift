@@ -187,11 +187,13 @@ public final class Portal: Sendable {
     }
 
     /// Form fields of a urlencoded or multipart body (and the multipart form, for files).
-    func form(_ request: Request) async throws -> (fields: [String: String], multipart: MultipartForm?) {
+    func form(_ request: Request, trace: UploadTrace? = nil) async throws -> (fields: [String: String], multipart: MultipartForm?) {
         let bytes = try await body(request)
+        trace?.lap("body")
         let type = request.headers[.contentType] ?? ""
         if let boundary = MultipartForm.boundary(contentType: type) {
             guard let form = try? MultipartForm.parse(bytes, boundary: boundary) else { throw PortalError.badRequest(nil) }
+            trace?.lap("multipart")
             var fields: [String: String] = [:]
             for p in form.parts where p.filename == nil && fields[p.name] == nil {
                 fields[p.name] = String(decoding: p.body, as: UTF8.self)

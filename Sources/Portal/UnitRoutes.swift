@@ -23,6 +23,7 @@ extension Portal {
         }
         router.post("/u/:token/files") { request, context -> Response in
             let (unit, c) = try self.unit(context)
+            let trace = UploadTrace()
             guard await self.uploadLimiter.take(unit.token) else { throw PortalError.tooManyUploads }
             let limit = self.configuration.maxBodyBytes
             let declared = request.headers[.contentLength].flatMap(Int.init)
@@ -30,7 +31,8 @@ extension Portal {
             // However many links upload at once, only so many bodies are read into memory together
             // (`uploadMemoryBytes`); the others wait with their bytes in the network buffers.
             return try await self.uploadMemory.run(declared ?? limit) {
-                let (fields, multipart) = try await self.form(request)
+                trace.lap("wait-memory")
+                let (fields, multipart) = try await self.form(request, trace: trace)
                 // The page's form carries a CSRF field (checked); a program posts without one and gets JSON.
                 let api = Portal.wantsJSON(request) || fields["csrf"] == nil
                 if let csrf = fields["csrf"] { try self.checkUnitCSRF(unit, csrf) }
@@ -38,7 +40,9 @@ extension Portal {
                     throw PortalError.badRequest(Localized(vi: "Chưa chọn tệp để tải lên (trường «file» trống).",
                                                            en: "No file was uploaded (the field 'file' is empty)."))
                 }
-                let record = try await self.receive(file.body, filename: Display.filename(file.filename), unit: unit, collection: c)
+                let record = try await self.receive(file.body, filename: Display.filename(file.filename), unit: unit, collection: c,
+                                                    trace: trace)
+                defer { trace.lap("respond"); trace.emit() }
                 if api { return try self.uploadJSON(record, unit: unit, collection: c, lang: self.language(request), status: .created) }
                 return Portal.redirect("/u/\(unit.token)/files/\(record.id)")
             }
@@ -121,12 +125,19 @@ extension Portal {
 
     /// Checks an upload, stores its bytes durably under their SHA-256, then commits its row.
     /// Only after this returns is the upload acknowledged.
-    func receive(_ bytes: [UInt8], filename: String, unit: UnitRecord, collection: CollectionRecord) async throws -> UploadRecord {
+    func receive(_ bytes: [UInt8], filename: String, unit: UnitRecord, collection: CollectionRecord,
+                 trace: UploadTrace = UploadTrace()) async throws -> UploadRecord {
         let jobs = self.jobs, store = self.store
         // At most `concurrentChecks` uploads are read and validated at once, whatever the number of links.
         return try await checks.run(1) { try await Portal.offload {
+            trace.lap("wait-check")
             let checked = jobs.check(bytes: bytes, filename: filename, collection: collection, unit: unit)
-            let sha = try store.storeFile(bytes)
+            trace.lap("check")
+            let sha = SHA256.hex(of: bytes)
+            trace.lap("sha256")
+            try store.storeFile(bytes, sha256: sha)
+            trace.lap("write-fsync")
+            defer { trace.lap("commit") }
             return try store.addUpload(NewUpload(
                 sha256: sha, size: bytes.count, filename: filename, outcome: checked.outcome,
                 formFound: checked.formFound, unitFound: checked.unitFound, periodFound: checked.periodFound,

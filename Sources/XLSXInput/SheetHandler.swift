@@ -1,4 +1,5 @@
 import SheetGrid
+import VietnameseText
 import XMLScan
 
 /// A problem with one cell, turned into a located BieuMauError by the reader.
@@ -12,6 +13,8 @@ enum CellProblem: Error {
 /// each chunk, so memory holds one chunk's rows at most.
 struct SheetHandler: XMLHandler {
     let shared: [String]
+    /// The runs of rich shared strings whose runs name their fonts (see SharedStringsHandler).
+    let sharedRuns: [Int: [SharedStringsHandler.Run]]
     let formats: [ResolvedFormat]
     let date1904: Bool
     let maxCells: Int
@@ -21,6 +24,8 @@ struct SheetHandler: XMLHandler {
     var merges: [CellRange] = []
     var cellCount = 0
     var rowCount = 0
+    /// Legacy encodings of the text cells converted because of their font.
+    var converted: Set<LegacyVietnameseEncoding> = []
 
     private enum Collect { case none, value, formula, inlineText }
     private enum CellType { case number, shared, inline, formulaString, bool, error, date }
@@ -47,9 +52,13 @@ struct SheetHandler: XMLHandler {
     private var hasInline = false
     private var inInline = false
     private var phoneticDepth = 0
+    /// The shared string the current cell holds, else -1.
+    private var sharedIndex = -1
 
-    init(shared: [String], formats: [ResolvedFormat], date1904: Bool, maxCells: Int, maxBytes: Int) {
+    init(shared: [String], sharedRuns: [Int: [SharedStringsHandler.Run]] = [:], formats: [ResolvedFormat], date1904: Bool,
+         maxCells: Int, maxBytes: Int) {
         self.shared = shared
+        self.sharedRuns = sharedRuns
         self.formats = formats
         self.date1904 = date1904
         self.maxCells = maxCells
@@ -196,7 +205,8 @@ struct SheetHandler: XMLHandler {
     private mutating func endCell() throws {
         collect = .none
         let format: ResolvedFormat? = styleIndex < formats.count ? formats[styleIndex] : nil
-        let value: CellValue
+        var value: CellValue
+        sharedIndex = -1
         switch cellType {
         case .shared:
             guard hasValue, let idx = Self.trimmed(valueBytes).parseInt(), idx < shared.count else {
@@ -205,6 +215,7 @@ struct SheetHandler: XMLHandler {
                                                      count: shared.count, row: rowIndex, column: column)
             }
             value = .text(shared[idx])
+            sharedIndex = idx
         case .inline:
             value = hasInline ? .text(XEscapes.decode(inlineBytes)) : (hasValue ? .text(XEscapes.decode(valueBytes)) : .empty)
         case .formulaString:
@@ -233,12 +244,28 @@ struct SheetHandler: XMLHandler {
                 }
             }
         }
+        // Text typed in a legacy Vietnamese font (a field of the format already looked up: nothing
+        // more for any other cell).
+        if let font = format?.legacyFont, case .text(let text) = value {
+            value = .text(legacyText(text, font: font))
+        }
         let formula = hasFormula && !formulaBytes.isEmpty ? String(decoding: formulaBytes, as: UTF8.self) : nil
         if case .empty = value, formula == nil { return }
         cellCount += 1
         if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
         if let last = cells.last, last.column >= column { sorted = false }
         cells.append(Cell(column: column, value: value, style: format?.style ?? CellStyle(), formula: formula))
+    }
+
+    /// The text of a cell whose font is a legacy font, in Unicode. A shared string whose runs
+    /// name their own fonts was converted run by run already; only its runs without a font take
+    /// the cell's.
+    private mutating func legacyText(_ text: String, font: LegacyFont) -> String {
+        if sharedIndex >= 0, let runs = sharedRuns[sharedIndex] {
+            return runs.isEmpty ? text : SharedStringsHandler.text(of: runs, cellFont: font, converted: &converted)
+        }
+        converted.insert(font.encoding)
+        return font.convert(text)
     }
 
     private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
