@@ -59,6 +59,11 @@ public struct AppendixReader: Sendable {
             throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
                                at: SourceLocation(file: path))
         }
+        if StreamInput.isStream(path) {
+            // A pipe or FIFO: read once (bounded in size and waiting time), then as an upload.
+            let bytes = try StreamInput.readAll(path)
+            return try read(bytes: bytes, name: path, formID: formID, sheet: sheet)
+        }
         do {
             let format = try InputFormat.sniff(path: path)
             return try read(format: format, path: path, displayName: path, formID: formID, sheet: sheet)
@@ -113,6 +118,12 @@ public struct AppendixReader: Sendable {
     /// Opens any file bieumau reads as its sheets (for listing or copying a sheet), sniffed as
     /// `read(path:)` does; errors name the file.
     public static func openSheets(path: String) throws -> (format: InputFormat, document: any SheetDocument) {
+        if StreamInput.isStream(path) {
+            throw BieuMauError(.noInput,
+                vi: "\(path) là ống dẫn (pipe/FIFO): lệnh này cần một tệp. Hãy lưu dữ liệu vào một tệp rồi chạy lại.",
+                en: "\(path) is a pipe/FIFO: this command needs a file. Save the data to a file and run it again.",
+                at: SourceLocation(file: path))
+        }
         do {
             let format = try InputFormat.sniff(path: path)
             return (format, try openDocument(format, path: path))
