@@ -6,7 +6,6 @@ import ZipWrapper
 /// Every failure of the Word reader as a `BieuMauError` (exit 65 unless the file cannot be opened).
 enum DOCXErrors {
     static func convert(_ error: Error, file: String, part: String) -> Error {
-        let loc = SourceLocation(file: file)
         switch error {
         case let e as BieuMauError:
             return e

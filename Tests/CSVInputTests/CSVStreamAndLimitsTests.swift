@@ -89,6 +89,18 @@ private func whole(_ path: String) throws -> [(Int, [String])] {
         #expect(e3?.message.en.contains("empty") == true)
         let e4 = refusal { _ = try CSVStreamReader(file: "/nonexistent/x.csv") }
         #expect(e4?.status == .noInput)
+        // UTF-8 but for one bad byte: named at its line and character by both readers (the check
+        // the in-memory reader had is now the one detection's), not read as Windows-1258.
+        var damaged = Array("STT,Chỉ tiêu,Số liệu\n".utf8)
+        for i in 1...30 { damaged += Array("\(i),Hồ sơ tiếp nhận đúng hạn,\(i)\n".utf8) }
+        damaged += Array("31,Số T".utf8) + [0xFF] + Array("T,1\n".utf8)
+        let path = try write(damaged)
+        for e in [refusal { _ = try CSVStreamReader(file: path) }, refusal { _ = try CSVReader.read(file: path) }] {
+            #expect(e?.status == .dataError)
+            #expect(e?.location?.line == 32)
+            #expect(e?.location?.column == 8)
+            #expect(e?.message.en.contains("0xFF") == true)
+        }
     }
 }
 
