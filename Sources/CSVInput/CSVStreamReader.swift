@@ -194,12 +194,7 @@ public final class CSVStreamReader {
                 text.append(contentsOf: chunk.prefix((16 << 20) - text.count))
                 return text.count < 16 << 20
             }
-            if let bad = TextDecoder.damagedUTF8(text) {
-                throw BieuMauError(.dataError,
-                    vi: "tệp là văn bản UTF-8 nhưng có byte không hợp lệ (0x\(bad.byteHex)) ở dòng \(bad.line), ký tự thứ \(bad.column)\(bad.count > 1 ? " (cùng \(bad.count - 1) chỗ hỏng khác)" : ""). Hãy sửa ô đó (gõ lại chữ bị lỗi) hoặc xin lại tệp gốc, rồi lưu dưới dạng \"CSV UTF-8\".",
-                    en: "the file is UTF-8 text but holds an invalid byte (0x\(bad.byteHex)) at line \(bad.line), character \(bad.column)\(bad.count > 1 ? " (and \(bad.count - 1) more damaged places)" : ""). Correct that cell (retype the broken letter) or ask for the original file, then save it as \"CSV UTF-8\".",
-                    at: SourceLocation(file: path, line: bad.line, column: bad.column))
-            }
+            if let bad = TextDecoder.damagedUTF8(text) { throw TextDecoder.damagedUTF8Error(bad, fileName: path) }
             // A legacy Vietnamese font encoding, judged on the first 256 KiB.
             var sample: [UInt8] = []
             try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in

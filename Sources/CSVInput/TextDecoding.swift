@@ -48,6 +48,14 @@ enum TextDecoder {
         return nil
     }
 
+    /// The refusal of a UTF-8 file with a bad byte, at its line and character.
+    static func damagedUTF8Error(_ bad: (line: Int, column: Int, byteHex: String, count: Int), fileName: String) -> BieuMauError {
+        BieuMauError(.dataError,
+                vi: "tệp là văn bản UTF-8 nhưng có byte không hợp lệ (0x\(bad.byteHex)) ở dòng \(bad.line), ký tự thứ \(bad.column)\(bad.count > 1 ? " (cùng \(bad.count - 1) chỗ hỏng khác)" : ""). Hãy sửa ô đó (gõ lại chữ bị lỗi) hoặc xin lại tệp gốc, rồi lưu dưới dạng \"CSV UTF-8\".",
+                en: "the file is UTF-8 text but holds an invalid byte (0x\(bad.byteHex)) at line \(bad.line), character \(bad.column)\(bad.count > 1 ? " (and \(bad.count - 1) more damaged places)" : ""). Correct that cell (retype the broken letter) or ask for the original file, then save it as \"CSV UTF-8\".",
+                at: SourceLocation(file: fileName, line: bad.line, column: bad.column))
+    }
+
     /// The first bad sequence of text that is UTF-8 but for a few bad bytes: its 1-based line,
     /// its 1-based character in that line, the byte, and how many bad sequences there are. Nil
     /// when the text does not read as UTF-8 (fewer than 20 good multi-byte letters per bad

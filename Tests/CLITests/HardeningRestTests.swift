@@ -310,7 +310,7 @@ struct ViewerIndependentRatioTests {
 @Suite("Hardening: damaged bytes, pipes, unsaved formulas, links on PATH, long cells (#10.13)",
        .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
 struct InputEdgeTests {
-    @Test("one bad byte in a UTF-8 CSV: exit 65 naming its line and character, not a Windows-1258 misreading")
+    @Test("one bad byte in a UTF-8 CSV: exit 65 naming its line and character (validate and dump), not a Windows-1258/TCVN3 misreading")
     func badByteIsReportedWhereItIs() throws {
         let dir = TestPaths.temporaryFolder("bad-byte")
         var lines = SeedTable.text.components(separatedBy: "\r\n")
@@ -331,6 +331,12 @@ struct InputEdgeTests {
         #expect(r.stderr.contains("0xFF"))
         let en = try Run.bieumau(["validate", file.path, "--lang", "en"])
         #expect(en.stderr.contains("line \(line), character \(prefix.count + 1)"), "\(en.stderr)")
+        // dump's streaming reader says the same (it used to read the file as TCVN3).
+        let out = dir.appendingPathComponent("dump.xlsx").path
+        let d = try Run.bieumau(["dump", file.path, "-o", out])
+        #expect(d.status == 65)
+        #expect(d.stderr.contains("dòng \(line), ký tự thứ \(prefix.count + 1)"), "\(d.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test("a pipe as input (/dev/stdin fed by a pipe) is read like the file")
