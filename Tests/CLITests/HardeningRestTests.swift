@@ -530,3 +530,25 @@ struct XMLIllegalFromWorkbookTests {
         #expect(lines[2][2] == 1)                       // the CSV's later text survives in dump
     }
 }
+
+@Suite("Hardening: merge memory does not add up over inputs read at once (#10.3)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct BoundedMergeMemoryTests {
+    @Test("merge of two 3 M-cell sheets beside the seed: both set aside at the appendix cell limit, the seed merged, peak memory below 500 MB",
+          .enabled(if: Tools.programs("python3", "time"), "needs python3 and /usr/bin/time"))
+    func twoHugeInputsAreSetAsideInBoundedMemory() throws {
+        let dir = TestPaths.temporaryFolder("tiny-cells-merge")
+        let a = dir.appendingPathComponent("a.xlsx").path, b = dir.appendingPathComponent("b.xlsx").path
+        #expect(try Run.python(BoundedAppendixTests.tinyCells, [a, "3000000"]).status == 0)
+        #expect(try Run.python(BoundedAppendixTests.tinyCells, [b, "3000000"]).status == 0)
+        let seed = try Seed.write(SeedTable.text, "seed.csv", in: dir)
+        let out = dir.appendingPathComponent("m.xlsx").path
+        let r = try Run.process(try Tools.require("time"), ["-f", "MAXRSS %M", Run.bieumauPath, "merge", a, b, seed,
+                                                          "-o", out, "--unit", "UBND tỉnh Bắc Kạn", "--allow-partial"])
+        let all = r.stdout + r.stderr
+        #expect(all.components(separatedBy: "hơn 1000000 ô").count - 1 >= 2, "\(all.suffix(2_000))")
+        #expect(FileManager.default.fileExists(atPath: out))
+        let kb = r.stderr.components(separatedBy: "MAXRSS ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+        #expect(kb < 500_000, "peak memory \(kb) KB")
+    }
+}
