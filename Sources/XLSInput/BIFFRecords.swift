@@ -309,11 +309,33 @@ enum BIFFScan {
 
     // MARK: Sheets
 
-    /// The cells, merged areas and hidden rows of the worksheet whose BOF is at `sheet.offset`.
-    static func sheet(_ s: [UInt8], _ sheet: BIFFSheet, workbook wb: BIFFWorkbook, maxCells: Int) throws(BIFFProblem) -> BIFFSheetData {
+    /// Where each sheet's records may run to: the next sheet's BOF (by offset), else the end of
+    /// the stream. Reading every sheet then reads each byte once at most, however a crafted file
+    /// places its sheets; two sheets at one offset are refused.
+    static func sheetEnds(_ sheets: [BIFFSheet], streamLength: Int) throws(BIFFProblem) -> [Int] {
+        let offsets = sheets.map(\.offset).sorted()
+        for (a, b) in zip(offsets, offsets.dropFirst()) where a == b {
+            throw .brokenRecords("two sheets start at the same place (\(a))")
+        }
+        return sheets.map { sheet in
+            // The first offset above this one (binary search in the sorted list).
+            var lo = 0, hi = offsets.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if offsets[mid] <= sheet.offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < offsets.count ? min(offsets[lo], streamLength) : streamLength
+        }
+    }
+
+    /// The cells, merged areas and hidden rows of the worksheet whose BOF is at `sheet.offset`,
+    /// its records ending before `end`.
+    static func sheet(_ s: [UInt8], _ sheet: BIFFSheet, end limit: Int, workbook wb: BIFFWorkbook,
+                      maxCells: Int) throws(BIFFProblem) -> BIFFSheetData {
         var out = BIFFSheetData()
         var pos = sheet.offset
-        guard pos >= 0, pos + 4 <= s.count, u16(s, pos) == 0x0809 else {
+        let limit = min(limit, s.count)
+        guard pos >= 0, pos + 4 <= limit, u16(s, pos) == 0x0809 else {
             throw .brokenRecords("sheet '\(sheet.name)' does not start with BOF")
         }
         let v8 = wb.biffVersion == 8
@@ -324,7 +346,7 @@ enum BIFFScan {
             guard out.cells.count < maxCells else { throw .tooManyCells(maxCells) }
             out.cells.append(cell)
         }
-        while pos + 4 <= s.count {
+        while pos + 4 <= limit {
             let (type, data) = try record(s, at: pos)
             pos = data.upperBound
             let start = data.lowerBound, end = data.upperBound, len = data.count

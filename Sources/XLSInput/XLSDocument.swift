@@ -55,6 +55,8 @@ public final class XLSDocument: SheetDocument {
     private let stream: [UInt8]
     /// The BOUNDSHEETs of the worksheets, in workbook order (as `sheetEntries`).
     private let worksheets: [BIFFSheet]
+    /// Where each worksheet's records must end (the next sheet's start, else the stream's end).
+    private let worksheetEnds: [Int]
     private var formats: [Int: XFFormat] = [:]
 
     /// A cell format resolved once per XF: the style, the format (for dates), the legacy font.
@@ -97,6 +99,12 @@ public final class XLSDocument: SheetDocument {
         guard !worksheets.isEmpty else {
             throw Self.problem(.brokenRecords("the workbook lists no worksheet"), file: path)
         }
+        do {
+            let ends = try BIFFScan.sheetEnds(biff.sheets, streamLength: stream.count)
+            worksheetEnds = zip(biff.sheets, ends).filter { $0.0.type == 0 }.map(\.1)
+        } catch {
+            throw Self.problem(error, file: path)
+        }
         sheetEntries = worksheets.map { SheetEntry(name: TextNormalization.nfc($0.name), isHidden: $0.visibility != 0) }
     }
 
@@ -110,7 +118,8 @@ public final class XLSDocument: SheetDocument {
         let sheetName = sheetEntries[index].name
         let data: BIFFSheetData
         do {
-            data = try BIFFScan.sheet(stream, worksheets[index], workbook: biff, maxCells: limits.maxCellsPerSheet)
+            data = try BIFFScan.sheet(stream, worksheets[index], end: worksheetEnds[index], workbook: biff,
+                                      maxCells: limits.maxCellsPerSheet)
         } catch {
             throw Self.problem(error, file: path, sheet: sheetName)
         }

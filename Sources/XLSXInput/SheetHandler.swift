@@ -54,6 +54,10 @@ struct SheetHandler: XMLHandler {
     private var phoneticDepth = 0
     /// The shared string the current cell holds, else -1.
     private var sharedIndex = -1
+    /// The runs of a rich inline string: where each starts in `inlineBytes`, and its `rFont`.
+    private var inlineRuns: [(start: Int, font: String?)] = []
+    private var inlineRunStart = 0
+    private var inlineRunFont: String?
 
     init(shared: [String], sharedRuns: [Int: [SharedStringsHandler.Run]] = [:], formats: [ResolvedFormat], date1904: Bool,
          maxCells: Int, maxBytes: Int) {
@@ -85,6 +89,11 @@ struct SheetHandler: XMLHandler {
                 collect = .inlineText
             } else if name.equals("rPh") {
                 phoneticDepth += 1
+            } else if inInline && name.count == 1 && first == UInt8(ascii: "r") && phoneticDepth == 0 {
+                inlineRunStart = inlineBytes.count
+                inlineRunFont = nil
+            } else if inInline && name.equals("rFont") {
+                inlineRunFont = try a.string("val")
             }
             return
         }
@@ -104,6 +113,9 @@ struct SheetHandler: XMLHandler {
             collect = .none
         } else if name.count == 1 && first == UInt8(ascii: "c") {
             try endCell()
+        } else if inInline && name.count == 1 && first == UInt8(ascii: "r") && phoneticDepth == 0 {
+            // A rich inline run (inline strings are rare: this costs nothing to other cells).
+            if inlineRuns.count < 4096 { inlineRuns.append((inlineRunStart, inlineRunFont)) }
         } else if name.equals("row") {
             endRow()
         } else if name.equals("is") {
@@ -200,6 +212,7 @@ struct SheetHandler: XMLHandler {
         if !valueBytes.isEmpty { valueBytes.removeAll(keepingCapacity: true) }
         if !formulaBytes.isEmpty { formulaBytes.removeAll(keepingCapacity: true) }
         if !inlineBytes.isEmpty { inlineBytes.removeAll(keepingCapacity: true) }
+        if !inlineRuns.isEmpty { inlineRuns.removeAll(keepingCapacity: true) }
     }
 
     private mutating func endCell() throws {
@@ -246,7 +259,10 @@ struct SheetHandler: XMLHandler {
         }
         // Text typed in a legacy Vietnamese font (a field of the format already looked up: nothing
         // more for any other cell).
-        if let font = format?.legacyFont, case .text(let text) = value {
+        if hasInline && inlineRuns.contains(where: { $0.font != nil }) {
+            // Runs that name their fonts: each converted by its own (the others by the cell's).
+            value = .text(SharedStringsHandler.text(of: inlineRichRuns(), cellFont: format?.legacyFont, converted: &converted))
+        } else if let font = format?.legacyFont, case .text(let text) = value {
             value = .text(legacyText(text, font: font))
         }
         let formula = hasFormula && !formulaBytes.isEmpty ? String(decoding: formulaBytes, as: UTF8.self) : nil
@@ -266,6 +282,18 @@ struct SheetHandler: XMLHandler {
         }
         converted.insert(font.encoding)
         return font.convert(text)
+    }
+
+    private func inlineRichRuns() -> [SharedStringsHandler.Run] {
+        var runs: [SharedStringsHandler.Run] = []
+        var bounds = inlineRuns
+        if let first = bounds.first, first.start > 0 { bounds.insert((0, nil), at: 0) }
+        for (k, run) in bounds.enumerated() {
+            let end = k + 1 < bounds.count ? bounds[k + 1].start : inlineBytes.count
+            guard run.start < end, end <= inlineBytes.count else { continue }
+            runs.append(SharedStringsHandler.Run(text: XEscapes.decode(Array(inlineBytes[run.start..<end])), font: run.font))
+        }
+        return runs
     }
 
     private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {

@@ -113,6 +113,23 @@ struct XLSRefusalTests {
         #expect(missing.status == .noInput)
     }
 
+    /// Crafted: two BOUNDSHEET records (features.xls, at file offsets 2868 and 2894) made to point
+    /// at the same sheet. Sheets that overlap could make reading every sheet re-read the stream
+    /// once per sheet; each sheet's records end where the next begins, and two sheets at one
+    /// place are refused.
+    @Test func twoSheetsAtOnePlaceAreRefused() throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: XLSFixtures.path("features.xls"))))
+        #expect(bytes[2868] == 0x85 && bytes[2894] == 0x85, "the BOUNDSHEET records of the fixture")
+        for k in 0..<4 { bytes[2894 + 4 + k] = bytes[2868 + 4 + k] }
+        let dir = TestPaths.temporaryFolder("xls-overlap")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("overlap.xls").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let e = try #require(refusal { _ = try XLSDocument(path: path) })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("two sheets start at the same place"))
+    }
+
     @Test func declaredSizeBeyondTheLimitIsRefused() throws {
         var limits = XLSLimits()
         limits.maxDeclaredCells = 10
@@ -338,4 +355,19 @@ private func csvFields(_ csv: String) -> [String] {
     }
     fields.append(field)
     return fields
+}
+
+/// The same rich text saved as .xls by LibreOffice: shared strings with runs (FONT per run).
+@Suite("XLS reader: rich-text runs in legacy fonts")
+struct XLSLegacyFontRunTests {
+    @Test func runsTakeTheirOwnFonts() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy/legacy-font-runs.xls").path
+        let doc = try XLSDocument(path: path)
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A1") == .text("Sè café văn bản"), "only the .VnTime run of a Calibri cell")
+        #expect(value(g, "A2") == .text("Số văn bản"))
+        #expect(value(g, "A3") == .text("Xin chào café"))
+        #expect(value(g, "A4") == .text("Sè v¨n b¶n"), "Arial text is kept as stored")
+        #expect(doc.notices.count == 2)
+    }
 }

@@ -124,3 +124,17 @@ private func csvFields(_ csv: String) -> [String] {
     fields.append(field)
     return fields
 }
+
+/// Rich text from openpyxl (inline strings with runs naming `rFont`): each run in its own font.
+@Suite struct LegacyFontRunTests {
+    @Test func openpyxlRichRunsTakeTheirOwnFonts() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy/legacy-font-runs.xlsx").path
+        let wb = try XLSXWorkbook(path: path)
+        let g = try wb.readGrid(wb.worksheets[0])
+        #expect(LegacyFontTests.text(g, "A1") == .text("Sè café văn bản"), "only the .VnTime run of a Calibri cell")
+        #expect(LegacyFontTests.text(g, "A2") == .text("Số văn bản"))
+        #expect(LegacyFontTests.text(g, "A3") == .text("Xin chào café"))
+        #expect(LegacyFontTests.text(g, "A4") == .text("Sè v¨n b¶n"), "Arial text is kept as stored")
+        #expect(wb.notices.count == 2)
+    }
+}
