@@ -124,12 +124,22 @@ final class UploadTrace: @unchecked Sendable {
     private var last = DispatchTime.now().uptimeNanoseconds
     private var phases: [(String, Double)] = []
 
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// The time since the previous lap (or the start) as `phase`.
     func lap(_ phase: String) {
         guard Self.enabled else { return }
         lock.lock(); defer { lock.unlock() }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = Self.now()
         phases.append((phase, Double(now - last) / 1e6))
         last = now
+    }
+
+    /// The time since `start` as `phase` (for phases that overlap: the check and the storing).
+    func record(_ phase: String, since start: UInt64) {
+        guard Self.enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        phases.append((phase, Double(Self.now() - start) / 1e6))
     }
 
     func emit() {

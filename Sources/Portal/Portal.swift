@@ -30,6 +30,9 @@ public final class Portal: Sendable {
     /// Checks of uploads running at once (`concurrentChecks`).
     let checks: Allowance
     let trustedProxies: Set<String>
+    /// Threads for blocking disk work of uploads (writing, fsync, the row's commit), apart from the
+    /// shared pool where checks run, so that waiting for the disk never holds up a check.
+    let io: NIOThreadPool
     /// Checked when the user name is unknown, so that it costs as much as a wrong password.
     let dummyHash: String
 
@@ -46,7 +49,13 @@ public final class Portal: Sendable {
         uploadMemory = Allowance(capacity: configuration.uploadMemoryBytes)
         checks = Allowance(capacity: configuration.concurrentChecks)
         trustedProxies = Set(configuration.trustedProxies.map(ClientAddress.normalise))
+        io = NIOThreadPool(numberOfThreads: 8)
+        io.start()
         dummyHash = Bcrypt.hash(Secrets.token(), cost: configuration.bcryptCost)
+    }
+
+    deinit {
+        io.shutdownGracefully { _ in }
     }
 
     // MARK: - Accounts

@@ -190,4 +190,57 @@ struct PortalLimitsTests {
             #expect(try h.portal.store.uploadCount() == 5)
         }
     }
+
+    /// The .xls files that crashed or confused FreeXL (sheets' fixtures, Tests/XLSInputTests/Fixtures/README.md),
+    /// uploaded: the Swift BIFF reader in the server refuses each with a message, and the server stays up.
+    @Test("crafted and broken .xls uploads (FreeXL's crash fixtures, byte-flipped copies of the seed): each answered with the reader's message, the server stays up")
+    func crashingXLSUploaded() async throws {
+        let fixtures = TestPaths.packageRoot.appendingPathComponent("Tests/XLSInputTests/Fixtures")
+        @Sendable func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(name))) }
+        let seed = try bytes("seed.xls")
+        let h = try API.Harness { $0.uploadsPerLinkPerMinute = 1_000 }
+        try await h.run { client in
+            let token = try await API.login(client)
+            let (_, units) = try await API.createCollection(client, token: token, units: ["UBND huyện Ngân Sơn"])
+            let link = units[0]["token"] as! String
+            for name in ["freexl-crash-sst.xls", "broken-records.xls", "truncated.xls", "xlrd-Formate.xls", "poi-password.xls"] {
+                let (status, result) = try await API.upload(client, token: link, try bytes(name), filename: name)
+                #expect(status == .created, "\(name)")
+                #expect(result["outcome"] as? String == "unreadable", "\(name): \(result)")
+                let reason = result["reason"] as? String ?? ""
+                #expect(reason.contains(name), "\(name): the message names the file: \(reason)")
+            }
+            // 150 copies of the seed with bytes flipped (a fixed sequence): whatever the reader says, an answer each.
+            var rng = SplitMix(seed: 11)
+            var outcomes: [String: Int] = [:]
+            for i in 0..<150 {
+                var mutated = seed
+                for _ in 0..<(1 + Int(rng.next() % 8)) {
+                    mutated[Int(rng.next() % UInt64(mutated.count))] = UInt8(truncatingIfNeeded: rng.next())
+                }
+                let (status, result) = try await API.upload(client, token: link, mutated, filename: "lat-\(i).xls")
+                #expect(status == .created)
+                outcomes[result["outcome"] as? String ?? "?", default: 0] += 1
+            }
+            #expect(outcomes.values.reduce(0, +) == 150 && outcomes["?"] == nil, "\(outcomes)")
+            // Still up, and the seed itself is read and checked.
+            let (status, result) = try await API.upload(client, token: link, seed, filename: "seed.xls")
+            #expect(status == .created)
+            #expect(result["outcome"] as? String == "checked", "\(result)")
+            #expect(try h.portal.store.uploadCount() == 5 + 150 + 1)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that the flipped bytes are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
