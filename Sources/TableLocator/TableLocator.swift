@@ -180,29 +180,19 @@ public enum TableLocator {
         case .error(let e): return .error(e)
         case .number(let s):
             guard let n = ExactDecimal(s) else { return .text(s) }
-            let shown = NumberFormatMemo.shared.reading(cell.style)
+            let shown = NumberFormatMemo.reading(cell.style)
             return .number(n, percentFormat: shown.percent, decimals: shown.decimals)
         }
     }
 
     /// What a number format shows (percent, decimals), parsed once per format text: a workbook
     /// has a handful of formats and every unit's file the same ones.
-    final class NumberFormatMemo: @unchecked Sendable {
-        static let shared = NumberFormatMemo()
-        private let lock = NSLock()
-        private var known: [String: (percent: Bool, decimals: Int?)] = [:]
+    enum NumberFormatMemo {
+        private static let known = Memo<String, (percent: Bool, decimals: Int?)>(limit: 1_000)
 
-        func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
+        static func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
             guard let format = style.numberFormat else { return (style.isPercentFormat, nil) }
-            lock.lock()
-            if let r = known[format] { lock.unlock(); return r }
-            lock.unlock()
-            let r = (style.isPercentFormat, style.formatDecimals)
-            lock.lock()
-            if known.count > 1_000 { known.removeAll() }
-            known[format] = r
-            lock.unlock()
-            return r
+            return known.value(format) { (style.isPercentFormat, style.formatDecimals) }
         }
     }
 
