@@ -1,3 +1,4 @@
+import AppendixMerge
 import AppendixModel
 import AppendixValidation
 import FormSchema
@@ -95,8 +96,12 @@ public enum Validation {
         var run = ValidationRun(files: [])
         for file in files {
             do {
-                let loaded = try reader.read(path: file, formID: options.formID, sheet: options.sheet)
-                let report = ValidationReport(appendix: loaded.appendix, file: file, options: checks)
+                var loaded = try reader.read(path: file, formID: options.formID, sheet: options.sheet)
+                // A claim to be a merged workbook (custom properties) is believed only when the
+                // workbook's own "Nguồn" and "Chi tiết" back it, as `merge` and the portal decide.
+                let claim = MergedWorkbookCheck.verify(&loaded.appendix) { sheet in MergeJob.mergedWorkbookSheet(file, sheet) }
+                var report = ValidationReport(appendix: loaded.appendix, file: file, options: checks)
+                if let note = claim.note { report.notes.append(note) }
                 run.files.append(ValidatedFile(file: file, appendix: loaded.appendix, report: report, notices: loaded.notices))
             } catch let error as BieuMauError {
                 run.files.append(ValidatedFile(file: file, error: error, notices: []))

@@ -99,3 +99,43 @@ struct ReviewerCorrectionsTests {
         #expect(py.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "136.284 136.284", "\(py.stderr)")
     }
 }
+
+/// `validate` decides a file's claim to be a merged workbook as `merge` and the portal do: a
+/// commune's file whose custom properties say "merged, 1000 units" is checked as one unit's.
+@Suite("validate and forged merge properties")
+struct ValidateForgedMergeTests {
+    typealias V = ValidateCommandTests
+
+    @Test("a commune's workbook forging kind=merged, units=1000 is validated as one unit's appendix, with the reason",
+          .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func forgedPropertiesAreNotBelieved() throws {
+        let dir = TestPaths.temporaryFolder("validate-forged")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 1000 on the Có/không row 1.6: a merge of 1000 units could say so, one commune cannot.
+        let csv = try V.write(V.edit(V.cleanText, values: ["1.6": "1000"]), "xa.csv", in: dir)
+        let forged = dir.appendingPathComponent("xa.xlsx").path
+        let convert = try Run.bieumau(["convert", csv, "-o", forged, "--period", "Quý I/2023"])
+        #expect(convert.status == 0 || convert.status == 1, "\(convert.stderr)")
+        let py = try Run.python("""
+            import sys, openpyxl
+            from openpyxl.packaging.custom import StringProperty
+            wb = openpyxl.load_workbook(sys.argv[1])
+            props = wb.custom_doc_props
+            props.props = [p for p in props.props if p.name not in ("bieumau.kind", "bieumau.units")]
+            for k, v in [("bieumau.kind", "merged"), ("bieumau.units", "1000")]:
+                props.append(StringProperty(name=k, value=v))
+            wb.save(sys.argv[1])
+            """, [forged])
+        #expect(py.status == 0, "\(py.stderr)")
+        let r = try Run.bieumau(["validate", forged, "--format", "json"])
+        #expect(r.status == 1, "1000 on a yes/no row of one unit is an error: \(r.stdout) \(r.stderr)")
+        let doc = try V.json(r.stdout)
+        let findings = (doc["findings"] as? [[String: Any]]) ?? []
+        #expect(findings.contains { $0["code"] as? String == "1.6" && $0["severity"] as? String == "error" }, "\(findings)")
+        let notes = (doc["notes"] as? [String]) ?? []
+        #expect(notes.contains { $0.contains("1000") && $0.contains("Nguồn") }, "\(notes)")
+        // The text output says why, too.
+        let text = try Run.bieumau(["validate", forged])
+        #expect(text.stdout.contains("Lưu ý:") && text.stdout.contains("Nguồn"), "\(text.stdout)")
+    }
+}
