@@ -52,7 +52,7 @@ enum MetadataReader {
                 }
                 // "Ngân Sơn, ngày 15 tháng 3 năm 2023": the report's date, not a period.
                 if mentionsDate(lower) {
-                    if m.reportDate == nil, let d = ReportDate.parse(text) {
+                    if m.reportDate == nil, let d = reportDates.parse(text) {
                         m.reportDate = d
                         m.locations["reportDate"] = loc
                     }
@@ -112,15 +112,17 @@ enum MetadataReader {
 
     /// Periods read from lines above tables, by line text: the period line is the same in every
     /// unit's file of a merge.
-    private final class PeriodMemo: @unchecked Sendable {
+    private final class TextMemo<T: Sendable>: @unchecked Sendable {
         let lock = NSLock()
-        var known: [UTF8Key: Period?] = [:]
-        func parse(_ text: String) -> Period? {
+        var known: [UTF8Key: T?] = [:]
+        let compute: @Sendable (String) -> T?
+        init(_ compute: @escaping @Sendable (String) -> T?) { self.compute = compute }
+        func parse(_ text: String) -> T? {
             let key = UTF8Key(text)
             lock.lock()
             if let p = known[key] { lock.unlock(); return p }
             lock.unlock()
-            let p = Period.parse(text)
+            let p = compute(text)
             lock.lock()
             if known.count > 10_000 { known.removeAll() }
             known[key] = p
@@ -128,7 +130,9 @@ enum MetadataReader {
             return p
         }
     }
-    private static let periods = PeriodMemo()
+    private static let periods = TextMemo<Period> { Period.parse($0) }
+    /// Report dates by line text (the reference line "(Kèm theo Báo cáo số … ngày …)" repeats across units).
+    private static let reportDates = TextMemo<ReportDate> { ReportDate.parse($0) }
 
     static func setTitle(_ text: String, at loc: SourceLocation, into m: inout Metadata) {
         m.title = text
@@ -196,7 +200,7 @@ enum MetadataReader {
             m.reportNumber = found
             m.locations["reportNumber"] = loc
         }
-        if m.reportDate == nil, let d = ReportDate.parse(text) {
+        if m.reportDate == nil, let d = reportDates.parse(text) {
             m.reportDate = d
             m.locations["reportDate"] = loc
         }

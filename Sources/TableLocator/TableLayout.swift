@@ -101,9 +101,29 @@ public struct HeaderVocabulary: Sendable {
         return text.unicodeScalars.count <= maxHeadingLength
     }
 
-    /// The column kind a header cell names, if any.
+    /// The column kind a header cell names, if any (answers kept per text: the header and title
+    /// cells are the same in every unit's file).
     func column(for text: String) -> TableColumn? {
         guard couldBeHeading(text) else { return nil }
+        let key = UTF8Key(text)
+        memo.lock.lock()
+        if let known = memo.columns[key] { memo.lock.unlock(); return known }
+        memo.lock.unlock()
+        let answer = columnUncached(text)
+        memo.lock.lock()
+        if memo.columns.count > 10_000 { memo.columns.removeAll() }
+        memo.columns[key] = .some(answer)
+        memo.lock.unlock()
+        return answer
+    }
+
+    private final class ColumnMemo: @unchecked Sendable {
+        let lock = NSLock()
+        var columns: [UTF8Key: TableColumn?] = [:]
+    }
+    private let memo = ColumnMemo()
+
+    private func columnUncached(_ text: String) -> TableColumn? {
         let key = LabelKey.make(text)
         guard !key.isEmpty else { return nil }
         for c in TableColumn.allCases where keys[c]?.contains(key) == true { return c }
