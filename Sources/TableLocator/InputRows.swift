@@ -199,6 +199,20 @@ enum InputRowReader {
         isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
     }
 
+    /// The same test on a row's cleaned texts (empty ones skipped), without copying them.
+    static func isColumnNumberRow(cleaned texts: [(column: Int, text: String)]) -> Bool {
+        var count = 0
+        for t in texts where !t.text.isEmpty {
+            // Quick rejection, as below: a column number starts with a digit or "(".
+            guard let f = t.text.utf8.first, f == UInt8(ascii: "(") || (f >= UInt8(ascii: "0") && f <= UInt8(ascii: "9")) else {
+                return false
+            }
+            count += 1
+        }
+        guard count >= 3 else { return false }
+        return isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text })
+    }
+
     /// The same test on a row's cleaned, non-empty texts.
     static func isColumnNumberRow(texts: [String]) -> Bool {
         guard texts.count >= 3 else { return false }
@@ -246,11 +260,11 @@ enum InputRowReader {
                 if vocabulary.isHeaderText(t.text) { headings += 1 } else { break }
             }
             if inTable > 0 && headings == inTable { continue }
-            if isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text }) { continue }
-            // The signature block under the table ends it.
+            if isColumnNumberRow(cleaned: texts) { continue }
+            // The signature block under the table ends it (`isFooter`, without building arrays).
             let stt = text(cc)
-            if isFooter(texts.map(\.text), codeText: stt) { break }
             let parsedCode = code(from: stt)
+            if parsedCode == nil && texts.allSatisfy({ opensLikeFooter($0.text) }) { break }
             var r = InputRow(
                 gridRow: g, position: position,
                 code: parsedCode ?? "",

@@ -93,7 +93,14 @@ public struct HeaderVocabulary: Sendable {
 
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {
-        guard let first = text.first, first.isLetter || first == "<" else { return false }
+        guard let b = text.utf8.first else { return false }
+        if b < 0x80 && b != UInt8(ascii: "<") {
+            // An ASCII first byte: the first character is a letter exactly when the byte is one.
+            let lower = b | 0x20
+            guard lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") else { return false }
+        } else {
+            guard let first = text.first, first.isLetter || first == "<" else { return false }
+        }
         // Scalars are at most the UTF-8 bytes and at least a quarter of them: count only in between.
         let bytes = text.utf8.count
         if bytes <= maxHeadingLength { return true }
@@ -217,6 +224,12 @@ enum LayoutFinder {
                 en: "the appendix table was not found: no header row with the column(s) \(missingText) (on one row). Keep the form's header row (STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu | Ghi chú).",
                 at: sheetLoc)
         }
+        return try checkColumns(layout, in: grid, vocabulary: vocabulary)
+    }
+
+    /// A found table must have the unit and value columns too.
+    static func checkColumns(_ layout: TableLayout, in grid: Grid, vocabulary: HeaderVocabulary) throws -> TableLayout {
+        let h = vocabulary.printed
         let missing = [TableColumn.unit, .value].filter { layout.columns[$0] == nil }
         if !missing.isEmpty {
             let names = missing.map { "'\($0.printed(h))'" }.joined(separator: ", ")

@@ -15,8 +15,15 @@ public enum TableLocator {
     /// Reads the appendix in `grid`.
     /// - Parameter formID: `--form`; else the workbook property `bieumau.form`; else the best-matching form.
     public static func locate(grid: Grid, library: FormLibrary, formID: String? = nil) throws -> Appendix {
+        try locate(grid: grid, layout: nil, library: library, formID: formID)
+    }
+
+    /// Reads the appendix in `grid` whose table `findTable(in:library:)` already found at `layout`
+    /// (the header rows are not searched again).
+    public static func locate(grid: Grid, layout found: TableLayout?, library: FormLibrary, formID: String? = nil) throws -> Appendix {
         let vocabulary = HeaderVocabulary.of(library.forms)
-        let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
+        let layout = try found.map { try LayoutFinder.checkColumns($0, in: grid, vocabulary: vocabulary) }
+            ?? LayoutFinder.require(in: grid, vocabulary: vocabulary)
         let (form, index, rowsRead) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
                                                      library: library, formID: formID)
         let rows = rowsRead ?? InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
@@ -75,8 +82,8 @@ public enum TableLocator {
 
         // The document's number convention, from every text value it holds.
         var classifications: [NumberClassification] = []
-        for (_, formRow, input) in inputs {
-            guard case .text(let t) = input, formRow.kind != .text, formRow.kind != .choice else { continue }
+        for i in inputs.indices {
+            guard case .text(let t) = inputs[i].2, inputs[i].1.kind != .text, inputs[i].1.kind != .choice else { continue }
             classifications.append(NumberParser.classify(t))
         }
         let (locale, mixed) = NumberParser.decideLocale(classifications)
@@ -234,11 +241,17 @@ public enum TableLocator {
                                            namesSomething: index.labels.namesSomething)
             let coded = rows.filter(\.hasCode)
             codedCount = max(codedCount, coded.count)
-            let score = coded.filter { r in
-                guard let withCode = index.rowsByCode[r.code] else { return false }
-                let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
-                return withCode.contains { ids.contains($0.id) }
-            }.count
+            // The score depends on the coded rows' codes and labels only: remembered per table.
+            let key = RowMatcher.key(coded)
+            let score = index.memo.score(key) ?? {
+                let s = coded.filter { r in
+                    guard let withCode = index.rowsByCode[r.code] else { return false }
+                    let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
+                    return withCode.contains { ids.contains($0.id) }
+                }.count
+                index.memo.remember(key, score: s)
+                return s
+            }()
             if score > (best?.score ?? -1) { best = (form, score, index, rows) }
         }
         let known = library.forms.map(\.id).joined(separator: ", ")
@@ -265,6 +278,37 @@ final class FormIndex: Sendable {
     let rowsByCode: [String: [FormRow]]
     /// Unnumbered rows by their parent, in form order.
     let subRowsByParent: [String: [FormRow]]
+    /// Each row's parent id (`form.row(id)?.parent`), without copying the row.
+    let parentOf: [String: String]
+    /// Answers for tables already seen (matches, recognition scores), by `RowMatcher.key`.
+    let memo = TableMemo()
+
+    final class TableMemo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var matchesByKey: [TableKey: [RowMatch]] = [:]
+        private var scoresByKey: [TableKey: Int] = [:]
+        /// Distinct tables remembered per form (a merge's units print one or a few).
+        static let limit = 64
+
+        func matches(_ key: TableKey) -> [RowMatch]? {
+            lock.lock(); defer { lock.unlock() }
+            return matchesByKey[key]
+        }
+        func remember(_ key: TableKey, matches: [RowMatch]) {
+            lock.lock(); defer { lock.unlock() }
+            if matchesByKey.count >= Self.limit { matchesByKey.removeAll() }
+            matchesByKey[key] = matches
+        }
+        func score(_ key: TableKey) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            return scoresByKey[key]
+        }
+        func remember(_ key: TableKey, score: Int) {
+            lock.lock(); defer { lock.unlock() }
+            if scoresByKey.count >= Self.limit { scoresByKey.removeAll() }
+            scoresByKey[key] = score
+        }
+    }
 
     init(form: FormDefinition) {
         labels = LabelIndex(form: form)
@@ -279,6 +323,11 @@ final class FormIndex: Sendable {
         }
         rowsByCode = byCode
         subRowsByParent = subs
+        var parents: [String: String] = [:]
+        for row in form.rows where parents[row.id] == nil {
+            if let p = form.row(row.id)?.parent { parents[row.id] = p }
+        }
+        parentOf = parents
     }
 
     /// Forms are values: the cache is keyed by id and version, and an entry is used only when
@@ -309,6 +358,15 @@ final class FormIndex: Sendable {
     }
 }
 
+/// The bytes a table's matching depends on (`RowMatcher.key`), hashed and compared as raw bytes.
+struct TableKey: Hashable {
+    let bytes: [UInt8]
+    static func == (a: TableKey, b: TableKey) -> Bool { a.bytes == b.bytes }
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// How an input row was matched.
 struct RowMatch {
     var row: FormRow?
@@ -325,7 +383,46 @@ enum RowMatcher {
         return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
     }
 
+    /// What the matching depends on, for every row: its code and candidate labels (each
+    /// length-prefixed), as bytes.
+    static func key(_ rows: [InputRow]) -> TableKey {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * 96)
+        func add(_ text: String) {
+            var t = text
+            t.withUTF8 { p in
+                let n = UInt32(truncatingIfNeeded: p.count)
+                bytes.append(UInt8(truncatingIfNeeded: n)); bytes.append(UInt8(truncatingIfNeeded: n >> 8))
+                bytes.append(UInt8(truncatingIfNeeded: n >> 16)); bytes.append(UInt8(truncatingIfNeeded: n >> 24))
+                bytes.append(contentsOf: p)
+            }
+        }
+        for r in rows {
+            add(r.code)
+            // `candidateLabels`, without building the array.
+            if r.continuations.isEmpty {
+                bytes.append(1)
+                add(r.label)
+            } else {
+                bytes.append(2)
+                add(r.fullLabel)
+                add(r.label)
+            }
+        }
+        return TableKey(bytes: bytes)
+    }
+
+    /// The matches of `rows`, remembered per form by the rows' codes and labels: every unit's file
+    /// of a merge prints the same table, so the matching is done once per distinct table.
     static func match(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
+        let key = key(rows)
+        if let known = formIndex.memo.matches(key) { return known }
+        let result = matchUncached(rows, form: form, index: formIndex)
+        formIndex.memo.remember(key, matches: result)
+        return result
+    }
+
+    static func matchUncached(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
         let index = formIndex.labels
         var used = Set<String>()
         var context: String?
@@ -340,7 +437,7 @@ enum RowMatcher {
             var current = id
             while let c = current, out.count < 50 {
                 out.append(c)
-                current = form.row(c)?.parent
+                current = formIndex.parentOf[c]
             }
             return out
         }
