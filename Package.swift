@@ -50,11 +50,13 @@ let package = Package(
         // Legacy Vietnamese font encodings (TCVN3, VNI) → Unicode, for every reader.
         .target(name: "VietnameseText", swiftSettings: swiftSettings),
         .target(name: "CSVInput", dependencies: ["SheetGrid", "Support", "IconvWrapper", "VietnameseText"], swiftSettings: swiftSettings),
-        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+        .target(name: "XLSXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
-        .target(name: "XLSInput", dependencies: ["SheetGrid", "Support", "FreeXLWrapper"],
+        // .xls read by Swift code alone; FreeXL (FreeXLWrapper) is a second, independent reader
+        // in the tests only, so that no C code reads an untrusted .xls in production.
+        .target(name: "XLSInput", dependencies: ["SheetGrid", "Support", "XLSXInput", "VietnameseText", "IconvWrapper"],
                 swiftSettings: swiftSettings),
-        .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan"],
+        .target(name: "ODSInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
         .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
@@ -125,7 +127,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
                     exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
-        .testTarget(name: "XLSInputTests", dependencies: ["XLSInput", "SheetGrid", "Support", "TestSupport"],
+        .testTarget(name: "XLSInputTests", dependencies: ["XLSInput", "FreeXLWrapper", "SheetGrid", "Support", "TestSupport"],
                     exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
                     exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),

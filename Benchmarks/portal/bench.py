@@ -6,7 +6,10 @@
 Both: the server's peak memory (VmHWM) and a check that nothing was lost: 150 rows, 150 files,
 each file's bytes hashing to its name and to what was sent.
 
-Usage: bench.py --bin .build-release/bieumau [--port 18095] [--spread 60] [--units 150]
+Usage: bench.py --bin .build-release/release/bieumau [--port 18450] [--spread 60] [--units 150] [--trace]
+--trace: the server prints where each upload's time goes (BIEUMAU_PORTAL_TRACE=1); the phases'
+p50/p99 are printed: waiting for memory, body, multipart parse, waiting for a check slot, check
+(read + validate), SHA-256, write + fsync, DB commit, response.
 """
 import argparse
 import hashlib
@@ -59,8 +62,13 @@ def scenario(args, label, spread):
     base = "http://127.0.0.1:%d" % args.port
     subprocess.run([args.bin, "serve", "--data", data, "--add-user", "bench"], input=b"mat-khau-bench\n",
                    check=True, capture_output=True)
+    env = dict(os.environ)
+    if args.trace:
+        env["BIEUMAU_PORTAL_TRACE"] = "1"
+    log_path = os.path.join(work, "server.log")
+    log = open(log_path, "w")
     server = subprocess.Popen([args.bin, "serve", "--data", data, "--port", str(args.port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log, env=env)
     try:
         for _ in range(300):
             try:
@@ -125,10 +133,19 @@ def scenario(args, label, spread):
         print("  all stored after %.2f s (from the first request)" % (max(r[2] for r in results) if spread == 0 else wall))
         print("  server peak memory (VmHWM): %.1f MiB" % (peak / 1024))
         lost = len(sent - acked) + (args.units - len(rows)) + (len(rows) - stored_ok)
+        if args.trace:
+            traces = [json.loads(line[len("upload-trace "):]) for line in open(log_path) if line.startswith("upload-trace ")]
+            if traces:
+                parts = []
+                for phase in traces[0]:
+                    xs = sorted(t.get(phase, 0.0) for t in traces)
+                    parts.append("%s %.1f/%.1f" % (phase, statistics.median(xs), xs[int(0.99 * (len(xs) - 1))]))
+                print("  server phases, ms p50/p99 (%d traced): %s" % (len(traces), ", ".join(parts)))
         print("  nothing lost: %d rows, %d files whose bytes match their SHA-256, acknowledged hashes = sent: %s -> %s"
               % (len(rows), stored_ok, acked == sent, "OK" if lost == 0 and len(rows) == args.units else "LOST %d" % lost))
         return lost == 0 and len(rows) == args.units
     finally:
+        log.close()
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=10)
@@ -140,11 +157,13 @@ def scenario(args, label, spread):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--port", type=int, default=18095)
+    ap.add_argument("--port", type=int, default=18450)
     ap.add_argument("--units", type=int, default=150)
     ap.add_argument("--spread", type=float, default=60.0)
+    ap.add_argument("--trace", action="store_true")
     args = ap.parse_args()
-    print("bieumau portal benchmark: %s, %d cores" % (args.bin, os.cpu_count()))
+    print("bieumau portal benchmark: %s, %d cores, %s UTC, load average %s" % (
+        args.bin, os.cpu_count(), time.strftime("%Y-%m-%d %H:%M", time.gmtime()), " ".join("%.2f" % x for x in os.getloadavg())))
     a = scenario(args, "(a) deadline day, %d uploads over %.0f s" % (args.units, args.spread), args.spread)
     b = scenario(args, "(b) burst, %d uploads at once" % args.units, 0)
     sys.exit(0 if a and b else 1)

@@ -85,6 +85,14 @@ public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
     case textArithmetic = "text-arithmetic"
     /// The file's reporting unit is not the one expected (`validate --unit`), or not named.
     case unitMismatch = "unit-mismatch"
+    /// A number typed in the Ghi chú column of a number row whose value cell is empty.
+    case valueInNoteColumn = "value-in-note-column"
+    /// The table was found but not one of its value rows holds anything.
+    case emptyAppendix = "empty-appendix"
+    /// Every row of a section of the form is absent (a file cut off, a page not copied).
+    case missingSection = "missing-section"
+    /// A formula cell whose result was never saved (the file was not opened in a spreadsheet).
+    case formulaWithoutValue = "formula-without-value"
 }
 
 /// One problem, named at its cell, with what to do.

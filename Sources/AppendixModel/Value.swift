@@ -55,6 +55,12 @@ public struct RowValue: Sendable, Hashable {
     private var locationBox: LocationBox?
     /// The formula, when the value cell held one.
     public var formula: String?
+    /// The Ghi chú cell in the input (kept only when the note is not empty).
+    public var noteLocation: SourceLocation? {
+        get { noteLocationBox?.location }
+        set { noteLocationBox = newValue.map(LocationBox.init) }
+    }
+    private var noteLocationBox: LocationBox?
 
     public init(raw: String, value: Value, decimals: Int? = nil, percentSign: Bool = false,
                 classification: NumberClassification? = nil, note: String = "", inputLabel: String? = nil,

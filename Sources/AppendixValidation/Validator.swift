@@ -150,8 +150,10 @@ struct Checker {
 
     // MARK: helpers
 
+    /// The cell as shown in findings: white space collapsed, markup removed, and a long cell cut
+    /// (at a character, never inside one) with "…" and its length.
     func shown(_ rv: RowValue) -> String {
-        TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.raw))
+        SafeText.excerpt(TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.raw)))
     }
 
     func number(_ n: ExactDecimal, places: Int? = nil) -> String { n.formatted(locale, places: places) }
@@ -232,7 +234,7 @@ struct Checker {
             let location = md.locations["unit"] ?? md.locations["reportReference"]
             if let unit = md.unit {
                 if !UnitIdentity.same(unit, expectedUnit) {
-                    add(.error, .unitMismatch, row: nil, location: location, found: unit, expected: expectedUnit,
+                    add(.error, .unitMismatch, row: nil, location: location, found: SafeText.excerpt(unit), expected: expectedUnit,
                         vi: "Tệp là của đơn vị «\(unit)», không phải «\(expectedUnit)». Kiểm tra lại có gửi nhầm tệp không.",
                         en: "The file is from '\(unit)', not '\(expectedUnit)'. Check that this is the right file.")
                 }
@@ -300,9 +302,12 @@ struct Checker {
     // MARK: each row
 
     mutating func checkRows() {
+        let missing = missingSections()
+        let inMissingSection = Set(missing.flatMap { $0.rows })
+        reportMissingSections(missing)
         for row in form.rows {
             guard let rv = appendix.values[row.id] else {
-                if row.kind.holdsValue {
+                if row.kind.holdsValue && !inMissingSection.contains(row.id) {
                     if row.required {
                         add(.error, .missingRow, row: row, found: nil, expected: row.unit.isEmpty ? nil : row.unit,
                             vi: "Thiếu dòng \(name(row)), là dòng bắt buộc. Thêm dòng này theo đúng biểu mẫu và điền số liệu.",
@@ -317,6 +322,59 @@ struct Checker {
             }
             check(row, rv)
         }
+        checkEmptyAppendix()
+    }
+
+    /// Sections of the form none of whose rows is in the input (a file cut off after section 3,
+    /// a page not copied): the section row and the ids of its value rows.
+    func missingSections() -> [(section: FormRow, rows: [String])] {
+        var out: [(section: FormRow, rows: [String])] = []
+        var current: (section: FormRow, rows: [String], present: Bool)?
+        func close() {
+            if let c = current, !c.present, !c.rows.isEmpty { out.append((c.section, c.rows)) }
+        }
+        for row in form.rows {
+            if row.kind == .section {
+                close()
+                current = (row, [], appendix.values[row.id] != nil)
+                continue
+            }
+            guard current != nil else { continue }
+            if appendix.values[row.id] != nil { current!.present = true }
+            if row.kind.holdsValue { current!.rows.append(row.id) }
+        }
+        close()
+        // Nothing read at all is another problem (no table rows): reported as an empty appendix.
+        if out.count == form.rows.filter({ $0.kind == .section }).count { return [] }
+        return out
+    }
+
+    /// One error per missing section, naming where the table stops.
+    mutating func reportMissingSections(_ missing: [(section: FormRow, rows: [String])]) {
+        guard !missing.isEmpty else { return }
+        // The last row read, in form order: where a cut-off table stops.
+        let last = form.rows.last { appendix.values[$0.id]?.location != nil }
+        let lastCell = last.flatMap { appendix.values[$0.id]?.location }
+        let stopVi = last.map { " Bảng dừng ở dòng \(name($0))\(lastCell?.cellText(.vi).map { " (\($0))" } ?? "")." } ?? ""
+        let stopEn = last.map { " The table stops at the row \(name($0))\(lastCell?.cellText(.en).map { " (\($0))" } ?? "")." } ?? ""
+        for (section, rows) in missing {
+            add(.error, .missingSection, row: section, location: lastCell, found: nil, expected: "\(rows.count) dòng",
+                vi: "Thiếu cả mục \(name(section)) (\(rows.count) dòng có số liệu) so với biểu mẫu \(form.id): tệp bị cắt cụt hoặc thiếu trang?\(stopVi) Bổ sung mục này theo đúng biểu mẫu (để trống dòng chưa có số liệu).",
+                en: "The whole section \(name(section)) (\(rows.count) value rows) of the form \(form.id) is missing: is the file cut off or a page missing?\(stopEn) Add the section as in the form (blank where there is no figure yet).")
+        }
+    }
+
+    /// The table was found but no value row holds anything: an error (an empty form is not a report).
+    mutating func checkEmptyAppendix() {
+        guard !isMerged else { return }
+        let valueRows = form.rows.filter { $0.kind.holdsValue }
+        guard !valueRows.isEmpty, valueRows.allSatisfy({ appendix.value($0.id).value.isEmpty }) else { return }
+        // Numbers typed in the Ghi chú column are reported each at its cell instead.
+        guard !findings.contains(where: { $0.rule == .valueInNoteColumn }) else { return }
+        let header = form.headers.value
+        add(.error, .emptyAppendix, row: nil, location: appendix.metadata.locations["title"], found: "", expected: nil,
+            vi: "Phụ lục không có số liệu nào: mọi ô ở cột «\(header)» đều trống. Điền số liệu (hoặc một trạng thái của biểu: \(statusList)) trước khi gửi.",
+            en: "The appendix holds no figure: every cell of the '\(header)' column is empty. Fill in the figures (or one of the form's status texts) before sending it.")
     }
 
     mutating func check(_ row: FormRow, _ rv: RowValue) {
@@ -333,6 +391,7 @@ struct Checker {
             break
         }
         if rv.value.isEmpty {
+            if row.kind.isNumeric, checkValueInNote(row, rv) { return }
             if row.required {
                 add(.error, .missingRow, row: row, found: "", expected: row.unit.isEmpty ? nil : row.unit,
                     vi: "Dòng \(name(row)) là dòng bắt buộc nhưng để trống. Điền số liệu, hoặc ghi một trạng thái của biểu (\(statusList)).",
@@ -351,6 +410,20 @@ struct Checker {
         case .text, .section, .group:
             break
         }
+    }
+
+    /// A number typed in the Ghi chú column while the value cell is empty: the figure is in the
+    /// wrong column (convert and merge would read the row as blank). True when reported.
+    mutating func checkValueInNote(_ row: FormRow, _ rv: RowValue) -> Bool {
+        let note = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.note))
+        guard !note.isEmpty, NumberParser.classify(note).reading(in: locale) != nil else { return false }
+        let shownNote = SafeText.excerpt(note)
+        let valueCell = rv.location?.cellText(.vi).map { " (\($0))" } ?? ""
+        let valueCellEn = rv.location?.cellText(.en).map { " (\($0))" } ?? ""
+        add(.error, .valueInNoteColumn, row: row, location: rv.noteLocation ?? rv.location, found: shownNote, expected: "",
+            vi: "Dòng \(name(row)) có số «\(shownNote)» ở cột «\(form.headers.note)» nhưng ô «\(form.headers.value)»\(valueCell) để trống: số liệu ghi nhầm cột sẽ bị đọc là trống. Chuyển số này sang cột «\(form.headers.value)»; cột «\(form.headers.note)» chỉ để giải thích.",
+            en: "The row \(name(row)) has the number '\(shownNote)' in the '\(form.headers.note)' column but its '\(form.headers.value)' cell\(valueCellEn) is empty: a figure in the wrong column is read as blank. Move it to the '\(form.headers.value)' column; '\(form.headers.note)' is for explanations.")
+        return true
     }
 
     var yesNoText: String { "\(form.yesTexts.first ?? "Có")/\(form.noTexts.first ?? "Không")" }
@@ -374,6 +447,14 @@ struct Checker {
                 vi: "Dòng \(name(row)) là số đếm\(unit), không phải tỷ lệ, nhưng ô ghi «\(found)» có dấu %. Ghi số lượng (không có %).",
                 en: "The row \(name(row)) is a count\(unit), not a ratio, but the cell reads '\(found)' with a % sign. Write the number itself (without %).")
             return
+        }
+        if row.kind == .ratio, row.numerator == nil || row.denominator == nil, !rv.percentSign,
+           !n.isZero, !n.isNegative, n <= ExactDecimal(1) {
+            // `0,97` on a percent row: 0,97 % as written, or 97 % written as a fraction? Nothing to compute it from.
+            let asPercent = n.multiplied(by: ExactDecimal(100)).map { number($0) + "%" } ?? ""
+            add(.warning, .ambiguousNumber, row: row, found: found, expected: "\(number(n))% / \(asPercent)",
+                vi: "Dòng \(name(row)) là tỷ lệ phần trăm nhưng ghi «\(found)» không có dấu %: là \(number(n))% hay \(asPercent) (ghi dưới dạng phân số)? Đã đọc là \(number(n))%. Ghi rõ kèm dấu %, ví dụ «\(asPercent)».",
+                en: "The row \(name(row)) is a percentage but reads '\(found)' without a % sign: is it \(number(n))% or \(asPercent) (written as a fraction)? It was read as \(number(n))%. Write it with the % sign, e.g. '\(asPercent)'.")
         }
         if let min = row.minimum, n < min {
             add(.error, .outOfRange, row: row, found: found, expected: "≥ \(number(min))",
@@ -413,7 +494,8 @@ struct Checker {
 
     mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
         if case .choices = rv.value { return }
-        if isMerged && ChoiceCounts.parse(found, choices: row.choices) != nil { return }
+        if isMerged && ChoiceCounts.parse(TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.raw)),
+                                          choices: row.choices) != nil { return }
         let list = row.choices.joined(separator: "; ")
         add(.error, .invalidChoice, row: row, found: found, expected: list,
             vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
@@ -421,13 +503,6 @@ struct Checker {
     }
 
     // MARK: between rows
-
-    /// Decimals that the printed value carries: as printed, else the form's, else the number's own (at most 4).
-    func printedDecimals(_ rv: RowValue, _ row: FormRow, _ n: ExactDecimal) -> Int {
-        if let d = rv.decimals { return d }
-        if let d = row.decimals { return d }
-        return min(n.normalized.scale, 4)
-    }
 
     mutating func checkRatios() {
         for row in form.rows where row.kind == .ratio {
@@ -441,28 +516,21 @@ struct Checker {
                     vi: "\(name(numRow).capitalizedFirst) (\(number(num))) lớn hơn \(name(denRow)) (\(number(den))), là tổng số của tỷ lệ \(name(row)). Kiểm tra lại hai số này.",
                     en: "\(name(numRow)) (\(number(num))) is larger than \(name(denRow)) (\(number(den))), the whole of the ratio \(name(row)). Check both figures.")
             }
-            guard let rv = ratioValue, case .number(let r) = rv.value, let num, let den else { continue }
+            guard let rv = ratioValue else { continue }
             let found = shown(rv)
-            if den.isZero && !r.isZero {
+            switch RatioAgreement.of(row, in: appendix) {
+            case .notComparable, .agrees:
+                continue
+            case .zeroDenominator(let r) where !r.isZero:
                 // "50 %" of nothing: the ratio claims something happened that the parts say did not.
                 add(.error, .zeroDenominator, row: row, found: found, expected: "",
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0: không thể có \(found) của 0. Sửa mẫu số (\(name(denRow))) và tử số (\(name(numRow))) nếu chúng sai, hoặc để trống ô tỷ lệ.",
                     en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0: there is no \(found) of nothing. Correct the denominator (\(name(denRow))) and numerator (\(name(numRow))) if they are wrong, or leave the ratio blank.")
-                continue
-            }
-            if den.isZero {
+            case .zeroDenominator:
                 add(.warning, .zeroDenominator, row: row, found: found, expected: "",
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",
                     en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0, so there is no ratio to compute (0 out of 0 is not 0%). Leave the ratio blank or write one of the form's status texts (\(statusList)), and explain in the Ghi chú column.")
-                continue
-            }
-            let places = printedDecimals(rv, row, r)
-            guard let exact = num.multiplied(by: ExactDecimal(100))?.divided(by: den, places: places + 4) else { continue }
-            // Within the supported range this cannot overflow; beyond it the values are findings already.
-            guard let diff = r.subtracting(exact)?.magnitude else { continue }
-            // Half a unit of the last printed digit.
-            let tolerance = ExactDecimal(significand: 5, scale: places + 1)
-            if diff > tolerance {
+            case .disagrees(_, let num, let den, let exact, let places):
                 let expectedText = number(exact, places: places) + (rv.percentSign ? "%" : "")
                 add(.error, .ratioMismatch, row: row, found: found, expected: expectedText,
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(number(num)) / \(number(den)) × 100 = \(expectedText). Sửa tỷ lệ thành \(expectedText), hoặc sửa tử số (\(name(numRow))) / mẫu số (\(name(denRow))) nếu chúng sai.",

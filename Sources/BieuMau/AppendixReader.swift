@@ -59,6 +59,11 @@ public struct AppendixReader: Sendable {
             throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
                                at: SourceLocation(file: path))
         }
+        if StreamInput.isStream(path) {
+            // A pipe or FIFO: read once (bounded in size and waiting time), then as an upload.
+            let bytes = try StreamInput.readAll(path)
+            return try read(bytes: bytes, name: path, formID: formID, sheet: sheet)
+        }
         do {
             let format = try InputFormat.sniff(path: path)
             return try read(format: format, path: path, displayName: path, formID: formID, sheet: sheet)
@@ -113,6 +118,12 @@ public struct AppendixReader: Sendable {
     /// Opens any file bieumau reads as its sheets (for listing or copying a sheet), sniffed as
     /// `read(path:)` does; errors name the file.
     public static func openSheets(path: String) throws -> (format: InputFormat, document: any SheetDocument) {
+        if StreamInput.isStream(path) {
+            throw BieuMauError(.noInput,
+                vi: "\(path) là ống dẫn (pipe/FIFO): lệnh này cần một tệp. Hãy lưu dữ liệu vào một tệp rồi chạy lại.",
+                en: "\(path) is a pipe/FIFO: this command needs a file. Save the data to a file and run it again.",
+                at: SourceLocation(file: path))
+        }
         do {
             let format = try InputFormat.sniff(path: path)
             return (format, try openDocument(format, path: path))
@@ -131,7 +142,7 @@ public struct AppendixReader: Sendable {
         case .xlsx:
             return try XLSXWorkbook(path: path, limits: asAppendix ? .appendix : .default)
         case .xls:
-            return try XLSDocument(path: path)
+            return try XLSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .ods:
             return try ODSDocument(path: path, limits: asAppendix ? .appendix : .default)
         case .docx:
@@ -165,13 +176,16 @@ public struct AppendixReader: Sendable {
                                en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
         let document = try Self.openDocument(format, path: path, asAppendix: true)
-        // Workbooks carry no encoding of their own: text typed in TCVN3/VNI fonts is found by
-        // character statistics (CSV and Word readers convert by themselves).
+        // Workbooks carry no encoding of their own: their readers convert the cells whose font is a
+        // TCVN3/VNI font; text in such encodings under another font is found here by character
+        // statistics (CSV and Word readers convert by themselves).
         let repairs = format == .xlsx || format == .xls || format == .ods
         var converted: Set<LegacyVietnameseEncoding> = []
         let (index, appendix) = try locate(in: document, displayName: displayName, formID: formID, sheet: sheet,
                                            repairLegacyText: repairs, converted: &converted)
-        return LoadedAppendix(appendix: appendix, notices: document.notices + LegacyText.notices(converted), format: format,
+        var notices = document.notices
+        for n in LegacyText.notices(converted) where !notices.contains(n) { notices.append(n) }
+        return LoadedAppendix(appendix: appendix, notices: notices, format: format,
                               sheet: format == .csv ? nil : document.sheetEntries[index].name)
     }
 

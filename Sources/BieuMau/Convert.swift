@@ -69,7 +69,8 @@ public enum Conversion {
         try requireReadable(appendix)
         try OfficialWorkbookWriter.writeAppendix(appendix, to: output, force: options.force, mode: .filled)
         return ConversionResult(appendix: appendix,
-                                warnings: readingWarnings(appendix) + missingMetadataWarnings(appendix.metadata),
+                                warnings: readingWarnings(appendix) + ratioWarnings(appendix)
+                                    + missingMetadataWarnings(appendix.metadata),
                                 notices: loaded.notices,
                                 valuedItems: appendix.values.values.filter { !$0.value.isEmpty }.count)
     }
@@ -115,6 +116,20 @@ public enum Conversion {
             let whereVi = f.location?.describe(.vi) ?? "", whereEn = f.location?.describe(.en) ?? ""
             return Localized(vi: whereVi.isEmpty ? f.message.vi : "\(whereVi): \(f.message.vi)",
                              en: whereEn.isEmpty ? f.message.en : "\(whereEn): \(f.message.en)")
+        }
+    }
+
+    /// A warning for each ratio written as the unit's value instead of a live formula because it
+    /// disagrees with its parts (the workbook then shows that value in every viewer), with its cell.
+    public static func ratioWarnings(_ appendix: Appendix) -> [Localized] {
+        appendix.form.rows.compactMap { row -> Localized? in
+            guard row.kind == .ratio,
+                  let note = OfficialWorkbookWriter.ratioMismatchNote(RatioAgreement.of(row, in: appendix),
+                                                                      row: row, form: appendix.form) else { return nil }
+            let location = appendix.values[row.id]?.location
+            let whereVi = location?.describe(.vi) ?? "", whereEn = location?.describe(.en) ?? ""
+            return Localized(vi: whereVi.isEmpty ? note.vi : "\(whereVi): \(note.vi)",
+                             en: whereEn.isEmpty ? note.en : "\(whereEn): \(note.en)")
         }
     }
 

@@ -1,8 +1,9 @@
 import SheetGrid
 import VietnameseText
 
-/// Text typed in TCVN3/VNI fonts inside a workbook, found by character statistics and converted
-/// to Unicode (the workbook's fonts are not consulted).
+/// Text typed in TCVN3/VNI inside a workbook under a font that does not say so (the readers
+/// convert cells whose font is a `.Vn…`/`VNI-…` font themselves), found by character statistics
+/// and converted to Unicode.
 enum LegacyText {
     /// Converts the text cells of `grid` that read as a legacy font encoding, when at least two
     /// cells of the sheet do (one odd cell is not enough to judge a sheet). Returns the encodings
@@ -28,10 +29,8 @@ enum LegacyText {
 
     static func notices(_ converted: Set<LegacyVietnameseEncoding>) -> [ReadingNotice] {
         LegacyVietnameseEncoding.allCases.filter(converted.contains).map { encoding in
-            let fonts = encoding == .tcvn3 ? "TCVN3 (ABC, .VnTime)" : "VNI (VNI-Times)"
-            return ReadingNotice(
-                vi: "Một số ô được gõ bằng phông \(fonts); bieumau đã chuyển sang Unicode.",
-                en: "Some cells were typed in \(fonts) fonts; bieumau converted them to Unicode.")
+            let notice = encoding.cellConversionNotice
+            return ReadingNotice(vi: notice.vi, en: notice.en)
         }
     }
 }

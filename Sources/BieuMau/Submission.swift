@@ -1,3 +1,4 @@
+import AppendixMerge
 import AppendixModel
 import AppendixValidation
 import Crosscheck
@@ -38,10 +39,20 @@ public enum SubmissionCheck {
     /// Throws the reader's `BieuMauError` when the bytes are not an appendix.
     public static func check(bytes: Data, name: String, library: FormLibrary,
                              expecting e: SubmissionExpectation) throws -> SubmissionCheckResult {
-        let loaded = try AppendixReader(library: library).read(bytes: bytes, name: name)
+        let reader = AppendixReader(library: library)
+        let format = InputFormat.sniff(bytes: bytes)
+        // A merged workbook uploaded one level up (a district's merge into the province's collection)
+        // is read like any unit's file; its claim to stand for several units (custom properties) is
+        // believed only when its own "Nguồn" and "Chi tiết" sheets back it, as `merge` decides.
+        let (loaded, claim) = try AppendixReader.withPrivateCopy(of: bytes, name: name) { path in
+            var loaded = try reader.read(format: format, path: path, displayName: name, formID: nil, sheet: nil)
+            let claim = MergedWorkbookCheck.verify(&loaded.appendix) { sheet in MergeJob.mergedWorkbookSheet(path, sheet) }
+            return (loaded, claim)
+        }
         let appendix = loaded.appendix
         let options = ValidationOptions(expectedPeriod: e.period, expectedUnit: e.unit)
         var report = ValidationReport(appendix: appendix, file: name, options: options)
+        if let note = claim.note { report.notes.append(note) }
         // A unit that uploads its whole Word report also gets its text checked against its own
         // appendix (rules text-mismatch, text-arithmetic: warnings, shown with the other findings).
         if loaded.format == .docx {
@@ -63,6 +74,11 @@ public enum SubmissionCheck {
         if let period = appendix.metadata.period, let expected = e.period, period != expected {
             return Localized(vi: "tệp báo cáo \(period.vietnamese), đợt báo cáo này thu \(expected.vietnamese).",
                              en: "the file reports on \(period.english); this collection is for \(expected.english).")
+        }
+        if let unit = appendix.metadata.unit, !UnitIdentity.same(unit, e.unit), appendix.metadata.isMergedWorkbook {
+            let n = appendix.metadata.mergedUnits.map(String.init) ?? "?"
+            return Localized(vi: "tệp là bảng tổng hợp của «\(unit)» (\(n) đơn vị), không phải bài nộp của «\(e.unit)». Bảng tổng hợp được nộp lên cấp trên bằng đường dẫn của chính «\(unit)».",
+                             en: "the file is the merged workbook of '\(unit)' (\(n) units), not a submission of '\(e.unit)'. A merged workbook is submitted one level up through the link of '\(unit)' itself.")
         }
         if let unit = appendix.metadata.unit, !UnitIdentity.same(unit, e.unit) {
             return Localized(vi: "tệp là của «\(unit)», không phải của «\(e.unit)». Mỗi đơn vị nộp bằng đường dẫn của mình.",

@@ -171,6 +171,8 @@ public final class CSVStreamReader {
                 sample.append(contentsOf: chunk.prefix((256 << 10) - sample.count))
                 return sample.count < 256 << 10
             }
+            // UTF-8 but for a few bad bytes: refused at the first one, as the whole-file reader does.
+            if let damaged = TextDecoder.damagedUTF8(sample) { throw TextDecoder.damagedUTF8Error(damaged, fileName: path) }
             if let legacy = VietnameseText.detect(bytes: sample, windows1258: try? TextDecoder.windows1258(sample, fileName: path)) {
                 return (legacy == .tcvn3 ? .tcvn3 : .vni, 0)
             }

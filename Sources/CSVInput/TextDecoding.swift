@@ -63,6 +63,9 @@ public enum TextDecoder {
         if let s = String(validating: bytes, as: UTF8.self) {
             return (TextNormalization.nfc(s), .utf8)
         }
+        // UTF-8 throughout but for a few bad bytes (a damaged copy, a cut and pasted field): not
+        // another encoding, which would garble every letter; the bad byte is named at its place.
+        if let bad = damagedUTF8(bytes) { throw damagedUTF8Error(bad, fileName: fileName) }
         // Not UTF-8: text typed in a legacy Vietnamese font encoding, or Windows-1258.
         let asWindows1258 = try? windows1258(bytes, fileName: fileName)
         if let legacy = VietnameseText.detect(bytes: bytes, windows1258: asWindows1258) {
@@ -70,6 +73,61 @@ public enum TextDecoder {
         }
         if let asWindows1258 { return (asWindows1258, .windows1258) }
         return (try windows1258(bytes, fileName: fileName), .windows1258)
+    }
+
+    /// The refusal of a UTF-8 file with a bad byte, at its line and character.
+    static func damagedUTF8Error(_ bad: (line: Int, column: Int, byteHex: String, count: Int), fileName: String) -> BieuMauError {
+        BieuMauError(.dataError,
+                vi: "tệp là văn bản UTF-8 nhưng có byte không hợp lệ (0x\(bad.byteHex)) ở dòng \(bad.line), ký tự thứ \(bad.column)\(bad.count > 1 ? " (cùng \(bad.count - 1) chỗ hỏng khác)" : ""). Hãy sửa ô đó (gõ lại chữ bị lỗi) hoặc xin lại tệp gốc, rồi lưu dưới dạng \"CSV UTF-8\".",
+                en: "the file is UTF-8 text but holds an invalid byte (0x\(bad.byteHex)) at line \(bad.line), character \(bad.column)\(bad.count > 1 ? " (and \(bad.count - 1) more damaged places)" : ""). Correct that cell (retype the broken letter) or ask for the original file, then save it as \"CSV UTF-8\".",
+                at: SourceLocation(file: fileName, line: bad.line, column: bad.column))
+    }
+
+    /// The first bad sequence of text that is UTF-8 but for a few bad bytes: its 1-based line,
+    /// its 1-based character in that line, the byte, and how many bad sequences there are. Nil
+    /// when the text does not read as UTF-8 (fewer than 20 good multi-byte letters per bad
+    /// sequence: another encoding, whose letters are rarely valid UTF-8 sequences).
+    static func damagedUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int, byteHex: String, count: Int)? {
+        var goodMultibyte = 0, bad = 0
+        var first: (line: Int, column: Int, byte: UInt8)?
+        var line = 1, column = 1
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b == 0x0A { line += 1; column = 1 }
+                else if b == 0x0D { line += 1; column = 1; if i + 1 < n, bytes[i + 1] == 0x0A { i += 1 } }
+                else { column += 1 }
+                i += 1
+                continue
+            }
+            let width = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0
+            var valid = width > 0 && i + width <= n
+            if valid {
+                for k in 1..<width where bytes[i + k] & 0xC0 != 0x80 { valid = false }
+            }
+            if valid {
+                // Overlong and surrogate forms are not UTF-8 either.
+                let b1 = bytes[i + 1]
+                if (b == 0xE0 && b1 < 0xA0) || (b == 0xED && b1 > 0x9F) || (b == 0xF0 && b1 < 0x90) || (b == 0xF4 && b1 > 0x8F) {
+                    valid = false
+                }
+            }
+            if valid {
+                goodMultibyte += 1
+                column += 1
+                i += width
+            } else {
+                bad += 1
+                if first == nil { first = (line, column, b) }
+                column += 1
+                i += 1
+            }
+        }
+        guard let first, bad > 0, goodMultibyte >= 20 * bad else { return nil }
+        let hex = String(first.byte, radix: 16, uppercase: true)
+        return (first.line, first.column, hex.count < 2 ? "0" + hex : hex, bad)
     }
 
     /// 1-based line of byte `offset` (LF, CR and CRLF each end a line).

@@ -98,16 +98,26 @@ public struct FormLibrary: Sendable {
             return fm.fileExists(atPath: env) ? env : nil
         }
         var candidates: [String] = []
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
+        var dir = executableURL().deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.appendingPathComponent("Templates").path)
             candidates.append(dir.appendingPathComponent("share/bieumau/Templates").path)
             dir.deleteLastPathComponent()
         }
-        candidates.append(fm.currentDirectoryPath + "/Templates")
+        // Never the current directory: run through a link on PATH from any folder, the forms are
+        // the ones shipped with the executable, not whatever `Templates/` lies where the user stands.
         candidates += ["/usr/local/share/bieumau/Templates", "/usr/share/bieumau/Templates"]
         return candidates.first { !formFiles(in: $0).isEmpty }
+    }
+
+    /// The running executable with every link resolved: `/proc/self/exe` (argv[0] is only the
+    /// name typed when run through PATH, and a link's own folder when run through a link).
+    static func executableURL() -> URL {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: target)
+        }
+        if let exe = Bundle.main.executableURL { return exe.resolvingSymlinksInPath() }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
     }
 
     public func form(_ id: String) -> FormDefinition? { forms.first { $0.id == id } }

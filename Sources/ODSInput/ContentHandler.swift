@@ -1,5 +1,6 @@
 import SheetGrid
 import Support
+import VietnameseText
 import XMLScan
 
 /// A problem in content.xml, turned into a located BieuMauError by the reader.
@@ -22,6 +23,8 @@ struct ContentHandler: XMLHandler {
     var rows: [GridRow] = []
     var merges: [CellRange] = []
     var cellCount = 0
+    /// Legacy encodings of the text converted because of its font.
+    var converted: Set<LegacyVietnameseEncoding> = []
 
     private var inBody = false
     private var tableIndex = -1
@@ -53,6 +56,11 @@ struct ContentHandler: XMLHandler {
     private var paragraphs = 0
     private var inParagraph = false
     private var lastWasSpace = true
+    /// The legacy font of the cell's style, and the fonts of the `text:span`s open in it.
+    private var cellFont: LegacyFont?
+    private var spanFonts: [LegacyFont?] = []
+    /// Where the text's font changes (byte offset, font from there on), when a span sets one.
+    private var fontChanges: [(start: Int, font: LegacyFont?)] = []
 
     private enum ValueType { case none, float, percentage, currency, date, time, boolean, string, error }
 
@@ -84,7 +92,18 @@ struct ContentHandler: XMLHandler {
                 try append(0x09)
             } else if name.equals("line-break") {
                 try append(0x0A)
-            } else if !(name.equals("span") || name.equals("a") || name.equals("soft-page-break")) {
+            } else if name.equals("span") {
+                // A span's text style may set its own font (else it keeps the enclosing one).
+                let current = spanFonts.last ?? cellFont
+                var font = current
+                if let styleName = try a.string("style-name"), let set = styles.styles.legacyFont(ofTextStyle: styleName) {
+                    font = set
+                }
+                if spanFonts.count < 64 {
+                    spanFonts.append(font)
+                    if font != current { fontChanges.append((text.count, font)) }
+                }
+            } else if !(name.equals("a") || name.equals("soft-page-break")) {
                 // Comments (office:annotation), drawings and charts anchored in the cell, nested
                 // tables, notes: not the cell's value.
                 skipDepth = 1
@@ -144,6 +163,11 @@ struct ContentHandler: XMLHandler {
                 inParagraph = false
                 // White space at the end of a paragraph is not shown.
                 if lastWasSpace, text.last == 0x20 { text.removeLast() }
+            } else if name.equals("span") {
+                if let closing = spanFonts.popLast() {
+                    let font = spanFonts.last ?? cellFont
+                    if font != closing { fontChanges.append((text.count, font)) }
+                }
             } else if name.equals("table-cell") {
                 try finishCell()
             }
@@ -212,11 +236,43 @@ struct ContentHandler: XMLHandler {
         text.removeAll(keepingCapacity: true)
         paragraphs = 0
         inParagraph = false
+        cellFont = styles.styles.legacyFont(ofCellStyle: cellStyleName)
+        spanFonts.removeAll(keepingCapacity: true)
+        fontChanges.removeAll(keepingCapacity: true)
+    }
+
+    /// The cell's text, each stretch converted from the legacy font it is typed in.
+    private mutating func shownText() -> String {
+        guard !text.isEmpty else { return "" }
+        if fontChanges.isEmpty {
+            let plain = String(decoding: text, as: UTF8.self)
+            guard let font = cellFont else { return TextNormalization.nfc(plain) }
+            converted.insert(font.encoding)
+            return font.convert(plain)
+        }
+        var out = ""
+        var start = 0
+        var font = cellFont
+        for change in fontChanges + [(text.count, nil)] {
+            let end = min(max(change.start, start), text.count)
+            if end > start {
+                let piece = String(decoding: text[start..<end], as: UTF8.self)
+                if let font {
+                    converted.insert(font.encoding)
+                    out += font.convert(piece)
+                } else {
+                    out += piece
+                }
+            }
+            start = end
+            font = change.font
+        }
+        return TextNormalization.nfc(out)
     }
 
     private mutating func finishCell() throws {
         inCell = false
-        let shown = text.isEmpty ? "" : TextNormalization.nfc(String(decoding: text, as: UTF8.self))
+        let shown = shownText()
         let value: CellValue
         switch valueType {
         case .float, .percentage, .currency:
@@ -228,7 +284,16 @@ struct ContentHandler: XMLHandler {
         case .boolean:
             value = booleanValue.map { .bool($0) } ?? (shown.isEmpty ? .empty : .text(shown))
         case .string:
-            if let s = stringValue { value = s.isEmpty ? .empty : .text(TextNormalization.nfc(s)) } else { value = shown.isEmpty ? .empty : .text(shown) }
+            if let s = stringValue {
+                if s.isEmpty { value = .empty } else if let font = cellFont {
+                    converted.insert(font.encoding)
+                    value = .text(font.convert(s))
+                } else {
+                    value = .text(TextNormalization.nfc(s))
+                }
+            } else {
+                value = shown.isEmpty ? .empty : .text(shown)
+            }
         case .error:
             value = .error(shown.isEmpty ? "#VALUE!" : shown)
         case .none:

@@ -1,6 +1,7 @@
 import Foundation
 import SheetGrid
 import Support
+import VietnameseText
 import XMLScan
 import ZipWrapper
 
@@ -46,7 +47,14 @@ public final class ODSDocument: SheetDocument {
     public let sheetEntries: [SheetEntry]
     /// `meta:user-defined` properties of meta.xml (name → value text).
     public let documentProperties: [String: String]
-    public var notices: [ReadingNotice] { [] }
+    /// The legacy font encodings converted in the sheets read so far, once each.
+    public var notices: [ReadingNotice] {
+        LegacyVietnameseEncoding.allCases.filter(convertedLegacyText.contains).map {
+            ReadingNotice(vi: $0.cellConversionNotice.vi, en: $0.cellConversionNotice.en)
+        }
+    }
+    /// Legacy Vietnamese encodings converted so far because of the cells' fonts.
+    public private(set) var convertedLegacyText: Set<LegacyVietnameseEncoding> = []
 
     private let archive: ZipArchive
     private let content: ZipEntry
@@ -133,6 +141,7 @@ public final class ODSDocument: SheetDocument {
         let sheet = sheetEntries[index].name
         let h = try Self.readContent(archive, content, ContentHandler(target: index, limits: limits, styles: commonStyles),
                                      file: path, limits: limits, sheet: sheet)
+        convertedLegacyText.formUnion(h.converted)
         return Grid(source: .workbook(file: path, sheet: sheet), rows: h.rows, merges: h.merges,
                     properties: documentProperties)
     }

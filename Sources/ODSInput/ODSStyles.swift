@@ -1,4 +1,5 @@
 import SheetGrid
+import VietnameseText
 import XMLScan
 
 /// A number style of ODF (`number:number-style`, `number:percentage-style`…) reduced to what the
@@ -37,6 +38,14 @@ struct ODSCellStyleDef: Sendable, Hashable {
     var dataStyle: String?
     var bold: Bool?
     var italic: Bool?
+    /// `style:font-name` (a font face's name) or `fo:font-family` of its text properties.
+    var font: FontReference?
+}
+
+/// A font as a style names it: a `style:font-face` declaration's name, or a family given directly.
+enum FontReference: Sendable, Hashable {
+    case face(String)
+    case family(String)
 }
 
 /// The styles of one document: data styles, cell styles and whether each table style shows its
@@ -47,26 +56,54 @@ struct ODSStyles: Sendable {
     var cellStyles: [String: ODSCellStyleDef] = [:]
     /// Table style name → false when `table:display="false"` (a hidden sheet).
     var tableDisplay: [String: Bool] = [:]
-    private var resolved: [String: CellStyle] = [:]
+    /// `style:font-face` name → font family (`svg:font-family`, unquoted).
+    var fontFaces: [String: String] = [:]
+    /// Text styles (`style:family="text"`, for `text:span`) that set a font.
+    var textFonts: [String: FontReference] = [:]
+    /// The font of `style:default-style style:family="table-cell"`.
+    var defaultCellFont: FontReference?
+    private var resolved: [String: (CellStyle, LegacyFont?)] = [:]
 
     /// The grid style of a cell style name, following parents (at most 16 levels).
-    mutating func cellStyle(_ name: String?) -> CellStyle {
-        guard let name else { return CellStyle() }
+    mutating func cellStyle(_ name: String?) -> CellStyle { resolve(name).0 }
+
+    /// The legacy Vietnamese font (`.VnTime`, `VNI-Times`) a cell style's text is in, following
+    /// parents to the default cell style; a cell without a style takes LibreOffice's `Default`.
+    mutating func legacyFont(ofCellStyle name: String?) -> LegacyFont? { resolve(name ?? "Default").1 }
+
+    /// The legacy font a text style (`text:span`) sets: `.some(nil)` when it sets another font,
+    /// nil when it sets none (the span's text then takes the cell's font).
+    func legacyFont(ofTextStyle name: String) -> LegacyFont?? {
+        guard let font = textFonts[name] else { return nil }
+        return .some(legacyFont(font))
+    }
+
+    func legacyFont(_ font: FontReference) -> LegacyFont? {
+        switch font {
+        case .face(let face): return LegacyFont(fontName: fontFaces[face] ?? face)
+        case .family(let family): return LegacyFont(fontName: family)
+        }
+    }
+
+    private mutating func resolve(_ name: String?) -> (CellStyle, LegacyFont?) {
+        guard let name else { return (CellStyle(), nil) }
         if let r = resolved[name] { return r }
-        var bold: Bool?, italic: Bool?, data: String?
+        var bold: Bool?, italic: Bool?, data: String?, font: FontReference?
         var current: String? = name
         var seen = 0
         while let n = current, let def = cellStyles[n], seen < 16 {
             if bold == nil { bold = def.bold }
             if italic == nil { italic = def.italic }
             if data == nil { data = def.dataStyle }
+            if font == nil { font = def.font }
             current = def.parent
             seen += 1
         }
         let style = CellStyle(bold: bold ?? false, italic: italic ?? false,
                               numberFormat: data.flatMap { dataStyles[$0]?.formatCode })
-        if resolved.count < 100_000 { resolved[name] = style }
-        return style
+        let result = (style, (font ?? defaultCellFont).flatMap(legacyFont))
+        if resolved.count < 100_000 { resolved[name] = result }
+        return result
     }
 }
 
@@ -81,6 +118,7 @@ struct StylesCollector {
     private var styleFamily: String?
     private var styleDef = ODSCellStyleDef()
     private var tableShown = true
+    private var inDefaultCellStyle = false
     private var maxStyles: Int
 
     init(maxStyles: Int) { self.maxStyles = maxStyles }
@@ -100,6 +138,20 @@ struct StylesCollector {
             }
             return
         }
+        if name.equals("font-face") {
+            if let face = try a.string("name"), let family = try a.string("font-family"), styles.fontFaces.count < maxStyles {
+                styles.fontFaces[face] = Self.unquoted(family)
+            }
+            return
+        }
+        if name.equals("default-style") {
+            inDefaultCellStyle = (try a.string("family")) == "table-cell"
+            return
+        }
+        if inDefaultCellStyle && name.equals("text-properties") {
+            if let font = try Self.font(a) { styles.defaultCellFont = font }
+            return
+        }
         if name.equals("style") {
             styleName = try a.string("name")
             styleFamily = try a.string("family")
@@ -110,6 +162,7 @@ struct StylesCollector {
             if name.equals("text-properties") {
                 if let w = a.raw("font-weight") { styleDef.bold = w.equals("bold") || (w.parseInt() ?? 400) >= 600 }
                 if let s = a.raw("font-style") { styleDef.italic = s.equals("italic") || s.equals("oblique") }
+                if let font = try Self.font(a) { styleDef.font = font }
             } else if name.equals("table-properties") {
                 if let d = a.raw("display") { tableShown = !d.equals("false") }
             }
@@ -124,9 +177,29 @@ struct StylesCollector {
         } else if name.equals("style"), let n = styleName {
             if styleFamily == "table-cell", styles.cellStyles.count < maxStyles { styles.cellStyles[n] = styleDef }
             if styleFamily == "table", styles.tableDisplay.count < maxStyles { styles.tableDisplay[n] = tableShown }
+            if styleFamily == "text", let font = styleDef.font, styles.textFonts.count < maxStyles { styles.textFonts[n] = font }
             styleName = nil
             styleFamily = nil
+        } else if name.equals("default-style") {
+            inDefaultCellStyle = false
         }
+    }
+
+    /// The font text properties set: `style:font-name` (a font face), else `fo:font-family`.
+    private static func font(_ a: XMLAttributes) throws -> FontReference? {
+        if let face = try a.string("font-name") { return .face(face) }
+        if let family = try a.string("font-family") { return .family(unquoted(family)) }
+        return nil
+    }
+
+    /// `'DejaVu Sans'` → `DejaVu Sans` (a font family list's first name, unquoted).
+    static func unquoted(_ family: String) -> String {
+        var f = Substring(family)
+        if let comma = f.firstIndex(of: ",") { f = f[..<comma] }
+        f = f.drop { $0 == " " }
+        while f.last == " " { f = f.dropLast() }
+        if f.count >= 2, let q = f.first, q == "'" || q == "\"", f.last == q { f = f.dropFirst().dropLast() }
+        return String(f)
     }
 
     private static func dataKind(_ name: XMLBytes) -> ODSDataStyle.Kind? {

@@ -180,10 +180,18 @@ public final class OfficialWorkbookWriter {
             try ws.writeString(row: r, col: Layout.unit, row.unit, format: plan.unitFormat)
             let value = appendix.values[row.id] ?? .empty
             let annotation = annotations[row.id]
+            var comment = annotation?.comment ?? ""
             switch mode {
             case .filled:
+                let agreement = row.kind == .ratio ? RatioAgreement.of(row, in: appendix) : .notComparable
+                if ratioFormulas, comment.isEmpty, let note = Self.ratioMismatchNote(agreement, row: row, form: form) {
+                    // Kept as the unit wrote it, with the disagreement said in a comment on the cell
+                    // (not printed; the printout shows the unit's value, as every viewer does).
+                    comment = note.vi + "\n" + note.en
+                }
                 try writeFilledValue(ws, r: r, row: row, value: value, form: form, layout: layout,
-                                     cell: cell, annotation: annotation, style: style, ratioFormulas: ratioFormulas)
+                                     cell: cell, annotation: annotation, style: style,
+                                     ratioFormula: ratioFormulas ? agreement : nil)
                 try ws.writeString(row: r, col: Layout.note, value.note, format: plan.noteFormat)
             case .template:
                 try writeTemplateValue(ws, r: r, row: row, form: form, layout: layout, cell: cell,
@@ -194,8 +202,8 @@ public final class OfficialWorkbookWriter {
             }
             try ws.setRow(r, height: rowHeight(baseLines: plan.baseLines, row: row,
                                                value: mode == .filled ? value : .empty, form: form, cell: cell))
-            if let annotation, !annotation.comment.isEmpty {
-                try ws.writeComment(row: r, col: Layout.value, annotation.comment, author: "bieumau",
+            if !comment.isEmpty {
+                try ws.writeComment(row: r, col: Layout.value, comment, author: "bieumau",
                                     width: 320, height: 120)
             }
         }
@@ -294,7 +302,7 @@ public final class OfficialWorkbookWriter {
 
     private func writeFilledValue(_ ws: XlsxWorksheet, r: Int, row: FormRow, value rv: RowValue, form: FormDefinition,
                                   layout: AppendixSheetLayout, cell: CellStyle, annotation: CellAnnotation?,
-                                  style: SheetStyle, ratioFormulas: Bool) throws {
+                                  style: SheetStyle, ratioFormula agreement: RatioAgreement?) throws {
         var cell = cell
         cell.annotation = annotation?.severity
         let col = Layout.value
@@ -306,9 +314,16 @@ public final class OfficialWorkbookWriter {
             if row.kind == .ratio {
                 let fraction = ValueFormat.fraction(ofPercent: n)
                 let fmt = style.format(cell, .valueNumber(ValueFormat.percentFormat(places: places)))
-                if ratioFormulas, let formula = Self.ratioFormula(row: row, layout: layout) {
+                if let formula = Self.ratioFormula(row: row, layout: layout),
+                   Self.formulaComputesExactly(agreement, fraction: fraction) {
+                    // A live formula only where it computes exactly the unit's value (N(num)/N(den)
+                    // in doubles, as a spreadsheet does), cached with that value: a viewer that
+                    // recalculates (Excel with fullCalcOnLoad) and one that reads the cache
+                    // (LibreOffice, calamine, openpyxl) show the same number.
                     try ws.writeFormula(row: r, col: col, formula, cachedNumber: fraction.doubleValue, format: fmt)
                 } else {
+                    // Disagreeing with its parts, agreeing only to the printed digits (2,30 for
+                    // 2,3003…), parts missing, or 0 of 0: the unit's value as a constant.
                     try ws.writeNumber(row: r, col: col, fraction.doubleValue, format: fmt)
                 }
             } else {
@@ -484,6 +499,32 @@ public final class OfficialWorkbookWriter {
 
     /// `=IF(N(D57)=0,"",N(D58)/N(D57))` for a ratio row with numerator and denominator rows.
     /// `N()` reads a status text in a part as 0, so the ratio shows blank rather than #VALUE!.
+    /// True when the ratio agrees with its parts and the spreadsheet's N(num)/N(den) is exactly
+    /// the unit's fraction (25 % = 14/56, 100 % = 7/7), so the formula shows what the unit wrote.
+    public static func formulaComputesExactly(_ agreement: RatioAgreement?, fraction: ExactDecimal) -> Bool {
+        guard case .agrees(_, let num, let den)? = agreement else { return false }
+        return num.doubleValue / den.doubleValue == fraction.doubleValue
+    }
+
+    /// The note put on a ratio written as a constant because it disagrees with its parts (nil otherwise).
+    public static func ratioMismatchNote(_ agreement: RatioAgreement, row: FormRow, form: FormDefinition) -> Localized? {
+        let code = form.displayCode(of: row.id)
+        switch agreement {
+        case .disagrees(let value, let num, let den, let expected, let places):
+            let v = value.formatted(.vi), e = expected.formatted(.vi, places: places)
+            let ve = value.formatted(.en), ee = expected.formatted(.en, places: places)
+            return Localized(
+                vi: "Tỷ lệ \(code) ghi \(v)% nhưng tử số/mẫu số \(num.formatted(.vi))/\(den.formatted(.vi)) = \(e)%. Giữ nguyên giá trị đơn vị ghi (không dùng công thức) để mọi chương trình hiển thị cùng một số; cần sửa tỷ lệ hoặc tử số/mẫu số.",
+                en: "Ratio \(code) reads \(ve)% but its parts \(num.formatted(.en))/\(den.formatted(.en)) make \(ee)%. The unit's value is kept as written (no formula) so every viewer shows the same number; the ratio or its parts need correcting.")
+        case .zeroDenominator(let value) where !value.isZero:
+            return Localized(
+                vi: "Tỷ lệ \(code) ghi \(value.formatted(.vi))% nhưng mẫu số bằng 0. Giữ nguyên giá trị đơn vị ghi (không dùng công thức); cần sửa tỷ lệ hoặc mẫu số.",
+                en: "Ratio \(code) reads \(value.formatted(.en))% but its denominator is 0. The unit's value is kept as written (no formula); the ratio or its denominator needs correcting.")
+        default:
+            return nil
+        }
+    }
+
     public static func ratioFormula(row: FormRow, layout: AppendixSheetLayout) -> String? {
         guard row.kind == .ratio, let num = row.numerator, let den = row.denominator,
               let n = layout.valueCell(num), let d = layout.valueCell(den) else { return nil }

@@ -5,11 +5,12 @@ import Support
 /// The JSON API (docs/api.md): the same operations as the pages, for a province's own systems.
 /// Sign in with `POST /api/login`; send the token as `Authorization: Bearer …`.
 extension Portal {
-    func addAPIRoutes(_ router: Router<BasicRequestContext>) {
-        router.post("/api/login") { request, _ -> Response in
+    func addAPIRoutes(_ router: Router<PortalContext>) {
+        router.post("/api/login") { request, context -> Response in
             let body = try await self.json(request)
             let name = TextNormalization.collapseWhitespace(TextNormalization.nfc((body["name"] as? String) ?? ""))
-            let token = try await self.signIn(name: name, password: (body["password"] as? String) ?? "")
+            let token = try await self.signIn(name: name, password: (body["password"] as? String) ?? "",
+                                              client: self.clientAddress(request, context))
             return Portal.jsonResponse(["token": token, "user": name, "expiresIn": Int(self.configuration.sessionLifetime)])
         }
         router.post("/api/logout") { request, _ -> Response in

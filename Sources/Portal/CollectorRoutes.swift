@@ -8,7 +8,7 @@ import Support
 
 /// The collector's pages: sign-in, collections, dashboard, links, downloads.
 extension Portal {
-    func addPageRoutes(_ router: Router<BasicRequestContext>) {
+    func addPageRoutes(_ router: Router<PortalContext>) {
         router.get("/") { request, _ -> Response in
             try self.session(request) == nil ? Portal.redirect("/login") : Portal.redirect("/collections")
         }
@@ -31,13 +31,14 @@ extension Portal {
         router.get("/login") { request, _ -> Response in
             self.loginPage(request, message: nil, status: .ok)
         }
-        router.post("/login") { request, _ -> Response in
+        router.post("/login") { request, context -> Response in
             let (fields, _) = try await self.form(request)
             guard let cookie = request.cookies[Portal.loginCookie]?.value, let field = fields["csrf"],
                   Secrets.equal(cookie, field) else { throw PortalError.csrf }
             let name = TextNormalization.collapseWhitespace(TextNormalization.nfc(fields["name"] ?? ""))
             do {
-                let token = try await self.signIn(name: name, password: fields["password"] ?? "")
+                let token = try await self.signIn(name: name, password: fields["password"] ?? "",
+                                                  client: self.clientAddress(request, context))
                 var response = Portal.redirect("/collections")
                 response.setCookie(self.sessionCookie(token, maxAge: Int(self.configuration.sessionLifetime)))
                 return response
@@ -135,10 +136,11 @@ extension Portal {
     // MARK: - Sign-in
 
     /// Checks the password (bcrypt, off the event loop) and opens a session; returns the session token.
-    /// Failures are counted per user name: past the limit, sign-in is refused for the window.
-    func signIn(name: String, password: String) async throws -> String {
-        let key = "user:" + name.lowercased()
-        guard await signInFailures.allows(key) else { throw PortalError.throttled }
+    /// Failures are counted per user name and per client address: past either limit, sign-in is
+    /// refused for the window (a guesser trying many names from one address, or one name from many).
+    func signIn(name: String, password: String, client: String) async throws -> String {
+        let key = "user:" + name.lowercased(), address = "addr:" + client
+        guard await signInFailures.allows(key), await signInAddressFailures.allows(address) else { throw PortalError.throttled }
         let found = try store.user(named: name)
         let ok = try await Portal.offload { () -> Bool in
             // An unknown name costs the same time as a wrong password.
@@ -147,6 +149,7 @@ extension Portal {
         }
         guard ok, let user = found?.0 else {
             await signInFailures.record(key)
+            await signInAddressFailures.record(address)
             throw PortalError.unauthorized
         }
         await signInFailures.reset(key)
@@ -169,7 +172,7 @@ extension Portal {
 
     // MARK: - Collections
 
-    func collection(_ context: BasicRequestContext) throws -> CollectionRecord {
+    func collection(_ context: PortalContext) throws -> CollectionRecord {
         guard let id = context.parameters.get("id").flatMap(Int64.init), let c = try store.collection(id) else {
             throw PortalError.notFound
         }

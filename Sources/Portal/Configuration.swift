@@ -15,7 +15,17 @@ public struct PortalConfiguration: Sendable {
     public var uploadsPerLinkPerMinute: Int
     /// Failed sign-ins allowed per user name in `signInWindow` before sign-in is refused for a while.
     public var signInFailures: Int
+    /// Failed sign-ins allowed per client address (any user names) in `signInWindow`.
+    public var signInFailuresPerAddress: Int
     public var signInWindow: TimeInterval
+    /// Addresses of reverse proxies whose `X-Forwarded-For` header names the client (for the
+    /// per-address limits). Empty (the default): the header is ignored and the connected peer counts.
+    public var trustedProxies: [String]
+    /// Bytes of upload bodies held in memory at once, over all links; further uploads wait their
+    /// turn (their bytes stay in the network buffers). Default 128 MiB.
+    public var uploadMemoryBytes: Int
+    /// Uploads checked (read, validated, stored) at the same time; the others wait. Default: the cores.
+    public var concurrentChecks: Int
     /// bcrypt cost for new passwords.
     public var bcryptCost: UInt8
     /// Set the `Secure` flag on cookies (the portal is reached over HTTPS through a reverse proxy).
@@ -27,7 +37,10 @@ public struct PortalConfiguration: Sendable {
 
     public init(dataFolder: URL, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
                 maxBodyBytes: Int = 20 << 20, uploadsPerLinkPerMinute: Int = 30, signInFailures: Int = 5,
-                signInWindow: TimeInterval = 300, bcryptCost: UInt8 = 12, secureCookies: Bool = false,
+                signInFailuresPerAddress: Int = 20, signInWindow: TimeInterval = 300, trustedProxies: [String] = [],
+                uploadMemoryBytes: Int = 128 << 20,
+                concurrentChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
+                bcryptCost: UInt8 = 12, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 12 * 3600, formsDirs: [String] = []) {
         self.dataFolder = dataFolder
         self.host = host
@@ -36,7 +49,11 @@ public struct PortalConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.uploadsPerLinkPerMinute = uploadsPerLinkPerMinute
         self.signInFailures = signInFailures
+        self.signInFailuresPerAddress = signInFailuresPerAddress
         self.signInWindow = signInWindow
+        self.trustedProxies = trustedProxies
+        self.uploadMemoryBytes = uploadMemoryBytes
+        self.concurrentChecks = concurrentChecks
         self.bcryptCost = bcryptCost
         self.secureCookies = secureCookies
         self.sessionLifetime = sessionLifetime

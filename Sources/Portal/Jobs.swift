@@ -97,32 +97,29 @@ struct Jobs: Sendable {
     }
 }
 
-/// Findings grouped by section, as the unit's page shows them.
+/// Findings grouped by section, as the unit's page shows them (written with the project's JSON writer).
 enum PageFindings {
     static func encode(_ report: ValidationReport, _ lang: Language) -> String {
-        var groups: [[String: Any]] = []
+        var groups: [JSONValue] = []
         for (heading, list) in report.grouped() {
             let title = heading.map { "[\($0.code)] \($0.label)" } ?? (lang == .en ? "Document" : "Thông tin chung")
-            groups.append([
-                "heading": title,
-                "findings": list.map { f -> [String: Any] in
-                    [
-                        "severity": f.severity.rawValue,
-                        "severityText": ValidationReport.severityWord(f.severity, lang),
-                        "rule": f.rule.rawValue,
-                        "code": f.code,
-                        "label": f.label,
-                        "cell": f.location?.cellText(lang) ?? "",
-                        "found": f.found ?? "",
-                        "expected": f.expected ?? "",
-                        "message": f.message.text(lang),
-                    ]
-                },
-            ])
+            groups.append(.object([
+                ("heading", .string(title)),
+                ("findings", .array(list.map { f in
+                    .object([
+                        ("severity", .string(f.severity.rawValue)),
+                        ("severityText", .string(ValidationReport.severityWord(f.severity, lang))),
+                        ("rule", .string(f.rule.rawValue)),
+                        ("code", .string(f.code)),
+                        ("label", .string(f.label)),
+                        ("cell", .string(f.location?.cellText(lang) ?? "")),
+                        ("found", .string(f.found ?? "")),
+                        ("expected", .string(f.expected ?? "")),
+                        ("message", .string(f.message.text(lang))),
+                    ])
+                })),
+            ]))
         }
-        let notes = report.notes.map { $0.text(lang) }
-        let object: [String: Any] = ["groups": groups, "notes": notes]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return JSONValue.object([("groups", .array(groups)), ("notes", .array(report.notes.map { .string($0.text(lang)) }))]).text
     }
 }

@@ -23,7 +23,16 @@ public final class Portal: Sendable {
     let library: FormLibrary
     let secret: [UInt8]
     let signInFailures: RateLimiter
+    let signInAddressFailures: RateLimiter
     let uploadLimiter: RateLimiter
+    /// Bytes of upload bodies in memory, over all links (`uploadMemoryBytes`).
+    let uploadMemory: Allowance
+    /// Checks of uploads running at once (`concurrentChecks`).
+    let checks: Allowance
+    let trustedProxies: Set<String>
+    /// Threads for blocking disk work of uploads (writing, fsync, the row's commit), apart from the
+    /// shared pool where checks run, so that waiting for the disk never holds up a check.
+    let io: NIOThreadPool
     /// Checked when the user name is unknown, so that it costs as much as a wrong password.
     let dummyHash: String
 
@@ -35,8 +44,18 @@ public final class Portal: Sendable {
         jobs = Jobs(library: library)
         secret = try Secrets.serverSecret(folder: configuration.dataFolder)
         signInFailures = RateLimiter(limit: configuration.signInFailures, window: configuration.signInWindow)
+        signInAddressFailures = RateLimiter(limit: configuration.signInFailuresPerAddress, window: configuration.signInWindow)
         uploadLimiter = RateLimiter(limit: configuration.uploadsPerLinkPerMinute, window: 60)
+        uploadMemory = Allowance(capacity: configuration.uploadMemoryBytes)
+        checks = Allowance(capacity: configuration.concurrentChecks)
+        trustedProxies = Set(configuration.trustedProxies.map(ClientAddress.normalise))
+        io = NIOThreadPool(numberOfThreads: 8)
+        io.start()
         dummyHash = Bcrypt.hash(Secrets.token(), cost: configuration.bcryptCost)
+    }
+
+    deinit {
+        io.shutdownGracefully { _ in }
     }
 
     // MARK: - Accounts
@@ -63,8 +82,8 @@ public final class Portal: Sendable {
                     onServerRunning: { _ in await onServerRunning() })
     }
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter() -> Router<PortalContext> {
+        let router = Router(context: PortalContext.self)
         router.add(middleware: Guard(portal: self))
         addPageRoutes(router)
         addUnitRoutes(router)
@@ -140,6 +159,18 @@ public final class Portal: Sendable {
     /// The CSRF token of a unit's forms: a keyed hash of its link token (no session needed).
     func unitCSRF(_ token: String) -> String { String(Secrets.hmac(key: secret, "unit-form:" + token).prefix(32)) }
 
+    /// The most upload checks that have run at once, and the most bytes of upload bodies held at
+    /// once, since the start (what `concurrentChecks` and `uploadMemoryBytes` bound).
+    public func admissionPeaks() async -> (checks: Int, uploadBytes: Int) {
+        (await checks.peakHolders, await uploadMemory.peakUsed)
+    }
+
+    /// The client's address for per-address limits (`X-Forwarded-For` only from a trusted proxy).
+    func clientAddress(_ request: Request, _ context: PortalContext) -> String {
+        ClientAddress.of(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: ClientAddress.forwardedFor],
+                         trusted: trustedProxies)
+    }
+
     // MARK: - Language
 
     func language(_ request: Request) -> Language {
@@ -165,11 +196,13 @@ public final class Portal: Sendable {
     }
 
     /// Form fields of a urlencoded or multipart body (and the multipart form, for files).
-    func form(_ request: Request) async throws -> (fields: [String: String], multipart: MultipartForm?) {
+    func form(_ request: Request, trace: UploadTrace? = nil) async throws -> (fields: [String: String], multipart: MultipartForm?) {
         let bytes = try await body(request)
+        trace?.lap("body")
         let type = request.headers[.contentType] ?? ""
         if let boundary = MultipartForm.boundary(contentType: type) {
             guard let form = try? MultipartForm.parse(bytes, boundary: boundary) else { throw PortalError.badRequest(nil) }
+            trace?.lap("multipart")
             var fields: [String: String] = [:]
             for p in form.parts where p.filename == nil && fields[p.name] == nil {
                 fields[p.name] = String(decoding: p.body, as: UTF8.self)
@@ -249,7 +282,7 @@ enum PortalError: Error {
 
 /// Security headers on every response; errors rendered for people (pages) or programs (JSON).
 struct Guard: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = PortalContext
     let portal: Portal
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -86,9 +86,15 @@ public final class Store: Sendable {
     /// Writes `bytes` under their SHA-256, durably (fsync of the file and of its folder), and returns the hash.
     public func storeFile(_ bytes: [UInt8]) throws -> String {
         let sha = SHA256.hex(of: bytes)
+        try storeFile(bytes, sha256: sha)
+        return sha
+    }
+
+    /// Writes `bytes`, whose SHA-256 the caller has computed, durably under it.
+    func storeFile(_ bytes: [UInt8], sha256 sha: String) throws {
         let target = filePath(sha256: sha)
         let fm = FileManager.default
-        if fm.fileExists(atPath: target.path) { return sha }
+        if fm.fileExists(atPath: target.path) { return }
         let dir = target.deletingLastPathComponent()
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = folder.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
@@ -116,7 +122,6 @@ public final class Store: Sendable {
         guard rename(tmp.path, target.path) == 0 else { throw StoreError.io("rename: errno \(errno)") }
         ok = true
         Self.syncFolder(dir)
-        return sha
     }
 
     static func syncFolder(_ dir: URL) {

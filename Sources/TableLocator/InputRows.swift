@@ -43,9 +43,13 @@ struct InputRow: Sendable {
 
     var hasCode: Bool { !code.isEmpty }
 
+    /// The grid rows the continuations came from (for a message when they turn out to be notes).
+    private(set) var continuationRows: [GridRow] = []
+
     /// Glues a continuation row's label on (a page-break split).
-    mutating func absorb(_ continuation: String) {
+    mutating func absorb(_ continuation: String, from gridRow: GridRow) {
         continuations.append(continuation)
+        continuationRows.append(gridRow)
         let key = fullKey ?? LabelKey.make(fullLabel)
         let ck = LabelKey.make(continuation)
         if key.hasSuffix(ck) { fullKey = key; return }
@@ -194,6 +198,12 @@ enum InputRowReader {
         return first.isUppercase
     }
 
+    /// A line that opens as a note (`Ghi chú: …`, `Lưu ý: …`), which may stand inside the table.
+    static func opensLikeNoteLine(_ text: String) -> Bool {
+        let lower = String(text.prefix(8)).lowercased()
+        return lower.hasPrefix("ghi chú") || lower.hasPrefix("lưu ý")
+    }
+
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
         isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
@@ -239,6 +249,15 @@ enum InputRowReader {
         let cc = layout.columns[.code], lc = layout.columns[.label]
         let uc = layout.columns[.unit], vc = layout.columns[.value], nc = layout.columns[.note]
         let known = Set([cc, lc, uc, vc, nc].compactMap { $0 })
+        var kindAt: [Int: TableColumn] = [:]
+        for (kind, column) in layout.columns { kindAt[column] = kind }
+        // The last row with a code in the code column (a note line above it is not the footer).
+        var lastCodedRow = -1
+        if let cc {
+            for p in stride(from: grid.rows.count - 1, through: layout.firstDataRow, by: -1) {
+                if let cell = grid.rows[p].cell(at: cc), code(from: clean(cell.value)) != nil { lastCodedRow = p; break }
+            }
+        }
         var position = layout.firstDataRow
         while position < grid.rows.count {
             defer { position += 1 }
@@ -257,14 +276,23 @@ enum InputRowReader {
             var inTable = 0, headings = 0
             for t in texts where known.contains(t.column) {
                 inTable += 1
-                if vocabulary.isHeaderText(t.text) { headings += 1 } else { break }
+                if vocabulary.isHeaderText(t.text, in: kindAt[t.column]) { headings += 1 } else { break }
             }
             if inTable > 0 && headings == inTable { continue }
             if isColumnNumberRow(cleaned: texts) { continue }
             // The signature block under the table ends it (`isFooter`, without building arrays).
             let stt = text(cc)
             let parsedCode = code(from: stt)
-            if parsedCode == nil && texts.allSatisfy({ opensLikeFooter($0.text) }) { break }
+            if parsedCode == nil && texts.allSatisfy({ opensLikeFooter($0.text) }) {
+                // "Ghi chú: …" typed between rows, with numbered rows still below it, is a note
+                // inside the table (reported), not the footer: the rest of the table is read.
+                if position < lastCodedRow, texts.count == 1, texts[0].column == lc, !rows.isEmpty,
+                   opensLikeNoteLine(texts[0].text) {
+                    rows[rows.count - 1].noteRows.append((texts[0].text, g))
+                    continue
+                }
+                break
+            }
             var r = InputRow(
                 gridRow: g, position: position,
                 code: parsedCode ?? "",
@@ -284,7 +312,7 @@ enum InputRowReader {
                     continue
                 }
                 if rows[rows.count - 1].continuations.count < AppendixLimits.maxContinuationRows {
-                    rows[rows.count - 1].absorb(r.label)
+                    rows[rows.count - 1].absorb(r.label, from: g)
                     continue
                 }
                 // More label-only rows than a page break makes: each is a row of its own (and unknown).

@@ -145,6 +145,16 @@ public struct HeaderVocabulary: Sendable {
         guard couldBeHeading(text) else { return false }
         return column(for: text) != nil || spanning.contains(LabelKey.make(text))
     }
+
+    /// A heading of the column it stands in (or a spanning one): a repeated header row. A note in
+    /// the label column that opens with a heading's words ("Ghi chú: …", "Số liệu tạm tính …")
+    /// is not one.
+    func isHeaderText(_ text: String, in columnKind: TableColumn?) -> Bool {
+        guard couldBeHeading(text) else { return false }
+        if spanning.contains(LabelKey.make(text)) { return true }
+        guard let c = column(for: text) else { return false }
+        return columnKind == nil || c == columnKind
+    }
 }
 
 enum LayoutFinder {

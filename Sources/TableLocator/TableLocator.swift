@@ -77,6 +77,7 @@ public enum TableLocator {
                 continue
             }
             seen[formRow.id] = row
+            findings += Self.strayContinuationFindings(row, formRow: formRow, index: index, grid: grid, layout: layout)
             inputs.append((row, formRow, cellInput(row.valueCell)))
         }
 
@@ -95,11 +96,17 @@ public enum TableLocator {
         for (row, formRow, input) in inputs {
             var v = ValueInterpreter.interpret(input, row: formRow, form: form, locale: locale)
             v.note = row.note
+            if !row.note.isEmpty, let nc = layout.columns[.note] {
+                v.noteLocation = grid.location(row: row.gridRow, column: nc)
+            }
             // The form's own label when the input spells it the same (one copy for all units).
             let label = row.fullLabel
             v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
             v.location = grid.location(row: row.gridRow, column: layout.columns[.value] ?? 0)
             v.formula = row.valueCell?.formula
+            if let f = formulaWithoutValue(row.valueCell, location: v.location, formRow: formRow, form: form) {
+                findings.append(f)
+            }
             if let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
                 findings.append(f)
             }
@@ -121,6 +128,35 @@ public enum TableLocator {
                     vi: "dòng «\(shown)» nằm giữa bảng nhưng chỉ có chữ (không có mã, đơn vị hay số liệu) và không phải phần tiếp của tên chỉ tiêu phía trên: đã coi là ghi chú và bỏ qua. Nếu là ghi chú, hãy chuyển vào cột Ghi chú hoặc xuống dưới bảng.",
                     en: "the row '\(shown)' inside the table holds only text (no code, unit or value) and does not continue the label above: it was taken as a note and left out. If it is a note, move it to the Ghi chú column or below the table."))
         }
+    }
+
+    /// Text-only rows glued onto a label as its continuation although the label names its row
+    /// without them (`Kiểm tra CCHC` + `số liệu tạm tính đến 10/3`): a note typed inside the
+    /// table, not a split label. Reported at each row, as `noteRowFindings` does.
+    static func strayContinuationFindings(_ row: InputRow, formRow: FormRow, index: FormIndex,
+                                          grid: Grid, layout: TableLayout) -> [Finding] {
+        guard !row.continuationRows.isEmpty,
+              !index.labels.rowIDs(matching: row.fullLabel).contains(formRow.id),
+              index.labels.rowIDs(matching: row.label).contains(formRow.id) else { return [] }
+        var stray = row
+        stray.noteRows = zip(row.continuations, row.continuationRows).map { ($0, $1) }
+        return noteRowFindings(stray, grid: grid, layout: layout)
+    }
+
+    /// A value cell holding a formula whose result was never saved (a workbook written by a program,
+    /// never opened in a spreadsheet): read as blank, and said so at its cell. A result saved as
+    /// an empty text (`""`) is a result, not a missing one.
+    static func formulaWithoutValue(_ cell: Cell?, location: SourceLocation?, formRow: FormRow,
+                                    form: FormDefinition) -> Finding? {
+        guard let cell, let formula = cell.formula, case .empty = cell.value else { return nil }
+        let shown = SafeText.excerpt("=" + formula, limit: 80)
+        let code = form.displayCode(of: formRow.id)
+        return Finding(
+            severity: .warning, rule: .formulaWithoutValue, rowID: formRow.id, code: code, label: formRow.label,
+            location: location, found: shown, expected: nil,
+            message: Localized(
+                vi: "ô số liệu của \"\(code) \(formRow.label)\" có công thức \(shown) nhưng tệp không lưu kết quả của nó (tệp được tạo bằng chương trình, chưa mở bằng Excel/LibreOffice), nên được đọc là trống. Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc ghi số thay cho công thức.",
+                en: "the value cell of \"\(code) \(formRow.label)\" holds the formula \(shown) but the file does not store its result (written by a program, never opened in Excel/LibreOffice), so it is read as blank. Open the file in Excel or LibreOffice and save it again, or write the number instead of the formula."))
     }
 
     /// Cells longer than a workbook cell can hold: an error at the cell (the writer would fail).

@@ -18,6 +18,47 @@ import Foundation
 public enum LegacyVietnameseEncoding: String, Sendable, Hashable, CaseIterable {
     case tcvn3 = "TCVN3"
     case vni = "VNI"
+
+    /// The information a workbook reader gives once when cells in this encoding were converted
+    /// (Vietnamese, English): the same words whether the cell's font or its characters told.
+    public var cellConversionNotice: (vi: String, en: String) {
+        let fonts = self == .tcvn3 ? "TCVN3 (ABC, .VnTime)" : "VNI (VNI-Times)"
+        return ("Một số ô được gõ bằng phông \(fonts); bieumau đã chuyển sang Unicode.",
+                "Some cells were typed in \(fonts) fonts; bieumau converted them to Unicode.")
+    }
+}
+
+/// A cell's or run's font that implies a legacy encoding: the encoding, and whether the font shows
+/// capitals only (the TCVN3 `…H` fonts such as `.VnTimeH`).
+public struct LegacyFont: Sendable, Hashable {
+    public var encoding: LegacyVietnameseEncoding
+    public var capitals: Bool
+
+    public init(encoding: LegacyVietnameseEncoding, capitals: Bool = false) {
+        self.encoding = encoding
+        self.capitals = capitals
+    }
+
+    /// The legacy font a font name is, nil for any other font (Times New Roman, Arial…).
+    public init?(fontName: String) {
+        guard let encoding = VietnameseText.encoding(ofFont: fontName) else { return nil }
+        self.init(encoding: encoding, capitals: VietnameseText.isCapitalFont(fontName))
+    }
+
+    /// `text` as stored for a cell in this font (each character the Windows-1252 reading of the
+    /// byte typed), as Unicode NFC: the letters the font shows (capitals only in a `…H` font; in
+    /// `.VnTime` a toned letter is the lower-case one, whatever letters stand beside it).
+    public func convert(_ text: String) -> String {
+        VietnameseText.convertFontText(text, from: encoding, capitals: capitals, guessCapitals: false)
+    }
+
+    /// The bytes typed in this font (an Excel 5.0 byte string), as Unicode NFC.
+    public func convert(bytes: some Collection<UInt8>) -> String {
+        switch encoding {
+        case .tcvn3: return VietnameseText.decodeTCVN3(bytes, capitals: capitals, guessCapitals: false)
+        case .vni: return VietnameseText.decodeVNI(bytes)
+        }
+    }
 }
 
 public enum VietnameseText {
@@ -55,13 +96,20 @@ public enum VietnameseText {
     /// `.VnTime` text that way), so it is mapped back to that byte and decoded. Characters outside
     /// Windows-1252 are kept. `font` selects capitals for the `…H` fonts.
     public static func convertFontText(_ text: String, from encoding: LegacyVietnameseEncoding, font: String? = nil) -> String {
+        convertFontText(text, from: encoding, capitals: font.map(isCapitalFont) ?? false)
+    }
+
+    /// As `convertFontText(_:from:font:)`, with the capitals-only choice given directly. Without
+    /// `guessCapitals`, TCVN3 letters with tones stay as the font shows them (lower case).
+    public static func convertFontText(_ text: String, from encoding: LegacyVietnameseEncoding, capitals: Bool,
+                                       guessCapitals: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var out = ""
         func flush() {
             guard !bytes.isEmpty else { return }
             switch encoding {
-            case .tcvn3: out += decodeTCVN3(bytes, capitals: font.map(isCapitalFont) ?? false)
+            case .tcvn3: out += decodeTCVN3(bytes, capitals: capitals, guessCapitals: guessCapitals)
             case .vni: out += decodeVNI(bytes)
             }
             bytes.removeAll(keepingCapacity: true)
@@ -76,6 +124,13 @@ public enum VietnameseText {
         }
         flush()
         return nfc(out)
+    }
+
+    /// Bytes read as Windows-1252 (the bytes it leaves undefined as the C1 controls).
+    public static func windows1252(_ bytes: some Collection<UInt8>) -> String {
+        var out = String.UnicodeScalarView()
+        for b in bytes { out.append(Windows1252.scalar(for: b)) }
+        return String(out)
     }
 
     // MARK: Detecting
@@ -207,7 +262,7 @@ public enum VietnameseText {
     private struct Word { var pieces: [String] = []; var upper = 0; var lower = 0; var toned = false }
     private enum Piece { case word(Word), other(String) }
 
-    static func decodeTCVN3(_ bytes: some Collection<UInt8>, capitals: Bool) -> String {
+    static func decodeTCVN3(_ bytes: some Collection<UInt8>, capitals: Bool, guessCapitals: Bool = true) -> String {
         // Words are decoded first, then letters with tones are made capitals in words typed in
         // capitals: two or more capitals and no lower-case letter, or one capital beside such a word
         // ("SỐ LIỆU", but "Số liệu").
@@ -248,7 +303,7 @@ public enum VietnameseText {
                 out += text
             case .word(let w):
                 var upper = capitals
-                if !upper && w.toned && w.lower == 0 && w.upper >= 1 {
+                if !upper && guessCapitals && w.toned && w.lower == 0 && w.upper >= 1 {
                     if isCapitalWord(w) { upper = true }
                     else {
                         for n in [k - 1, k + 1] where n >= 0 && n < words.count {

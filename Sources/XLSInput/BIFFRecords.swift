@@ -1,15 +1,21 @@
-/// What FreeXL does not give, read from the BIFF records ourselves: sheet visibility, merged
-/// areas, hidden rows, each cell's format (XF → number format, bold, italic), formula results and
-/// boolean/error cells, and each sheet's declared size (checked before FreeXL allocates it).
-///
-/// The compound file (OLE2) is walked with every index and length bounds-checked and every
-/// sector chain bounded; anything broken makes `BIFFScan.read` return a `BIFFProblem`.
+import SheetGrid
+import VietnameseText
+
+/// The records of an Excel 97–2003 workbook (BIFF5/BIFF8), read by Swift code alone: the
+/// compound file (OLE2) walked with every index and length bounds-checked and every sector chain
+/// bounded; each record bounds-checked; strings split over CONTINUE records followed flag byte by
+/// flag byte. No C code sees the file's bytes. Anything broken throws a `BIFFProblem`; the work
+/// is linear in the file's size (every loop consumes bytes), so no file can hang the reader.
 enum BIFFProblem: Error, Equatable {
     case notACompoundFile
     case brokenCompoundFile(String)
     case noWorkbookStream
     case brokenRecords(String)
     case encrypted
+    /// Excel 2.x–4.0 (BIFF2–4): a format of the early 1990s, not read.
+    case tooOld(Int)
+    case tooManyCells(Int)
+    case tooManyStrings(declared: Int, limit: Int)
 }
 
 /// One sheet listed by a BOUNDSHEET record.
@@ -17,38 +23,73 @@ struct BIFFSheet: Sendable {
     var name: String
     /// 0 visible, 1 hidden, 2 very hidden.
     var visibility: UInt8
-    /// 0 worksheet, 2 chart, 6 Visual Basic module.
+    /// 0 worksheet, 1 macro sheet, 2 chart, 6 Visual Basic module.
     var type: UInt8
+    /// Where its BOF record starts in the workbook stream.
     var offset: Int
-    var rows = 0
-    var columns = 0
-    /// (first row, last row, first column, last column), as MERGEDCELLS stores them.
-    var merges: [(Int, Int, Int, Int)] = []
-    var hiddenRows: Set<Int> = []
-    /// (row << 16 | column) → XF index.
-    var xf: [Int: Int] = [:]
-    /// Formula results and BOOLERR cells: (row << 16 | column) → value.
-    var extra: [Int: BIFFValue] = [:]
-    /// Cells with a formula.
-    var formulas: Set<Int> = []
 }
 
+/// A cell value as the records hold it.
 enum BIFFValue: Sendable, Equatable {
     case number(Double)
-    case text(String)
+    /// An RK integer divided by 100: the exact decimal (`hundredths` / 100), no binary noise.
+    case hundredths(Int)
+    case text(BIFFText)
     case bool(Bool)
     case error(String)
 }
 
-struct BIFFFont: Sendable { var bold: Bool; var italic: Bool }
+/// Text as stored: UTF-16 (BIFF8), or bytes in the workbook's code page (BIFF5), with the
+/// rich-text runs that change its font (`(first character, font index)`).
+struct BIFFText: Sendable, Equatable {
+    var units: [UInt16] = []
+    var bytes: [UInt8]? = nil
+    var runs: [BIFFRun] = []
+}
 
+struct BIFFRun: Sendable, Equatable {
+    var firstCharacter: Int
+    var font: Int
+}
+
+struct BIFFFont: Sendable {
+    var bold: Bool
+    var italic: Bool
+    var name: String
+}
+
+/// One cell of a sheet, before its format is applied.
+struct BIFFCell: Sendable {
+    var row: Int
+    var column: Int
+    var xf: Int
+    var value: BIFFValue
+    var isFormula = false
+}
+
+/// A worksheet's records.
+struct BIFFSheetData: Sendable {
+    var cells: [BIFFCell] = []
+    /// (first row, last row, first column, last column), as MERGEDCELLS stores them.
+    var merges: [(Int, Int, Int, Int)] = []
+    var hiddenRows: Set<Int> = []
+    /// DIMENSION: rows × columns the sheet declares.
+    var declaredRows = 0
+    var declaredColumns = 0
+}
+
+/// The workbook globals.
 struct BIFFWorkbook: Sendable {
     var biffVersion = 8
+    var date1904 = false
+    /// CODEPAGE: the code page of BIFF5 byte strings (1252 when absent).
+    var codepage = 1252
     var sheets: [BIFFSheet] = []
     var formats: [Int: String] = [:]
     /// XF index → (font index, format index).
-    var xfs: [(Int, Int)] = []
+    var xfs: [(font: Int, format: Int)] = []
     var fonts: [BIFFFont] = []
+    var sharedStrings: [BIFFText] = []
 
     func font(_ index: Int) -> BIFFFont? {
         // Font index 4 does not exist in BIFF: indices above it are shifted by one.
@@ -57,210 +98,377 @@ struct BIFFWorkbook: Sendable {
     }
 }
 
-enum BIFFScan {
-    /// Reads the workbook stream of a compound file and the records FreeXL leaves out.
-    static func read(_ bytes: [UInt8], maxCells: Int) throws(BIFFProblem) -> BIFFWorkbook {
-        let stream = try CompoundFile.workbookStream(bytes)
-        return try records(stream, maxCells: maxCells)
+/// Reads bytes of one record and its CONTINUE records as one sequence, knowing where each
+/// record's data starts (a string's characters resume after a new flags byte there).
+struct RecordReader {
+    let stream: [UInt8]
+    let segments: [Range<Int>]
+    private(set) var segment = 0
+    private(set) var position: Int
+
+    init(_ stream: [UInt8], _ segments: [Range<Int>]) {
+        self.stream = stream
+        self.segments = segments
+        position = segments.first?.lowerBound ?? 0
     }
 
-    private static func u16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
-    private static func u32(_ b: [UInt8], _ i: Int) -> Int { u16(b, i) | u16(b, i + 2) << 16 }
+    static let runOut = BIFFProblem.brokenRecords("a record ends before the data it declares")
 
-    static func records(_ s: [UInt8], maxCells: Int) throws(BIFFProblem) -> BIFFWorkbook {
-        var wb = BIFFWorkbook()
-        // Workbook globals: from the first BOF to its EOF.
-        var pos = 0
-        var first = true
-        globals: while pos + 4 <= s.count {
-            let type = u16(s, pos), len = u16(s, pos + 2)
-            let start = pos + 4, end = start + len
-            guard end <= s.count else { throw .brokenRecords("record 0x\(String(type, radix: 16)) runs past the stream") }
-            if first {
-                guard type == 0x0809 || type == 0x0409 || type == 0x0209 || type == 0x0009 else {
-                    throw .brokenRecords("the workbook stream does not start with BOF")
-                }
-                first = false
-                if type == 0x0809, len >= 2 { wb.biffVersion = u16(s, start) == 0x0500 ? 5 : 8 }
+    var atSegmentEnd: Bool { position >= segments[segment].upperBound }
+
+    private mutating func nextSegment() throws(BIFFProblem) {
+        segment += 1
+        guard segment < segments.count else { throw Self.runOut }
+        position = segments[segment].lowerBound
+    }
+
+    mutating func byte() throws(BIFFProblem) -> UInt8 {
+        while position >= segments[segment].upperBound { try nextSegment() }
+        defer { position += 1 }
+        return stream[position]
+    }
+
+    mutating func u16() throws(BIFFProblem) -> Int {
+        let lo = Int(try byte())
+        let hi = Int(try byte())
+        return lo | hi << 8
+    }
+    mutating func u32() throws(BIFFProblem) -> Int {
+        let lo = try u16()
+        let hi = try u16()
+        return lo | hi << 16
+    }
+
+    mutating func skip(_ n: Int) throws(BIFFProblem) {
+        var left = n
+        while left > 0 {
+            if position >= segments[segment].upperBound { try nextSegment(); continue }
+            let take = min(left, segments[segment].upperBound - position)
+            position += take
+            left -= take
+        }
+    }
+
+    /// A BIFF8 Unicode string (XLUnicodeRichExtendedString): `count` characters after the flags
+    /// byte; at a CONTINUE boundary the characters go on after a new flags byte.
+    mutating func unicodeCharacters(count: Int, flags: UInt8, maxUnits: Int) throws(BIFFProblem) -> [UInt16] {
+        guard count <= maxUnits else { throw .brokenRecords("a string of \(count) characters is longer than allowed") }
+        var units: [UInt16] = []
+        units.reserveCapacity(count)
+        var wide = flags & 0x01 != 0
+        var left = count
+        while left > 0 {
+            if position >= segments[segment].upperBound {
+                try nextSegment()
+                guard position < segments[segment].upperBound else { throw Self.runOut }
+                wide = stream[position] & 0x01 != 0
+                position += 1
+                continue
             }
-            switch type {
-            case 0x000A: pos = end; break globals
-            case 0x002F: throw .encrypted
-            case 0x00FC where wb.biffVersion == 8:
-                // The shared-string table and its CONTINUE records must hold every string they
-                // declare: FreeXL 1.0.6 reads past its buffer on a table whose lengths lie.
-                var segments: [Range<Int>] = [start..<end]
-                var q = end
-                while q + 4 <= s.count, u16(s, q) == 0x003C {
-                    let l = u16(s, q + 2)
-                    guard q + 4 + l <= s.count else { throw .brokenRecords("a CONTINUE record runs past the stream") }
-                    segments.append((q + 4)..<(q + 4 + l))
-                    q += 4 + l
+            let width = wide ? 2 : 1
+            let fit = (segments[segment].upperBound - position) / width
+            guard fit > 0 else { throw Self.runOut }
+            let take = min(left, fit)
+            if wide {
+                for k in 0..<take {
+                    let i = position + 2 * k
+                    units.append(UInt16(stream[i]) | UInt16(stream[i + 1]) << 8)
                 }
-                try checkSharedStrings(s, segments, maxStrings: maxCells)
-            case 0x0085 where len >= 8:
-                let offset = u32(s, start)
-                let name = wb.biffVersion == 8 ? shortUnicode(s, start + 6, end) : byteString(s, start + 6, end)
-                wb.sheets.append(BIFFSheet(name: name, visibility: s[start + 4] & 0x03, type: s[start + 5], offset: offset))
+            } else {
+                for k in 0..<take { units.append(UInt16(stream[position + k])) }
+            }
+            position += take * width
+            left -= take
+        }
+        return units
+    }
+
+    /// A BIFF8 string with a 16-bit length, its rich-text runs and phonetic data.
+    mutating func richString(maxUnits: Int) throws(BIFFProblem) -> BIFFText {
+        let count = try u16()
+        let flags = try byte()
+        var runCount = 0, extLength = 0
+        if flags & 0x08 != 0 { runCount = try u16() }
+        if flags & 0x04 != 0 { extLength = try u32() }
+        var text = BIFFText(units: try unicodeCharacters(count: count, flags: flags, maxUnits: maxUnits))
+        if runCount > 0 {
+            text.runs.reserveCapacity(min(runCount, 4096))
+            for _ in 0..<runCount {
+                let first = try u16(), font = try u16()
+                if text.runs.count < 4096 { text.runs.append(BIFFRun(firstCharacter: first, font: font)) }
+            }
+        }
+        try skip(extLength)
+        return text
+    }
+}
+
+enum BIFFScan {
+    /// The workbook globals of a compound file's Workbook stream, and the stream itself.
+    static func read(_ bytes: [UInt8], maxCells: Int) throws(BIFFProblem) -> (BIFFWorkbook, [UInt8]) {
+        let stream = try CompoundFile.workbookStream(bytes)
+        return (try globals(stream, maxCells: maxCells), stream)
+    }
+
+    static func u16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
+    static func u32(_ b: [UInt8], _ i: Int) -> Int { u16(b, i) | u16(b, i + 2) << 16 }
+
+    /// The record at `pos`: its type and data range, checked to lie in the stream.
+    static func record(_ s: [UInt8], at pos: Int) throws(BIFFProblem) -> (type: Int, data: Range<Int>) {
+        let type = u16(s, pos), len = u16(s, pos + 2)
+        let start = pos + 4, end = start + len
+        guard end <= s.count else { throw .brokenRecords("record 0x\(String(type, radix: 16)) runs past the stream") }
+        return (type, start..<end)
+    }
+
+    /// The data of the record at `data` and of the CONTINUE records after it; `next` is where
+    /// the record after them starts.
+    static func continued(_ s: [UInt8], _ data: Range<Int>) throws(BIFFProblem) -> (segments: [Range<Int>], next: Int) {
+        var segments = [data]
+        var q = data.upperBound
+        while q + 4 <= s.count, u16(s, q) == 0x003C {
+            let r = try record(s, at: q)
+            segments.append(r.data)
+            q = r.data.upperBound
+        }
+        return (segments, q)
+    }
+
+    static func globals(_ s: [UInt8], maxCells: Int) throws(BIFFProblem) -> BIFFWorkbook {
+        var wb = BIFFWorkbook()
+        guard s.count >= 8 else { throw .brokenRecords("the workbook stream is empty") }
+        let firstType = u16(s, 0)
+        switch firstType {
+        case 0x0809:
+            let version = s.count >= 6 ? u16(s, 4) : 0
+            switch version {
+            case 0x0600: wb.biffVersion = 8
+            case 0x0500: wb.biffVersion = 5
+            default: throw .brokenRecords("unknown BIFF version 0x\(String(version, radix: 16))")
+            }
+        case 0x0009: throw .tooOld(2)
+        case 0x0209: throw .tooOld(3)
+        case 0x0409: throw .tooOld(4)
+        default: throw .brokenRecords("the workbook stream does not start with BOF")
+        }
+        var pos = 0
+        while pos + 4 <= s.count {
+            let (type, data) = try record(s, at: pos)
+            pos = data.upperBound
+            let start = data.lowerBound, end = data.upperBound, len = data.count
+            switch type {
+            case 0x000A: return wb
+            case 0x002F: throw .encrypted
+            case 0x0042 where len >= 2:
+                wb.codepage = u16(s, start)
+            case 0x0022 where len >= 2:
+                wb.date1904 = u16(s, start) == 1
+            case 0x00FC where wb.biffVersion == 8:
+                let (segments, next) = try continued(s, data)
+                wb.sharedStrings = try sharedStrings(s, segments, maxStrings: maxCells)
+                pos = next
+            case 0x0085 where len >= 7:
+                let name = wb.biffVersion == 8 ? shortUnicode(s, start + 6, end) : byteString(s, start + 6, end, codepage: wb.codepage)
+                if wb.sheets.count < 65_536 {
+                    wb.sheets.append(BIFFSheet(name: name, visibility: s[start + 4] & 0x03, type: s[start + 5], offset: u32(s, start)))
+                }
             case 0x041E where len >= 3:
                 let id = u16(s, start)
-                wb.formats[id] = wb.biffVersion == 8 ? longUnicode(s, start + 2, end) : byteString(s, start + 2, end)
+                wb.formats[id] = wb.biffVersion == 8 ? longUnicode(s, start + 2, end) : byteString(s, start + 2, end, codepage: wb.codepage)
             case 0x00E0 where len >= 4:
                 if wb.xfs.count < 65_536 { wb.xfs.append((u16(s, start), u16(s, start + 2))) }
-            case 0x0031 where len >= 8:
+            case 0x0031 where len >= 15:
+                let name = wb.biffVersion == 8 ? shortUnicode(s, start + 14, end) : byteString(s, start + 14, end, codepage: wb.codepage)
                 if wb.fonts.count < 65_536 {
-                    wb.fonts.append(BIFFFont(bold: u16(s, start + 6) >= 700, italic: s[start + 2] & 0x02 != 0))
+                    wb.fonts.append(BIFFFont(bold: u16(s, start + 6) >= 700, italic: s[start + 2] & 0x02 != 0, name: name))
                 }
             default: break
             }
-            pos = end
         }
-        for i in wb.sheets.indices where wb.sheets[i].type == 0 {
-            try sheet(s, &wb.sheets[i], biffVersion: wb.biffVersion, maxCells: maxCells)
-        }
-        return wb
+        throw .brokenRecords("the workbook globals have no end (EOF) record")
     }
 
-    private static let cellRecords: Set<Int> = [0x0203, 0x027E, 0x00FD, 0x0204, 0x0201, 0x0205, 0x0006, 0x00D6]
-
-    private static func sheet(_ s: [UInt8], _ sh: inout BIFFSheet, biffVersion: Int, maxCells: Int) throws(BIFFProblem) {
-        var pos = sh.offset
-        guard pos >= 0, pos + 4 <= s.count, u16(s, pos) & 0x00FF == 0x09 else {
-            throw .brokenRecords("sheet '\(sh.name)' does not start with BOF")
+    /// Every string of an SST record (split over CONTINUE records, each continuation of
+    /// characters starting with a new flags byte); throws if the data runs out first.
+    static func sharedStrings(_ s: [UInt8], _ segments: [Range<Int>], maxStrings: Int) throws(BIFFProblem) -> [BIFFText] {
+        guard let first = segments.first, first.count >= 8 else { throw .brokenRecords("shared-string table too short") }
+        var reader = RecordReader(s, segments)
+        _ = try reader.u32()
+        let unique = try reader.u32()
+        guard unique <= maxStrings else { throw .tooManyStrings(declared: unique, limit: maxStrings) }
+        var out: [BIFFText] = []
+        // Each string takes at least 3 bytes: no more are reserved than the records can hold.
+        out.reserveCapacity(min(unique, segments.reduce(0) { $0 + $1.count } / 3))
+        do {
+            for _ in 0..<unique { out.append(try reader.richString(maxUnits: 65_535)) }
+        } catch {
+            throw .brokenRecords("shared-string table ends before its strings do")
         }
+        return out
+    }
+
+    // MARK: Sheets
+
+    /// Where each sheet's records may run to: the next sheet's BOF (by offset), else the end of
+    /// the stream. Reading every sheet then reads each byte once at most, however a crafted file
+    /// places its sheets; two sheets at one offset are refused.
+    static func sheetEnds(_ sheets: [BIFFSheet], streamLength: Int) throws(BIFFProblem) -> [Int] {
+        let offsets = sheets.map(\.offset).sorted()
+        for (a, b) in zip(offsets, offsets.dropFirst()) where a == b {
+            throw .brokenRecords("two sheets start at the same place (\(a))")
+        }
+        return sheets.map { sheet in
+            // The first offset above this one (binary search in the sorted list).
+            var lo = 0, hi = offsets.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if offsets[mid] <= sheet.offset { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < offsets.count ? min(offsets[lo], streamLength) : streamLength
+        }
+    }
+
+    /// The cells, merged areas and hidden rows of the worksheet whose BOF is at `sheet.offset`,
+    /// its records ending before `end`.
+    static func sheet(_ s: [UInt8], _ sheet: BIFFSheet, end limit: Int, workbook wb: BIFFWorkbook,
+                      maxCells: Int) throws(BIFFProblem) -> BIFFSheetData {
+        var out = BIFFSheetData()
+        var pos = sheet.offset
+        let limit = min(limit, s.count)
+        guard pos >= 0, pos + 4 <= limit, u16(s, pos) == 0x0809 else {
+            throw .brokenRecords("sheet '\(sheet.name)' does not start with BOF")
+        }
+        let v8 = wb.biffVersion == 8
         var depth = 0
-        var pendingString: Int?
-        var count = 0
-        while pos + 4 <= s.count {
-            let type = u16(s, pos), len = u16(s, pos + 2)
-            let start = pos + 4, end = start + len
-            guard end <= s.count else { throw .brokenRecords("record 0x\(String(type, radix: 16)) of sheet '\(sh.name)' runs past the stream") }
-            pos = end
+        /// A FORMULA whose text result is in the STRING record after it.
+        var pendingString: (row: Int, column: Int, xf: Int)?
+        func add(_ cell: BIFFCell) throws(BIFFProblem) {
+            guard out.cells.count < maxCells else { throw .tooManyCells(maxCells) }
+            out.cells.append(cell)
+        }
+        while pos + 4 <= limit {
+            let (type, data) = try record(s, at: pos)
+            pos = data.upperBound
+            let start = data.lowerBound, end = data.upperBound, len = data.count
             switch type {
             case 0x0809, 0x0409, 0x0209, 0x0009: depth += 1; continue
             case 0x000A:
                 depth -= 1
-                if depth <= 0 { return }
+                if depth <= 0 { return out }
                 continue
             default: break
             }
-            guard depth == 1 else { continue } // charts embedded in the sheet
-            if cellRecords.contains(type), len >= 6 {
-                let key = u16(s, start) << 16 | u16(s, start + 2)
-                sh.xf[key] = u16(s, start + 4)
-                count += 1
-                if type == 0x0006, len >= 14 {
-                    sh.formulas.insert(key)
-                    if s[start + 12] == 0xFF && s[start + 13] == 0xFF {
-                        switch s[start + 6] {
-                        case 0: pendingString = key
-                        case 1: sh.extra[key] = .bool(s[start + 8] != 0)
-                        case 2: sh.extra[key] = .error(errorText(s[start + 8]))
-                        default: break
-                        }
-                    } else {
-                        var bits: UInt64 = 0
-                        for k in 0..<8 { bits |= UInt64(s[start + 6 + k]) << (8 * UInt64(k)) }
-                        sh.extra[key] = .number(Double(bitPattern: bits))
-                    }
-                } else if type == 0x0205, len >= 8 {
-                    sh.extra[key] = s[start + 7] != 0 ? .error(errorText(s[start + 6])) : .bool(s[start + 6] != 0)
-                }
-            } else if type == 0x0207, let key = pendingString {
-                sh.extra[key] = .text(biffVersion == 8 ? longUnicode(s, start, end) : byteString16(s, start, end))
+            guard depth == 1 else { continue } // a chart embedded in the sheet
+            if type != 0x0207 && type != 0x003C && type != 0x04BC && type != 0x0221 && type != 0x0236 {
                 pendingString = nil
-            } else if type == 0x00BD || type == 0x00BE, len >= 6 {
-                // MULRK (xf, rk) × n / MULBLANK xf × n, from the first column.
-                let row = u16(s, start), firstCol = u16(s, start + 2)
-                let step = type == 0x00BD ? 6 : 2
-                var p = start + 4, col = firstCol
-                while p + step <= end - 2 {
-                    sh.xf[row << 16 | col] = u16(s, p)
-                    p += step
+            }
+            switch type {
+            case 0x00FD where len >= 10: // LABELSST
+                let index = u32(s, start + 6)
+                guard index < wb.sharedStrings.count else {
+                    throw .brokenRecords("cell \(CellReference.a1(row: u16(s, start), column: u16(s, start + 2))) refers to shared string \(index) of \(wb.sharedStrings.count)")
+                }
+                try add(BIFFCell(row: u16(s, start), column: u16(s, start + 2), xf: u16(s, start + 4),
+                                 value: .text(wb.sharedStrings[index])))
+            case 0x0204 where len >= 8, 0x00D6 where len >= 8: // LABEL, RSTRING
+                let text: BIFFText
+                if v8 {
+                    var reader = RecordReader(s, [(start + 6)..<end])
+                    let count = try reader.u16()
+                    let flags = try reader.byte()
+                    text = BIFFText(units: try reader.unicodeCharacters(count: count, flags: flags, maxUnits: 65_535))
+                } else {
+                    let count = u16(s, start + 6)
+                    guard start + 8 + count <= end else { throw RecordReader.runOut }
+                    text = BIFFText(bytes: Array(s[(start + 8)..<(start + 8 + count)]))
+                }
+                try add(BIFFCell(row: u16(s, start), column: u16(s, start + 2), xf: u16(s, start + 4), value: .text(text)))
+            case 0x0203 where len >= 14: // NUMBER
+                try add(BIFFCell(row: u16(s, start), column: u16(s, start + 2), xf: u16(s, start + 4),
+                                 value: .number(double(s, start + 6))))
+            case 0x027E where len >= 10: // RK
+                try add(BIFFCell(row: u16(s, start), column: u16(s, start + 2), xf: u16(s, start + 4),
+                                 value: rk(UInt32(truncatingIfNeeded: u32(s, start + 6)))))
+            case 0x00BD where len >= 6: // MULRK: (xf, rk) × n from the first column
+                let row = u16(s, start)
+                var col = u16(s, start + 2)
+                var p = start + 4
+                while p + 6 <= end - 2 {
+                    try add(BIFFCell(row: row, column: col, xf: u16(s, p), value: rk(UInt32(truncatingIfNeeded: u32(s, p + 2)))))
+                    p += 6
                     col += 1
-                    count += 1
                 }
-            } else if type == 0x0200 {
-                if biffVersion == 8, len >= 12 {
-                    sh.rows = u32(s, start + 4)
-                    sh.columns = u16(s, start + 10)
+            case 0x0205 where len >= 8: // BOOLERR
+                let value: BIFFValue = s[start + 7] != 0 ? .error(errorText(s[start + 6])) : .bool(s[start + 6] != 0)
+                try add(BIFFCell(row: u16(s, start), column: u16(s, start + 2), xf: u16(s, start + 4), value: value))
+            case 0x0006 where len >= 20: // FORMULA: its cached result
+                let row = u16(s, start), col = u16(s, start + 2), xf = u16(s, start + 4)
+                if s[start + 12] == 0xFF && s[start + 13] == 0xFF {
+                    switch s[start + 6] {
+                    case 0: pendingString = (row, col, xf)
+                    case 1: try add(BIFFCell(row: row, column: col, xf: xf, value: .bool(s[start + 8] != 0), isFormula: true))
+                    case 2: try add(BIFFCell(row: row, column: col, xf: xf, value: .error(errorText(s[start + 8])), isFormula: true))
+                    default: break // 3: an empty text
+                    }
+                } else {
+                    try add(BIFFCell(row: row, column: col, xf: xf, value: .number(double(s, start + 6)), isFormula: true))
+                }
+            case 0x0207: // STRING: the text result of the FORMULA before it
+                let (segments, next) = try continued(s, data)
+                pos = next
+                guard let cell = pendingString else { continue }
+                pendingString = nil
+                let text: BIFFText
+                if v8 {
+                    var reader = RecordReader(s, segments)
+                    let count = try reader.u16()
+                    let flags = try reader.byte()
+                    text = BIFFText(units: try reader.unicodeCharacters(count: count, flags: flags, maxUnits: 65_535))
+                } else {
+                    guard len >= 2, start + 2 + u16(s, start) <= end else { throw RecordReader.runOut }
+                    text = BIFFText(bytes: Array(s[(start + 2)..<(start + 2 + u16(s, start))]))
+                }
+                if !(text.units.isEmpty && (text.bytes?.isEmpty ?? true)) {
+                    try add(BIFFCell(row: cell.row, column: cell.column, xf: cell.xf, value: .text(text), isFormula: true))
+                }
+            case 0x0200: // DIMENSION
+                if v8, len >= 12 {
+                    out.declaredRows = u32(s, start + 4)
+                    out.declaredColumns = u16(s, start + 10)
                 } else if len >= 8 {
-                    sh.rows = u16(s, start + 2)
-                    sh.columns = u16(s, start + 6)
+                    out.declaredRows = u16(s, start + 2)
+                    out.declaredColumns = u16(s, start + 6)
                 }
-            } else if type == 0x0208, len >= 16 {
-                if u16(s, start + 12) & 0x20 != 0 { sh.hiddenRows.insert(u16(s, start)) }
-            } else if type == 0x00E5, len >= 2 {
+            case 0x0208 where len >= 16: // ROW
+                if u16(s, start + 12) & 0x20 != 0, out.hiddenRows.count < 65_536 { out.hiddenRows.insert(u16(s, start)) }
+            case 0x00E5 where len >= 2: // MERGEDCELLS
                 let n = u16(s, start)
                 var p = start + 2
                 for _ in 0..<n where p + 8 <= end {
-                    sh.merges.append((u16(s, p), u16(s, p + 2), u16(s, p + 4), u16(s, p + 6)))
+                    out.merges.append((u16(s, p), u16(s, p + 2), u16(s, p + 4), u16(s, p + 6)))
                     p += 8
                 }
+            default: break
             }
-            if count > maxCells { throw .brokenRecords("sheet '\(sh.name)' has more than \(maxCells) cells") }
         }
-        throw .brokenRecords("sheet '\(sh.name)' has no end (EOF) record")
+        throw .brokenRecords("sheet '\(sheet.name)' has no end (EOF) record")
     }
 
-    /// Walks every string of an SST record (split over CONTINUE records, each continuation of
-    /// characters starting with a new flags byte) and throws if the data runs out first.
-    static func checkSharedStrings(_ s: [UInt8], _ segments: [Range<Int>], maxStrings: Int) throws(BIFFProblem) {
-        guard let first = segments.first, first.count >= 8 else { throw .brokenRecords("shared-string table too short") }
-        let unique = u32(s, first.lowerBound + 4)
-        guard unique <= maxStrings else { throw .brokenRecords("shared-string table declares \(unique) strings") }
-        var seg = 0
-        var pos = first.lowerBound + 8
-        let broken = BIFFProblem.brokenRecords("shared-string table ends before its strings do")
-        func advanceSegment() throws(BIFFProblem) {
-            seg += 1
-            guard seg < segments.count else { throw broken }
-            pos = segments[seg].lowerBound
+    static func double(_ s: [UInt8], _ at: Int) -> Double {
+        var bits: UInt64 = 0
+        for k in 0..<8 { bits |= UInt64(s[at + k]) << (8 * UInt64(k)) }
+        return Double(bitPattern: bits)
+    }
+
+    /// An RK number: a 30-bit integer or the top 30 bits of a double, optionally divided by 100.
+    static func rk(_ raw: UInt32) -> BIFFValue {
+        let byHundred = raw & 0x01 != 0
+        if raw & 0x02 != 0 {
+            let i = Int(Int32(bitPattern: raw) >> 2)
+            return byHundred ? .hundredths(i) : .number(Double(i))
         }
-        /// Skips `n` bytes that are not characters (runs, far-east data), across segments.
-        func skip(_ n: Int) throws(BIFFProblem) {
-            var left = n
-            while left > 0 {
-                if pos >= segments[seg].upperBound { try advanceSegment(); continue }
-                let take = min(left, segments[seg].upperBound - pos)
-                pos += take
-                left -= take
-            }
-        }
-        func byte() throws(BIFFProblem) -> UInt8 {
-            while pos >= segments[seg].upperBound { try advanceSegment() }
-            defer { pos += 1 }
-            return s[pos]
-        }
-        for _ in 0..<unique {
-            let lo = Int(try byte()), hi = Int(try byte())
-            var chars = lo | hi << 8
-            let flags = try byte()
-            var wide = flags & 0x01 != 0
-            var runs = 0, ext = 0
-            if flags & 0x08 != 0 { runs = Int(try byte()) | Int(try byte()) << 8 }
-            if flags & 0x04 != 0 {
-                var e = 0
-                for k in 0..<4 { e |= Int(try byte()) << (8 * k) }
-                ext = e
-            }
-            while chars > 0 {
-                if pos >= segments[seg].upperBound {
-                    try advanceSegment()
-                    guard pos < segments[seg].upperBound else { throw broken }
-                    wide = s[pos] & 0x01 != 0
-                    pos += 1
-                    continue
-                }
-                let width = wide ? 2 : 1
-                let fit = (segments[seg].upperBound - pos) / width
-                guard fit > 0 else { throw broken }
-                let take = min(chars, fit)
-                pos += take * width
-                chars -= take
-            }
-            try skip(runs * 4 + ext)
-        }
+        let d = Double(bitPattern: UInt64(raw & 0xFFFF_FFFC) << 32)
+        return .number(byHundred ? d / 100 : d)
     }
 
     static func errorText(_ code: UInt8) -> String {
@@ -276,14 +484,16 @@ enum BIFFScan {
         }
     }
 
-    /// BIFF8 string with an 8-bit length (sheet names).
-    private static func shortUnicode(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
+    // MARK: Strings of the globals (one record each)
+
+    /// BIFF8 string with an 8-bit length (sheet and font names).
+    static func shortUnicode(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
         guard at + 2 <= end else { return "" }
         return chars(s, count: Int(s[at]), flags: s[at + 1], from: at + 2, end: end)
     }
 
-    /// BIFF8 string with a 16-bit length (formats, formula strings).
-    private static func longUnicode(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
+    /// BIFF8 string with a 16-bit length (formats).
+    static func longUnicode(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
         guard at + 3 <= end else { return "" }
         let flags = s[at + 2]
         var p = at + 3
@@ -305,16 +515,11 @@ enum BIFFScan {
         return String(decoding: s[p..<stop].map { UInt16($0) }, as: UTF16.self)
     }
 
-    private static func byteString(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
+    /// BIFF5 string with an 8-bit length, in the workbook's code page.
+    private static func byteString(_ s: [UInt8], _ at: Int, _ end: Int, codepage: Int) -> String {
         guard at < end else { return "" }
         let stop = min(end, at + 1 + Int(s[at]))
-        return String(decoding: s[(at + 1)..<max(at + 1, stop)].map { UInt16($0) }, as: UTF16.self)
-    }
-
-    private static func byteString16(_ s: [UInt8], _ at: Int, _ end: Int) -> String {
-        guard at + 2 <= end else { return "" }
-        let stop = min(end, at + 2 + u16(s, at))
-        return String(decoding: s[(at + 2)..<max(at + 2, stop)].map { UInt16($0) }, as: UTF16.self)
+        return CodePage.decode(s[(at + 1)..<max(at + 1, stop)], codepage: codepage)
     }
 }
 
@@ -362,10 +567,12 @@ enum CompoundFile {
             var i = 0
             while i + 3 < sec.count { fat.append(u32(sec, i)); i += 4 }
         }
-        func chain(_ start: Int, table: [Int], limit: Int) throws(BIFFProblem) -> [Int] {
+        /// The sectors of a chain; a loop or a chain longer than `limit` is broken. With `enough`,
+        /// stops once that many sectors are found (a stream needs no more than its size).
+        func chain(_ start: Int, table: [Int], limit: Int, enough: Int = .max) throws(BIFFProblem) -> [Int] {
             var out: [Int] = []
             var n = start
-            while n != endOfChain {
+            while n != endOfChain && out.count < enough {
                 guard n >= 0, n < table.count, out.count <= limit else { throw .brokenCompoundFile("broken sector chain") }
                 out.append(n)
                 n = table[n]
@@ -408,13 +615,15 @@ enum CompoundFile {
             }
             var mini: [UInt8] = []
             for n in try chain(root.start, table: fat, limit: sectorCount) { mini.append(contentsOf: try sector(n)) }
-            for n in try chain(wb.start, table: miniFAT, limit: miniFAT.count) {
+            for n in try chain(wb.start, table: miniFAT, limit: miniFAT.count, enough: (wb.size + 63) / 64) {
                 let off = n * 64
                 guard off + 64 <= mini.count else { throw .brokenCompoundFile("mini sector beyond the mini stream") }
                 out.append(contentsOf: mini[off..<(off + 64)])
             }
         } else {
-            for n in try chain(wb.start, table: fat, limit: sectorCount) { out.append(contentsOf: try sector(n)) }
+            for n in try chain(wb.start, table: fat, limit: sectorCount, enough: (wb.size + size - 1) / size) {
+                out.append(contentsOf: try sector(n))
+            }
         }
         guard out.count >= wb.size else { throw .brokenCompoundFile("workbook stream shorter than declared") }
         return Array(out.prefix(wb.size))

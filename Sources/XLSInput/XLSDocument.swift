@@ -1,14 +1,15 @@
 import Foundation
-import FreeXLWrapper
 import SheetGrid
 import Support
+import VietnameseText
+import XLSXInput
 
-/// Bounds on what the reader accepts: a hostile or broken .xls is refused before FreeXL
-/// allocates anything for it (FreeXL keeps every sheet's declared rows × columns in memory).
+/// Bounds on what the reader accepts: a hostile or broken .xls is refused with a message; memory
+/// stays within a small multiple of the file's size.
 public struct XLSLimits: Sendable, Hashable {
     /// The file's size (BIFF8 workbooks of real statistics are a few MB).
     public var maxFileBytes: Int = 256 << 20
-    /// Rows × columns the sheets declare (DIMENSION records), all sheets together.
+    /// Rows × columns a sheet declares (DIMENSION record): beyond any real sheet.
     public var maxDeclaredCells: Int = 20_000_000
     /// Cell records in one sheet (as the XLSX reader's `maxCellsPerSheet`).
     public var maxCellsPerSheet: Int = 50_000_000
@@ -16,25 +17,56 @@ public struct XLSLimits: Sendable, Hashable {
     public init() {}
 
     public static let `default` = XLSLimits()
+
+    /// For a workbook read as one appendix (`AppendixLimits`).
+    public static let appendix: XLSLimits = {
+        var l = XLSLimits()
+        l.maxCellsPerSheet = AppendixLimits.maxCells
+        return l
+    }()
 }
 
-/// An Excel 97–2003 workbook (.xls, BIFF5/BIFF8) opened for reading. Cell values, shared
-/// strings, code pages and dates come from FreeXL (FreeXLWrapper); sheet visibility, merged
-/// areas, hidden rows, cell formats (percent, decimals, bold, italic), formula results and
-/// boolean/error cells — which FreeXL does not give — from the BIFF records directly.
+/// An Excel 97–2003 workbook (.xls, BIFF8; also Excel 5.0/95, BIFF5) opened for reading, by
+/// Swift code alone (BIFFRecords.swift): values, shared strings, formula results, number formats
+/// (dates, percent), fonts (bold, italic, and the legacy Vietnamese `.VnTime`/`VNI-Times` fonts
+/// whose text is converted to Unicode), merged areas, hidden rows and sheets. No C library reads
+/// the file: a crafted file is refused with a message, never a crash, and the work and memory
+/// are bounded by the file's size and the limits.
 public final class XLSDocument: SheetDocument {
     /// The path as given, used in messages.
     public let path: String
     public let limits: XLSLimits
     public let sheetEntries: [SheetEntry]
     public var documentProperties: [String: String] { [:] }
-    /// Sheets the file lists that FreeXL could not read (named, so nothing is dropped silently).
-    public let notices: [ReadingNotice]
+    /// The legacy font encodings converted in the sheets read so far, once each.
+    public var notices: [ReadingNotice] {
+        LegacyVietnameseEncoding.allCases.filter(convertedLegacyText.contains).map {
+            ReadingNotice(vi: $0.cellConversionNotice.vi, en: $0.cellConversionNotice.en)
+        }
+    }
+    /// Legacy Vietnamese encodings converted so far because of the cells' fonts.
+    public private(set) var convertedLegacyText: Set<LegacyVietnameseEncoding> = []
+    /// True when dates count from 1904 (DATEMODE).
+    public var date1904: Bool { biff.date1904 }
+    /// 8 for Excel 97–2003, 5 for Excel 5.0/95.
+    public var biffVersion: Int { biff.biffVersion }
 
-    private let freexl: FreeXLWorkbook
     private let biff: BIFFWorkbook
-    /// For each FreeXL sheet, its BOUNDSHEET (nil when the two lists do not match).
-    private let biffSheets: [BIFFSheet?]
+    private let stream: [UInt8]
+    /// The BOUNDSHEETs of the worksheets, in workbook order (as `sheetEntries`).
+    private let worksheets: [BIFFSheet]
+    /// Where each worksheet's records must end (the next sheet's start, else the stream's end).
+    private let worksheetEnds: [Int]
+    private var formats: [Int: XFFormat] = [:]
+
+    /// A cell format resolved once per XF: the style, the format (for dates), the legacy font.
+    private struct XFFormat {
+        var style: CellStyle
+        var formatID: Int
+        var custom: String?
+        var temporal: Bool
+        var legacyFont: LegacyFont?
+    }
 
     public init(path: String, limits: XLSLimits = .default) throws {
         self.path = path
@@ -54,64 +86,26 @@ public final class XLSDocument: SheetDocument {
             throw BieuMauError(.noInput, vi: "Không đọc được tệp (quyền truy cập?).",
                                en: "The file cannot be read (permission?).", at: loc)
         }
-        // Our own pass over the records first: encryption and broken structure are reported
-        // precisely, and the declared sizes are checked before FreeXL allocates them.
-        let biff: BIFFWorkbook
+        guard data.count <= limits.maxFileBytes else {
+            throw Self.limitError(file: path, vi: "tệp lớn \(data.count) byte, vượt giới hạn \(limits.maxFileBytes)",
+                                  en: "the file is \(data.count) bytes, over the limit \(limits.maxFileBytes)")
+        }
         do {
-            biff = try BIFFScan.read([UInt8](data), maxCells: limits.maxCellsPerSheet)
+            (biff, stream) = try BIFFScan.read([UInt8](data), maxCells: limits.maxCellsPerSheet)
         } catch {
             throw Self.problem(error, file: path)
         }
-        var declared = 0
-        for s in biff.sheets where s.type == 0 {
-            let (cells, overflow) = s.rows.multipliedReportingOverflow(by: max(s.columns, 1))
-            declared = overflow ? Int.max / 2 : min(declared + cells, Int.max / 2)
+        worksheets = biff.sheets.filter { $0.type == 0 }
+        guard !worksheets.isEmpty else {
+            throw Self.problem(.brokenRecords("the workbook lists no worksheet"), file: path)
         }
-        if declared > limits.maxDeclaredCells {
-            throw Self.limitError(file: path,
-                vi: "các trang tính khai báo \(declared) ô (dòng × cột), vượt giới hạn \(limits.maxDeclaredCells)",
-                en: "the sheets declare \(declared) cells (rows × columns), over the limit \(limits.maxDeclaredCells)")
-        }
-        let freexl: FreeXLWorkbook
         do {
-            freexl = try FreeXLWorkbook(path: path)
+            let ends = try BIFFScan.sheetEnds(biff.sheets, streamLength: stream.count)
+            worksheetEnds = zip(biff.sheets, ends).filter { $0.0.type == 0 }.map(\.1)
         } catch {
-            throw Self.freeXLError(error, file: path, sheet: nil)
+            throw Self.problem(error, file: path)
         }
-        if freexl.isPasswordProtected { throw Self.problem(.encrypted, file: path) }
-        guard freexl.sheetCount > 0 else {
-            throw Self.problem(.brokenRecords("no worksheet could be read"), file: path)
-        }
-        self.freexl = freexl
-        self.biff = biff
-        var entries: [SheetEntry] = []
-        for i in 0..<freexl.sheetCount {
-            let name: String
-            do { name = try freexl.sheetName(i) } catch { throw Self.freeXLError(error, file: path, sheet: nil) }
-            entries.append(SheetEntry(name: TextNormalization.nfc(name)))
-        }
-        // FreeXL lists the worksheets in BOUNDSHEET order; it may stop early on a sheet it cannot
-        // parse. The records' metadata is used where the names agree.
-        let worksheets = biff.sheets.filter { $0.type == 0 }
-        var matched: [BIFFSheet?] = []
-        for (i, e) in entries.enumerated() {
-            if i < worksheets.count, TextNormalization.nfc(worksheets[i].name) == e.name {
-                matched.append(worksheets[i])
-                entries[i].isHidden = worksheets[i].visibility != 0
-            } else {
-                matched.append(nil)
-            }
-        }
-        biffSheets = matched
-        sheetEntries = entries
-        if worksheets.count > entries.count {
-            let missing = worksheets[entries.count...].map { "'\(TextNormalization.nfc($0.name))'" }.joined(separator: ", ")
-            notices = [ReadingNotice(
-                vi: "\(path): FreeXL không đọc được \(worksheets.count - entries.count) trang tính của tệp .xls (\(missing)); nếu phụ lục nằm ở đó, hãy lưu tệp dưới dạng .xlsx.",
-                en: "\(path): FreeXL could not read \(worksheets.count - entries.count) sheet(s) of the .xls file (\(missing)); if the appendix is there, save the file as .xlsx.")]
-        } else {
-            notices = []
-        }
+        sheetEntries = worksheets.map { SheetEntry(name: TextNormalization.nfc($0.name), isHidden: $0.visibility != 0) }
     }
 
     /// The grid of one sheet (0-based index into `sheetEntries`).
@@ -122,63 +116,42 @@ public final class XLSDocument: SheetDocument {
                                en: "There is no sheet number \(index + 1). Sheets: \(names).", at: SourceLocation(file: path))
         }
         let sheetName = sheetEntries[index].name
-        let (rowCount, columnCount): (Int, Int)
-        do { (rowCount, columnCount) = try freexl.select(sheet: index) } catch {
-            throw Self.freeXLError(error, file: path, sheet: sheetName)
+        let data: BIFFSheetData
+        do {
+            data = try BIFFScan.sheet(stream, worksheets[index], end: worksheetEnds[index], workbook: biff,
+                                      maxCells: limits.maxCellsPerSheet)
+        } catch {
+            throw Self.problem(error, file: path, sheet: sheetName)
         }
-        let meta = biffSheets[index]
-        var styleCache: [Int: CellStyle] = [:]
-        func style(_ key: Int) -> CellStyle {
-            guard let xf = meta?.xf[key] else { return CellStyle() }
-            if let s = styleCache[xf] { return s }
-            var s = CellStyle()
-            if biff.xfs.indices.contains(xf) {
-                let (fontIndex, formatIndex) = biff.xfs[xf]
-                if let f = biff.font(fontIndex) { s.bold = f.bold; s.italic = f.italic }
-                s.numberFormat = biff.formats[formatIndex] ?? CellStyle.builtInFormat(formatIndex)
-            }
-            styleCache[xf] = s
-            return s
+        let (declared, overflow) = data.declaredRows.multipliedReportingOverflow(by: max(data.declaredColumns, 1))
+        if overflow || declared > limits.maxDeclaredCells {
+            throw Self.limitError(file: path, sheet: sheetName,
+                vi: "trang tính khai báo \(overflow ? Int.max : declared) ô (dòng × cột), vượt giới hạn \(limits.maxDeclaredCells)",
+                en: "the sheet declares \(overflow ? Int.max : declared) cells (rows × columns), over the limit \(limits.maxDeclaredCells)")
+        }
+        // Cells by row; a later record for the same cell replaces an earlier one.
+        var byRow: [Int: [Cell]] = [:]
+        for c in data.cells {
+            let format = format(c.xf)
+            let value = cellValue(c.value, format: format)
+            if case .empty = value { continue }
+            byRow[c.row, default: []].append(Cell(column: c.column, value: value, style: format.style))
         }
         var rows: [GridRow] = []
-        var cellCount = 0
-        var extraRows: [Int: [Int]] = [:]
-        for key in (meta?.extra.keys).map(Array.init) ?? [] { extraRows[key >> 16, default: []].append(key & 0xFFFF) }
-        let lastRow = max(rowCount, (extraRows.keys.max() ?? -1) + 1)
-        for r in 0..<lastRow {
-            var cells: [Cell] = []
-            var columns = Set<Int>()
-            if r < rowCount {
-                for c in 0..<columnCount {
-                    let v: FreeXLCell
-                    do { v = try freexl.cell(row: r, column: c) } catch {
-                        throw Self.freeXLError(error, file: path, sheet: sheetName).at(cell: CellReference.a1(row: r, column: c))
-                    }
-                    let value = Self.value(v)
-                    guard value != .empty else { continue }
-                    cells.append(Cell(column: c, value: value, style: style(r << 16 | c)))
-                    columns.insert(c)
+        rows.reserveCapacity(byRow.count + data.hiddenRows.count)
+        for r in Set(byRow.keys).union(data.hiddenRows).sorted() {
+            var cells = byRow[r] ?? []
+            if cells.count > 1 {
+                let indexed = cells.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }
+                var unique: [Cell] = []
+                for (_, c) in indexed {
+                    if let last = unique.last, last.column == c.column { unique[unique.count - 1] = c } else { unique.append(c) }
                 }
+                cells = unique
             }
-            for c in extraRows[r] ?? [] where !columns.contains(c) {
-                let key = r << 16 | c
-                guard let v = meta?.extra[key] else { continue }
-                cells.append(Cell(column: c, value: Self.value(v), style: style(key)))
-            }
-            let hidden = meta?.hiddenRows.contains(r) ?? false
-            if !cells.isEmpty {
-                cells.sort { $0.column < $1.column }
-                cellCount += cells.count
-                if cellCount > limits.maxCellsPerSheet {
-                    throw Self.limitError(file: path, sheet: sheetName,
-                                          vi: "trang tính có hơn \(limits.maxCellsPerSheet) ô", en: "the sheet has more than \(limits.maxCellsPerSheet) cells")
-                }
-                rows.append(GridRow(index: r, cells: cells, hidden: hidden))
-            } else if hidden {
-                rows.append(GridRow(index: r, cells: [], hidden: true))
-            }
+            rows.append(GridRow(index: r, cells: cells, hidden: data.hiddenRows.contains(r)))
         }
-        let merges = (meta?.merges ?? []).compactMap { m -> CellRange? in
+        let merges = data.merges.compactMap { m -> CellRange? in
             guard m.0 <= m.1, m.2 <= m.3 else { return nil }
             return CellRange(firstRow: m.0, firstColumn: m.2, lastRow: m.1, lastColumn: m.3)
         }
@@ -190,24 +163,88 @@ public final class XLSDocument: SheetDocument {
 
     // MARK: Values
 
-    static func value(_ v: FreeXLCell) -> CellValue {
-        switch v {
-        case .empty: return .empty
-        case .integer(let i): return .number(String(i))
-        case .double(let d): return number(d)
-        case .text(let s): return s.isEmpty ? .empty : .text(TextNormalization.nfc(s))
-        case .date(let s), .time(let s): return .date(s)
-        case .dateTime(let s): return .date(s.replacingOccurrences(of: " ", with: "T"))
+    private func format(_ xf: Int) -> XFFormat {
+        if let f = formats[xf] { return f }
+        var style = CellStyle()
+        var formatID = 0
+        var custom: String?
+        var legacy: LegacyFont?
+        if biff.xfs.indices.contains(xf) {
+            let (fontIndex, formatIndex) = biff.xfs[xf]
+            if let f = biff.font(fontIndex) {
+                style.bold = f.bold
+                style.italic = f.italic
+                legacy = LegacyFont(fontName: f.name)
+            }
+            formatID = formatIndex
+            custom = biff.formats[formatIndex]
+            style.numberFormat = custom ?? CellStyle.builtInFormat(formatIndex)
         }
+        let f = XFFormat(style: style, formatID: formatID, custom: custom,
+                         temporal: SpreadsheetDates.isTemporal(formatID: formatID, custom: custom), legacyFont: legacy)
+        formats[xf] = f
+        return f
     }
 
-    static func value(_ v: BIFFValue) -> CellValue {
+    private func cellValue(_ v: BIFFValue, format: XFFormat) -> CellValue {
         switch v {
-        case .number(let d): return number(d)
-        case .text(let s): return s.isEmpty ? .empty : .text(TextNormalization.nfc(s))
+        case .number(let d):
+            let n = Self.number(d)
+            if format.temporal, case .number(let text) = n,
+               let iso = SpreadsheetDates.iso(serial: text, formatID: format.formatID, custom: format.custom, date1904: biff.date1904) {
+                return .date(iso)
+            }
+            return n
+        case .hundredths(let h):
+            let text = Self.hundredths(h)
+            if format.temporal,
+               let iso = SpreadsheetDates.iso(serial: text, formatID: format.formatID, custom: format.custom, date1904: biff.date1904) {
+                return .date(iso)
+            }
+            return .number(text)
+        case .text(let t):
+            let s = text(t, cellFont: format.legacyFont)
+            return s.isEmpty ? .empty : .text(s)
         case .bool(let b): return .bool(b)
         case .error(let e): return .error(e)
         }
+    }
+
+    /// The text of a string: BIFF8 UTF-16 or BIFF5 bytes in the code page; runs in a legacy font,
+    /// or the whole text in a cell of one, converted to Unicode.
+    private func text(_ t: BIFFText, cellFont: LegacyFont?) -> String {
+        if let bytes = t.bytes {
+            if let font = cellFont {
+                convertedLegacyText.insert(font.encoding)
+                return font.convert(bytes: bytes)
+            }
+            return TextNormalization.nfc(CodePage.decode(bytes, codepage: biff.codepage))
+        }
+        if t.runs.isEmpty {
+            let s = String(decoding: t.units, as: UTF16.self)
+            guard let font = cellFont else { return TextNormalization.nfc(s) }
+            convertedLegacyText.insert(font.encoding)
+            return font.convert(s)
+        }
+        // Rich text: each run in its own font (the characters before the first run in the cell's).
+        var out = ""
+        var start = 0
+        var font = cellFont
+        for run in t.runs + [BIFFRun(firstCharacter: t.units.count, font: -1)] {
+            let end = min(max(run.firstCharacter, start), t.units.count)
+            if end > start {
+                let piece = String(decoding: t.units[start..<end], as: UTF16.self)
+                if let font {
+                    convertedLegacyText.insert(font.encoding)
+                    out += font.convert(piece)
+                } else {
+                    out += piece
+                }
+            }
+            start = end
+            font = run.font >= 0 ? biff.font(run.font).flatMap { LegacyFont(fontName: $0.name) } : nil
+        }
+        return TextNormalization.nfc(out)
     }
 
     /// A BIFF number is an IEEE double: its shortest text that reads back to the same double
@@ -218,10 +255,20 @@ public final class XLSDocument: SheetDocument {
         return .number("\(d)")
     }
 
+    /// An RK integer divided by 100, exactly: 1234 → `12.34`, -5 → `-0.05`.
+    static func hundredths(_ h: Int) -> String {
+        let sign = h < 0 ? "-" : ""
+        let m = h.magnitude
+        let whole = m / 100, cents = m % 100
+        if cents == 0 { return sign + String(whole) }
+        let frac = cents % 10 == 0 ? String(cents / 10) : (cents < 10 ? "0" : "") + String(cents)
+        return sign + String(whole) + "." + frac
+    }
+
     // MARK: Errors
 
-    static func problem(_ p: BIFFProblem, file: String) -> BieuMauError {
-        let loc = SourceLocation(file: file)
+    static func problem(_ p: BIFFProblem, file: String, sheet: String? = nil) -> BieuMauError {
+        let loc = SourceLocation(file: file, sheet: sheet)
         let fixVi = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx, hoặc xin lại tệp gốc."
         let fixEn = "Open the file in Excel or LibreOffice and save it again as .xlsx, or ask for the original file again."
         switch p {
@@ -242,23 +289,17 @@ public final class XLSDocument: SheetDocument {
         case .brokenRecords(let d):
             return BieuMauError(.dataError, vi: "Tệp .xls bị hỏng (bản ghi BIFF: \(d)). \(fixVi)",
                                 en: "The .xls file is corrupt (BIFF records: \(d)). \(fixEn)", at: loc)
-        }
-    }
-
-    static func freeXLError(_ e: FreeXLError, file: String, sheet: String?) -> BieuMauError {
-        let loc = SourceLocation(file: file, sheet: sheet)
-        switch e.kind {
-        case .cannotOpen:
-            return BieuMauError(.noInput, vi: "Không mở được tệp (\(e.detail)). Hãy kiểm tra đường dẫn và quyền đọc.",
-                                en: "Cannot open the file (\(e.detail)). Check the path and read permission.", at: loc)
-        case .unsupportedCharset:
+        case .tooOld(let version):
             return BieuMauError(.dataError,
-                vi: "Tệp .xls có chữ trong bảng mã không đọc được (\(e.detail)). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.",
-                en: "The .xls file holds text in a code page that cannot be read (\(e.detail)). Open it in Excel and save it as .xlsx.", at: loc)
-        default:
-            return BieuMauError(.dataError,
-                vi: "Tệp .xls bị hỏng, FreeXL không đọc được (\(e.detail)). Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx, hoặc xin lại tệp gốc.",
-                en: "The .xls file is corrupt and FreeXL cannot read it (\(e.detail)). Open it in Excel or LibreOffice and save it as .xlsx, or ask for the original file again.", at: loc)
+                vi: "Tệp là sổ tính Excel \(version).x (BIFF\(version), trước năm 1995), định dạng bieumau không đọc. Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx.",
+                en: "The file is an Excel \(version).x workbook (BIFF\(version), before 1995), a format bieumau does not read. Open it in Excel or LibreOffice and save it as .xlsx.",
+                at: loc)
+        case .tooManyCells(let n):
+            return limitError(file: file, sheet: sheet, vi: "trang tính có hơn \(n) ô", en: "the sheet has more than \(n) cells")
+        case .tooManyStrings(let declared, let limit):
+            return limitError(file: file, sheet: sheet,
+                              vi: "bảng chuỗi dùng chung khai báo \(declared) chuỗi, hơn giới hạn \(limit)",
+                              en: "the shared-string table declares \(declared) strings, more than \(limit)")
         }
     }
 
@@ -267,13 +308,5 @@ public final class XLSDocument: SheetDocument {
             vi: "Tệp vượt giới hạn an toàn: \(vi). Tệp có thể hỏng hoặc được tạo để gây hại; nếu là tệp thật, hãy chia nhỏ dữ liệu.",
             en: "The file exceeds a safety limit: \(en). It may be corrupt or crafted to do harm; if it is genuine, split the data.",
             at: SourceLocation(file: file, sheet: sheet))
-    }
-}
-
-extension BieuMauError {
-    fileprivate func at(cell: String) -> BieuMauError {
-        var copy = self
-        copy.location?.cell = cell
-        return copy
     }
 }

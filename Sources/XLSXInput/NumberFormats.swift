@@ -66,6 +66,20 @@ enum NumberFormats {
         return hasElapsed ? .elapsed : kind(hasDate, hasTime, hasMonthOrMinute)
     }
 
+    /// Whether a cell format shows dates: a workbook's own code (`custom`), else the built-in
+    /// format `formatID` (the same ids in .xlsx `numFmtId` and .xls `XF` records).
+    static func temporalKind(formatID: Int, custom: String?) -> TemporalKind {
+        if let custom { return temporalKind(custom) }
+        switch formatID {
+        case 14...17: return .date
+        case 18...21, 45, 47: return .time
+        case 46: return .elapsed
+        case 22: return .dateTime
+        case 27...36, 50...58: return .date // East Asian locale date formats
+        default: return builtIn(formatID).map(temporalKind) ?? .none
+        }
+    }
+
     private static func kind(_ date: Bool, _ time: Bool, _ m: Bool) -> TemporalKind {
         // A lone `m` is a month unless it sits with hours or seconds (then it is minutes).
         let d = date || (m && !time)
@@ -75,6 +89,23 @@ enum NumberFormats {
         case (false, true): return .time
         default: return .none
         }
+    }
+}
+
+/// The one rule for spreadsheet serial numbers shown as dates, for the other workbook readers
+/// (.xls): the ISO 8601 text of `serial` under the cell format (`custom` code, else the built-in
+/// format `formatID`), nil when the format shows no date or the serial has no date reading.
+public enum SpreadsheetDates {
+    public static func iso(serial: String, formatID: Int, custom: String?, date1904: Bool) -> String? {
+        let kind = NumberFormats.temporalKind(formatID: formatID, custom: custom)
+        guard kind != .none else { return nil }
+        return SerialDates.iso(serial, kind: kind, date1904: date1904)
+    }
+
+    /// True when the format shows a date or a time.
+    public static func isTemporal(formatID: Int, custom: String?) -> Bool {
+        let kind = NumberFormats.temporalKind(formatID: formatID, custom: custom)
+        return kind != .none && kind != .elapsed
     }
 }
 

@@ -1,4 +1,5 @@
 import SheetGrid
+import VietnameseText
 import XMLScan
 
 /// One `<Relationship>` of a `.rels` part.
@@ -100,15 +101,18 @@ struct WorkbookHandler: XMLHandler {
     }
 }
 
-/// A resolved cell format: the style handed to cells, and whether its number format shows dates.
+/// A resolved cell format: the style handed to cells, whether its number format shows dates,
+/// and the legacy Vietnamese font (`.VnTime`, `VNI-Times`) its text is typed in, if any.
 struct ResolvedFormat: Sendable {
     var style: CellStyle
     var temporal: TemporalKind
+    var legacyFont: LegacyFont? = nil
 }
 
 struct StylesHandler: XMLHandler {
+    struct Font { var bold = false; var italic = false; var name: String? }
     var customFormats: [Int: String] = [:]
-    var fonts: [(bold: Bool, italic: Bool)] = []
+    var fonts: [Font] = []
     var xfs: [(numFmt: Int, font: Int)] = []
     private var section = 0 // 1 fonts, 2 cellXfs
     private var inFont = false
@@ -121,12 +125,14 @@ struct StylesHandler: XMLHandler {
         } else if name.equals("cellXfs") {
             section = 2
         } else if section == 1 && name.equals("font") {
-            fonts.append((false, false))
+            fonts.append(Font())
             inFont = true
         } else if section == 1 && inFont && (name.equals("b") || name.equals("i")) {
             // <b/> and <b val="1"/> set it; <b val="0"/> clears it.
             let on = a.raw("val").map { !($0.equals("0") || $0.equals("false")) } ?? true
             if name.equals("b") { fonts[fonts.count - 1].bold = on } else { fonts[fonts.count - 1].italic = on }
+        } else if section == 1 && inFont && name.equals("name") {
+            fonts[fonts.count - 1].name = try a.string("val")
         } else if section == 2 && name.equals("xf") {
             xfs.append((a.int("numFmtId") ?? 0, a.int("fontId") ?? 0))
         }
@@ -138,34 +144,49 @@ struct StylesHandler: XMLHandler {
     mutating func text(_ raw: XMLBytes, cdata: Bool) throws {}
 
     func resolved() -> [ResolvedFormat] {
-        xfs.map { xf in
+        // The font is resolved here, once per cell format, so reading a cell costs no more than
+        // the format lookup it already makes.
+        let legacyFonts = fonts.map { $0.name.flatMap(LegacyFont.init(fontName:)) }
+        return xfs.map { xf in
             let code = customFormats[xf.numFmt] ?? NumberFormats.builtIn(xf.numFmt)
-            let font = xf.font >= 0 && xf.font < fonts.count ? fonts[xf.font] : (bold: false, italic: false)
-            var temporal = code.map(NumberFormats.temporalKind) ?? .none
-            if customFormats[xf.numFmt] == nil {
-                switch xf.numFmt {
-                case 14...17: temporal = .date
-                case 18...21, 45, 47: temporal = .time
-                case 46: temporal = .elapsed
-                case 22: temporal = .dateTime
-                case 27...36, 50...58: temporal = .date // East Asian locale date formats
-                default: break
-                }
-            }
-            return ResolvedFormat(style: CellStyle(bold: font.bold, italic: font.italic, numberFormat: code), temporal: temporal)
+            let fontOK = xf.font >= 0 && xf.font < fonts.count
+            let font = fontOK ? fonts[xf.font] : Font()
+            let temporal = NumberFormats.temporalKind(formatID: xf.numFmt, custom: customFormats[xf.numFmt])
+            return ResolvedFormat(style: CellStyle(bold: font.bold, italic: font.italic, numberFormat: code), temporal: temporal,
+                                  legacyFont: fontOK ? legacyFonts[xf.font] : nil)
         }
     }
 }
 
-/// Rich text runs joined; phonetic runs (`rPh`) skipped.
+/// The shared strings, rich text runs joined; phonetic runs (`rPh`) skipped. A run whose own font
+/// (`rFont`) is a legacy Vietnamese font is converted to Unicode here; a string with runs that
+/// name their font is kept with its runs (`runs`), so that a cell in a legacy font converts only
+/// the runs that take the cell's font.
 struct SharedStringsHandler: XMLHandler {
+    /// One run of a rich string: its text as stored, and the font it names (nil: the cell's).
+    struct Run: Sendable { var text: String; var font: String? }
+
     var strings: [String] = []
+    /// Index → runs, for the strings holding a run that names its font: the runs when some other
+    /// run takes the cell's font; empty when every run names its own (the cell's font then does
+    /// not matter). Strings without such runs take the cell's font as a whole.
+    var runs: [Int: [Run]] = [:]
+    /// Legacy encodings converted by the runs' own fonts.
+    var converted: Set<LegacyVietnameseEncoding> = []
     let maxCount: Int
     let maxBytes: Int
     private var current: [UInt8] = []
     private var inItem = false
     private var inT = false
     private var phoneticDepth = 0
+    // The runs of the current item.
+    private var inRun = false
+    private var inRunProperties = false
+    private var runFont: String?
+    private var runStart = 0
+    private var itemRuns: [Run] = []
+    private var itemHasRunFont = false
+    private var itemHasLegacyRun = false
 
     init(maxCount: Int, maxBytes: Int) {
         self.maxCount = maxCount
@@ -176,27 +197,66 @@ struct SharedStringsHandler: XMLHandler {
         if name.equals("si") {
             inItem = true
             current.removeAll(keepingCapacity: true)
+            itemRuns.removeAll()
+            itemHasRunFont = false
+            itemHasLegacyRun = false
         } else if name.equals("rPh") {
             phoneticDepth += 1
         } else if name.equals("t") {
             inT = true
+        } else if inItem && phoneticDepth == 0 && name.equals("r") {
+            inRun = true
+            runFont = nil
+            runStart = current.count
+        } else if inRun && name.equals("rPr") {
+            inRunProperties = true
+        } else if inRunProperties && name.equals("rFont") {
+            runFont = try a.string("val")
         }
     }
     mutating func endElement(_ name: XMLBytes) throws {
         if name.equals("si") {
             guard strings.count < maxCount else { throw LimitExceeded.sharedStrings(maxCount) }
-            strings.append(XEscapes.decode(current))
+            if itemHasRunFont {
+                // Text outside runs (none in well-formed files) is kept as it is.
+                runs[strings.count] = itemRuns.contains(where: { $0.font == nil }) ? itemRuns : []
+                strings.append(Self.text(of: itemRuns, cellFont: nil, converted: &converted))
+            } else {
+                strings.append(XEscapes.decode(current))
+            }
             inItem = false
         } else if name.equals("rPh") {
             phoneticDepth -= 1
         } else if name.equals("t") {
             inT = false
+        } else if inRunProperties && name.equals("rPr") {
+            inRunProperties = false
+        } else if inRun && name.equals("r") {
+            inRun = false
+            if runFont != nil { itemHasRunFont = true }
+            itemRuns.append(Run(text: XEscapes.decode(Array(current[runStart...])), font: runFont))
         }
     }
     mutating func text(_ raw: XMLBytes, cdata: Bool) throws {
         guard inItem && inT && phoneticDepth == 0 else { return }
         if cdata { current.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &current) }
         if current.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+    }
+
+    /// The text of a rich string's runs for a cell in `cellFont` (nil: not a legacy font): each
+    /// run converted by its own font, else by the cell's.
+    static func text(of runs: [Run], cellFont: LegacyFont?, converted: inout Set<LegacyVietnameseEncoding>) -> String {
+        var out = ""
+        for run in runs {
+            let font = run.font.map(LegacyFont.init(fontName:)) ?? cellFont
+            if let font {
+                out += font.convert(run.text)
+                converted.insert(font.encoding)
+            } else {
+                out += run.text
+            }
+        }
+        return out
     }
 }
 

@@ -1,4 +1,5 @@
 import SheetGrid
+import VietnameseText
 import XMLScan
 
 /// A problem with one cell, turned into a located BieuMauError by the reader.
@@ -12,6 +13,8 @@ enum CellProblem: Error {
 /// each chunk, so memory holds one chunk's rows at most.
 struct SheetHandler: XMLHandler {
     let shared: [String]
+    /// The runs of rich shared strings whose runs name their fonts (see SharedStringsHandler).
+    let sharedRuns: [Int: [SharedStringsHandler.Run]]
     let formats: [ResolvedFormat]
     let date1904: Bool
     let maxCells: Int
@@ -21,6 +24,8 @@ struct SheetHandler: XMLHandler {
     var merges: [CellRange] = []
     var cellCount = 0
     var rowCount = 0
+    /// Legacy encodings of the text cells converted because of their font.
+    var converted: Set<LegacyVietnameseEncoding> = []
 
     private enum Collect { case none, value, formula, inlineText }
     private enum CellType { case number, shared, inline, formulaString, bool, error, date }
@@ -47,9 +52,17 @@ struct SheetHandler: XMLHandler {
     private var hasInline = false
     private var inInline = false
     private var phoneticDepth = 0
+    /// The shared string the current cell holds, else -1.
+    private var sharedIndex = -1
+    /// The runs of a rich inline string: where each starts in `inlineBytes`, and its `rFont`.
+    private var inlineRuns: [(start: Int, font: String?)] = []
+    private var inlineRunStart = 0
+    private var inlineRunFont: String?
 
-    init(shared: [String], formats: [ResolvedFormat], date1904: Bool, maxCells: Int, maxBytes: Int) {
+    init(shared: [String], sharedRuns: [Int: [SharedStringsHandler.Run]] = [:], formats: [ResolvedFormat], date1904: Bool,
+         maxCells: Int, maxBytes: Int) {
         self.shared = shared
+        self.sharedRuns = sharedRuns
         self.formats = formats
         self.date1904 = date1904
         self.maxCells = maxCells
@@ -76,6 +89,11 @@ struct SheetHandler: XMLHandler {
                 collect = .inlineText
             } else if name.equals("rPh") {
                 phoneticDepth += 1
+            } else if inInline && name.count == 1 && first == UInt8(ascii: "r") && phoneticDepth == 0 {
+                inlineRunStart = inlineBytes.count
+                inlineRunFont = nil
+            } else if inInline && name.equals("rFont") {
+                inlineRunFont = try a.string("val")
             }
             return
         }
@@ -95,6 +113,9 @@ struct SheetHandler: XMLHandler {
             collect = .none
         } else if name.count == 1 && first == UInt8(ascii: "c") {
             try endCell()
+        } else if inInline && name.count == 1 && first == UInt8(ascii: "r") && phoneticDepth == 0 {
+            // A rich inline run (inline strings are rare: this costs nothing to other cells).
+            if inlineRuns.count < 4096 { inlineRuns.append((inlineRunStart, inlineRunFont)) }
         } else if name.equals("row") {
             endRow()
         } else if name.equals("is") {
@@ -191,12 +212,14 @@ struct SheetHandler: XMLHandler {
         if !valueBytes.isEmpty { valueBytes.removeAll(keepingCapacity: true) }
         if !formulaBytes.isEmpty { formulaBytes.removeAll(keepingCapacity: true) }
         if !inlineBytes.isEmpty { inlineBytes.removeAll(keepingCapacity: true) }
+        if !inlineRuns.isEmpty { inlineRuns.removeAll(keepingCapacity: true) }
     }
 
     private mutating func endCell() throws {
         collect = .none
         let format: ResolvedFormat? = styleIndex < formats.count ? formats[styleIndex] : nil
-        let value: CellValue
+        var value: CellValue
+        sharedIndex = -1
         switch cellType {
         case .shared:
             guard hasValue, let idx = Self.trimmed(valueBytes).parseInt(), idx < shared.count else {
@@ -205,6 +228,7 @@ struct SheetHandler: XMLHandler {
                                                      count: shared.count, row: rowIndex, column: column)
             }
             value = .text(shared[idx])
+            sharedIndex = idx
         case .inline:
             value = hasInline ? .text(XEscapes.decode(inlineBytes)) : (hasValue ? .text(XEscapes.decode(valueBytes)) : .empty)
         case .formulaString:
@@ -233,12 +257,43 @@ struct SheetHandler: XMLHandler {
                 }
             }
         }
+        // Text typed in a legacy Vietnamese font (a field of the format already looked up: nothing
+        // more for any other cell).
+        if hasInline && inlineRuns.contains(where: { $0.font != nil }) {
+            // Runs that name their fonts: each converted by its own (the others by the cell's).
+            value = .text(SharedStringsHandler.text(of: inlineRichRuns(), cellFont: format?.legacyFont, converted: &converted))
+        } else if let font = format?.legacyFont, case .text(let text) = value {
+            value = .text(legacyText(text, font: font))
+        }
         let formula = hasFormula && !formulaBytes.isEmpty ? String(decoding: formulaBytes, as: UTF8.self) : nil
         if case .empty = value, formula == nil { return }
         cellCount += 1
         if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
         if let last = cells.last, last.column >= column { sorted = false }
         cells.append(Cell(column: column, value: value, style: format?.style ?? CellStyle(), formula: formula))
+    }
+
+    /// The text of a cell whose font is a legacy font, in Unicode. A shared string whose runs
+    /// name their own fonts was converted run by run already; only its runs without a font take
+    /// the cell's.
+    private mutating func legacyText(_ text: String, font: LegacyFont) -> String {
+        if sharedIndex >= 0, let runs = sharedRuns[sharedIndex] {
+            return runs.isEmpty ? text : SharedStringsHandler.text(of: runs, cellFont: font, converted: &converted)
+        }
+        converted.insert(font.encoding)
+        return font.convert(text)
+    }
+
+    private func inlineRichRuns() -> [SharedStringsHandler.Run] {
+        var runs: [SharedStringsHandler.Run] = []
+        var bounds = inlineRuns
+        if let first = bounds.first, first.start > 0 { bounds.insert((0, nil), at: 0) }
+        for (k, run) in bounds.enumerated() {
+            let end = k + 1 < bounds.count ? bounds[k + 1].start : inlineBytes.count
+            guard run.start < end, end <= inlineBytes.count else { continue }
+            runs.append(SharedStringsHandler.Run(text: XEscapes.decode(Array(inlineBytes[run.start..<end])), font: run.font))
+        }
+        return runs
     }
 
     private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {

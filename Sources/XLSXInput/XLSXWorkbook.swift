@@ -1,6 +1,7 @@
 import Foundation
 import SheetGrid
 import Support
+import VietnameseText
 import XMLScan
 import ZipWrapper
 
@@ -40,7 +41,9 @@ public final class XLSXWorkbook {
     private let archive: ZipArchive
     private let formats: [ResolvedFormat]
     private let sharedStringsPart: String?
-    private var sharedStringsCache: [String]?
+    private var sharedStringsCache: SharedStringsHandler?
+    /// Legacy Vietnamese encodings converted so far because of the cells' fonts.
+    public private(set) var convertedLegacyText: Set<LegacyVietnameseEncoding> = []
     private var inflated: UInt64 = 0
 
     public init(path: String, limits: XLSXLimits = .default) throws {
@@ -176,7 +179,8 @@ public final class XLSXWorkbook {
                 at: SourceLocation(file: path, sheet: sheet.name))
         }
         let shared = try sharedStrings()
-        let handler = SheetHandler(shared: shared, formats: formats, date1904: date1904,
+        convertedLegacyText.formUnion(shared.converted)
+        let handler = SheetHandler(shared: shared.strings, sharedRuns: shared.runs, formats: formats, date1904: date1904,
                                    maxCells: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes)
         var scanner = XMLScanner(handler: handler, maxDepth: limits.maxNestingDepth, maxTokenBytes: limits.maxStringBytes + (1 << 16))
         let remaining = limits.maxTotalUncompressedBytes > inflated ? limits.maxTotalUncompressedBytes - inflated : 0
@@ -204,6 +208,7 @@ public final class XLSXWorkbook {
         }
         inflated += produced
         let h = scanner.handler
+        convertedLegacyText.formUnion(h.converted)
         return SheetSummary(merges: h.merges, rowCount: h.rowCount, cellCount: h.cellCount)
     }
 
@@ -248,12 +253,11 @@ public final class XLSXWorkbook {
         return scanner.handler.dimension.flatMap(SheetHandler.parseRange)
     }
 
-    private func sharedStrings() throws -> [String] {
+    private func sharedStrings() throws -> SharedStringsHandler {
         if let s = sharedStringsCache { return s }
-        var strings: [String] = []
+        var strings = SharedStringsHandler(maxCount: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes)
         if let part = sharedStringsPart, let e = archive.entry(named: part) {
-            strings = try Self.scan(archive, e, SharedStringsHandler(maxCount: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes),
-                                    file: path, limits: limits, inflated: &inflated).strings
+            strings = try Self.scan(archive, e, strings, file: path, limits: limits, inflated: &inflated)
         }
         sharedStringsCache = strings
         return strings
@@ -443,7 +447,12 @@ extension XLSXWorkbook: SheetDocument {
         worksheets.map { SheetEntry(name: $0.name, isHidden: $0.isHidden) }
     }
     public var documentProperties: [String: String] { properties }
-    public var notices: [ReadingNotice] { [] }
+    /// The legacy font encodings converted in the sheets read so far, once each.
+    public var notices: [ReadingNotice] {
+        LegacyVietnameseEncoding.allCases.filter(convertedLegacyText.contains).map {
+            ReadingNotice(vi: $0.cellConversionNotice.vi, en: $0.cellConversionNotice.en)
+        }
+    }
     public func grid(ofSheet index: Int) throws -> Grid { try readGrid(worksheets[index]) }
 
     /// The sheets that are worksheets, in workbook order.

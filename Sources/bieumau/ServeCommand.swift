@@ -33,6 +33,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("uploads-per-minute"), help: "Số lần tải lên tối đa mỗi phút cho một đường dẫn (mặc định 30). / Uploads per link per minute.")
     var uploadsPerMinute: Int = 30
 
+    @Option(name: .customLong("trusted-proxy"), help: "Địa chỉ IP của proxy ngược được tin tiêu đề X-Forwarded-For (lặp lại được; mặc định: không tin). / A reverse proxy whose X-Forwarded-For is believed (repeatable; default none).")
+    var trustedProxies: [String] = []
+
+    @Option(name: .customLong("upload-memory-mib"), help: "Tổng dung lượng các tệp đang tải lên được giữ trong bộ nhớ cùng lúc, MiB (mặc định 128). / Upload bodies held in memory at once, MiB.")
+    var uploadMemoryMiB: Int = 128
+
+    @Option(name: .customLong("concurrent-checks"), help: "Số tệp được kiểm tra cùng lúc (mặc định: số nhân CPU). / Uploads checked at once (default: the cores).")
+    var concurrentChecks: Int?
+
     @Flag(name: .customLong("secure-cookies"), help: "Đánh dấu cookie Secure (chạy sau proxy HTTPS). / Secure cookies (behind an HTTPS proxy).")
     var secureCookies = false
 
@@ -58,10 +67,21 @@ struct ServeCommand: ParsableCommand {
         guard uploadsPerMinute >= 1 else {
             throw BieuMauError(.usage, vi: "--uploads-per-minute phải ≥ 1.", en: "--uploads-per-minute must be at least 1.")
         }
-        let config = PortalConfiguration(
+        guard (1...65536).contains(uploadMemoryMiB) else {
+            throw BieuMauError(.usage, vi: "--upload-memory-mib phải từ 1 đến 65536.", en: "--upload-memory-mib must be between 1 and 65536.")
+        }
+        if let concurrentChecks, !(1...256).contains(concurrentChecks) {
+            throw BieuMauError(.usage, vi: "--concurrent-checks phải từ 1 đến 256.", en: "--concurrent-checks must be between 1 and 256.")
+        }
+        for proxy in trustedProxies where !ClientAddress.isAddress(proxy) {
+            throw BieuMauError(.usage, vi: "--trusted-proxy «\(proxy)» không phải một địa chỉ IP.",
+                               en: "--trusted-proxy '\(proxy)' is not an IP address.")
+        }
+        var config = PortalConfiguration(
             dataFolder: URL(fileURLWithPath: data), host: host, port: port, publicURL: publicURL,
-            maxBodyBytes: maxBodyMiB << 20, uploadsPerLinkPerMinute: uploadsPerMinute, secureCookies: secureCookies,
-            formsDirs: common.formsDirs)
+            maxBodyBytes: maxBodyMiB << 20, uploadsPerLinkPerMinute: uploadsPerMinute, trustedProxies: trustedProxies,
+            uploadMemoryBytes: uploadMemoryMiB << 20, secureCookies: secureCookies, formsDirs: common.formsDirs)
+        if let concurrentChecks { config.concurrentChecks = concurrentChecks }
         let portal: Portal
         do { portal = try Portal(configuration: config) } catch let e as BieuMauError { throw e } catch {
             throw BieuMauError(.cannotCreate, vi: "Không mở được thư mục dữ liệu \(data): \(error)",

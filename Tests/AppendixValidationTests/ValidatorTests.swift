@@ -334,3 +334,62 @@ struct NumbersBeyondRangeTests {
         #expect(sum?.expected == "1.999.999.999.999.999.999,999999999999999998")
     }
 }
+
+/// Issue #10.7: problems that used to pass as warnings only. The rules come from the form's data
+/// (row kinds, headers), so they are tested on the real form and on a form whose sections are
+/// renamed — nothing about CCHC's codes is in the validator.
+@Suite("Validator: cut-off, blank and misplaced appendices (#10.7)")
+struct ObviousProblemRuleTests {
+    @Test("a whole section absent: one missing-section error at the last row read, its rows not listed one by one")
+    func missingSection() throws {
+        let section7 = Build.form.rows.drop { $0.id != "s7" }.map(\.id)
+        let cut = Build.appendix(Build.cleanValues, metadata: Build.metadata(date: "ngày 15/3/2023"), omit: Set(section7))
+        let f = Validator.validate(cut)
+        #expect(f.ruleCodes == ["missing-section 7"])
+        #expect(f.first?.severity == .error)
+        // The last row read is the form's last row before section 7.
+        let last = try #require(Build.form.rows.last { !section7.contains($0.id) })
+        #expect(f.first?.location?.line == Build.line(of: last.id))
+        // Some rows of a section missing is not a missing section.
+        let some = Build.appendix(Build.cleanValues, metadata: Build.metadata(date: "ngày 15/3/2023"), omit: Set(section7.dropFirst(3)))
+        #expect(!Validator.validate(some).contains { $0.rule == .missingSection })
+    }
+
+    @Test("the sections are the form's: renamed sections are reported under their own codes")
+    func missingSectionFollowsTheForm() throws {
+        var form = Build.form
+        for i in form.rows.indices where form.rows[i].kind == .section { form.rows[i].code = "P" + form.rows[i].code }
+        let ids = Set(form.rows.drop { $0.id != "s5" }.map(\.id))
+        let a = Build.appendix(Build.cleanValues, form: form, metadata: Build.metadata(date: "ngày 15/3/2023"), omit: ids)
+        #expect(Validator.validate(a).filter { $0.rule == .missingSection }.map(\.code) == ["P5", "P6", "P7"])
+    }
+
+    @Test("no value anywhere: one empty-appendix error")
+    func emptyAppendix() {
+        let f = Validator.validate(Build.appendix([:], metadata: Build.metadata(date: "ngày 15/3/2023")))
+        #expect(f.ruleCodes == ["empty-appendix "])
+        #expect(f.first?.severity == .error)
+    }
+
+    @Test("a number in the note of an empty number row is an error at the note cell; a text note is not")
+    func valueInNoteColumn() throws {
+        var a = Build.with(["r4_1": ""])
+        a.values["r4_1"]?.note = "11"
+        a.values["r4_1"]?.noteLocation = SourceLocation(file: "test.csv", line: Build.line(of: "r4_1"), column: 5)
+        let f = Validator.validate(a)
+        #expect(f.ruleCodes == ["value-in-note-column 4.1"])
+        #expect(f.first?.severity == .error && f.first?.location?.column == 5 && f.first?.found == "11")
+        a.values["r4_1"]?.note = "Chưa tổng hợp"
+        #expect(Validator.validate(a).isEmpty)
+    }
+
+    @Test("0,97 without % on a percent row without parts: ambiguous; 0,97% or 97 is not; rows with parts use ratio-mismatch")
+    func fractionOnAPercentRow() {
+        let f = Validator.validate(Build.with(["r4_5_5": "0,97"]))
+        #expect(f.ruleCodes == ["ambiguous-number 4.5.5"])
+        #expect(f.first?.severity == .warning && f.first?.expected == "0,97% / 97%")
+        #expect(Validator.validate(Build.with(["r4_5_5": "0,97%"])).isEmpty)
+        #expect(Validator.validate(Build.with(["r4_5_5": "97"])).isEmpty)
+        #expect(Validator.validate(Build.with(["r4_5_5": "1"])).ruleCodes == ["ambiguous-number 4.5.5"])
+    }
+}

@@ -123,6 +123,30 @@ struct LegacyEncodingCLITests {
         #expect(said.components(separatedBy: "bảng mã \(encoding)").count == 2, "\(said)")
     }
 
+    /// The seed typed in `.VnTime`/`.VnTimeH` and `VNI-Times` fonts in workbooks (openpyxl from
+    /// the TCVN3/VNI CSV files, then LibreOffice to .xls and .ods;
+    /// scripts/fixtures/make-legacy-font-workbooks.sh): the cells' fonts say the encoding.
+    @Test(arguments: [("ngan-son-q1-2023-tcvn3-font.xlsx", "TCVN3"), ("ngan-son-q1-2023-vni-font.xlsx", "VNI"),
+                      ("ngan-son-q1-2023-tcvn3-font.ods", "TCVN3"), ("ngan-son-q1-2023-vni-font.ods", "VNI"),
+                      ("ngan-son-q1-2023-tcvn3-font.xls", "TCVN3"), ("ngan-son-q1-2023-vni-font.xls", "VNI")])
+    func workbookInLegacyFontsConvertsToTheSameOfficialWorkbook(file: String, encoding: String) throws {
+        let dir = TestPaths.temporaryFolder("legacy-font-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Self.fixtures.appendingPathComponent(file).path
+        let fromLegacy = try WordReportCLITests.officialWorkbook(input, in: dir)
+        let fromCSV = try WordReportCLITests.officialWorkbook(WordReportCLITests.csv, in: dir)
+        let a = fromLegacy.components(separatedBy: "\n"), b = fromCSV.components(separatedBy: "\n")
+        #expect(a.count == b.count)
+        for (k, (x, y)) in zip(a, b).enumerated() where x != y {
+            Issue.record("line \(k + 1): \(x) ≠ \(y)")
+        }
+        // The conversion is reported once, as information.
+        let r = try Run.bieumau(["convert", input, "-o", dir.appendingPathComponent("x.xlsx").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let said = r.stdout + r.stderr
+        #expect(said.components(separatedBy: "phông \(encoding)").count == 2, "\(said)")
+    }
+
     @Test func wordReportDumpsItsTablesAsSheets() throws {
         let list = try Run.bieumau(["dump", WordReportCLITests.docx, "--list"])
         #expect(list.status == 0, "\(list.stderr)")

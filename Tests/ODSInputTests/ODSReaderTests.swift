@@ -276,3 +276,32 @@ print(json.dumps(out, ensure_ascii=False))
         }
     }
 }
+
+/// Text typed in legacy Vietnamese fonts, saved as .ods by LibreOffice (from the openpyxl
+/// workbooks of scripts/fixtures/make-legacy-font-workbooks.sh): the cell style's
+/// `style:font-name` and each `text:span`'s say the encoding.
+@Suite("ODS reader: text in legacy Vietnamese fonts")
+struct ODSLegacyFontTests {
+    static let legacy = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy")
+
+    @Test func spansTakeTheirOwnFonts() throws {
+        let doc = try ODSDocument(path: Self.legacy.appendingPathComponent("legacy-font-runs.ods").path)
+        #expect(doc.notices.isEmpty)
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A1") == .text("Sè café văn bản"), "only the .VnTime span of a Calibri cell")
+        #expect(value(g, "A2") == .text("Số văn bản"))
+        #expect(value(g, "A3") == .text("Xin chào café"))
+        #expect(value(g, "A4") == .text("Sè v¨n b¶n"), "Arial text is kept as stored")
+        #expect(doc.notices.count == 2)
+    }
+
+    @Test(arguments: ["tcvn3", "vni"])
+    func theSeedInLegacyFontsReadsAsTheUnicodeText(encoding: String) throws {
+        let doc = try ODSDocument(path: Self.legacy.appendingPathComponent("ngan-son-q1-2023-\(encoding)-font.ods").path)
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A2") == .text("BIỂU THỐNG KÊ SỐ LIỆU VỀ KẾT QUẢ THỰC HIỆN CÔNG TÁC"))
+        #expect(value(g, "A3") == .text("(Kèm theo Báo cáo số /BC-UBND ngày /3/2022 của UBND huyện Ngân Sơn)"))
+        #expect(value(g, "B5") == .text("Chỉ tiêu thống kê"))
+        #expect(doc.notices.count == 1)
+    }
+}

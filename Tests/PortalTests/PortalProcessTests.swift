@@ -25,7 +25,7 @@ struct PortalProcessTests {
         let work = TestPaths.temporaryFolder("portal-browser")
         let shots = ProcessInfo.processInfo.environment["BIEUMAU_SHOTS"].map { URL(fileURLWithPath: $0).path }
             ?? work.appendingPathComponent("shots").path
-        let r = try Self.runScript("story.py", ["--bin", Run.bieumauPath, "--port", "18090", "--work", work.path,
+        let r = try Self.runScript("story.py", ["--bin", Run.bieumauPath, "--port", "18490", "--work", work.path,
                                                 "--shots", shots, "--chromium", try Tools.require("chromium")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ok - merged 1.1 = 13 (A) + 7 (B) = 20"))
@@ -35,7 +35,7 @@ struct PortalProcessTests {
           .enabled(if: Tools.programs("python3"), "needs python3"))
     func killDuringUploads() throws {
         let work = TestPaths.temporaryFolder("portal-crash")
-        let r = try Self.runScript("crash.py", ["--bin", Run.bieumauPath, "--port", "18091", "--work", work.path])
+        let r = try Self.runScript("crash.py", ["--bin", Run.bieumauPath, "--port", "18491", "--work", work.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ok - every acknowledged upload is there after the restart"))
     }

@@ -2,6 +2,7 @@ import Foundation
 import SheetGrid
 import Support
 import Testing
+import FreeXLWrapper
 import TestSupport
 import XLSInput
 
@@ -63,7 +64,7 @@ struct XLSCellTests {
         #expect(value(g, "C7") == .number("2.3"))
         #expect(value(g, "C8") == .date("2023-03-14"))
         #expect(value(g, "C9") == .date("2023-03-14T08:30:00"))
-        // Formula results (FreeXL skips FORMULA records; read from the BIFF records).
+        // Formula results (the FORMULA records' cached values).
         #expect(value(g, "C10") == .bool(true))
         #expect(value(g, "C11") == .number("136297"))
         #expect(cell(g, "A11")?.style.italic == true)
@@ -87,9 +88,9 @@ struct XLSRefusalTests {
         #expect(e.location?.file == XLSFixtures.path("broken-records.xls"))
     }
 
-    /// A shared string whose length runs past the table crashed FreeXL 1.0.6 (found by the fuzzer):
-    /// our pass over the records refuses it before FreeXL sees it.
-    @Test func sharedStringTableThatLiesIsRefusedBeforeFreeXL() throws {
+    /// A shared string whose length runs past the table crashed FreeXL 1.0.6 (found by the fuzzer
+    /// when FreeXL read the files): our reader refuses it with a message.
+    @Test func sharedStringTableThatLiesIsRefused() throws {
         let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("freexl-crash-sst.xls")) })
         #expect(e.status == .dataError)
         #expect(e.message.en.contains("shared-string table"))
@@ -112,12 +113,50 @@ struct XLSRefusalTests {
         #expect(missing.status == .noInput)
     }
 
-    @Test func declaredSizeBeyondTheLimitIsRefusedBeforeFreeXLAllocatesIt() throws {
+    /// Crafted: two BOUNDSHEET records (features.xls, at file offsets 2868 and 2894) made to point
+    /// at the same sheet. Sheets that overlap could make reading every sheet re-read the stream
+    /// once per sheet; each sheet's records end where the next begins, and two sheets at one
+    /// place are refused.
+    @Test func twoSheetsAtOnePlaceAreRefused() throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: XLSFixtures.path("features.xls"))))
+        #expect(bytes[2868] == 0x85 && bytes[2894] == 0x85, "the BOUNDSHEET records of the fixture")
+        for k in 0..<4 { bytes[2894 + 4 + k] = bytes[2868 + 4 + k] }
+        let dir = TestPaths.temporaryFolder("xls-overlap")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("overlap.xls").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let e = try #require(refusal { _ = try XLSDocument(path: path) })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("two sheets start at the same place"))
+    }
+
+    @Test func declaredSizeBeyondTheLimitIsRefused() throws {
         var limits = XLSLimits()
         limits.maxDeclaredCells = 10
-        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("features.xls"), limits: limits) })
+        let e = try #require(refusal {
+            let doc = try XLSDocument(path: XLSFixtures.path("features.xls"), limits: limits)
+            _ = try doc.grid(ofSheet: 0)
+        })
         #expect(e.status == .dataError)
         #expect(e.message.en.contains("declare"))
+    }
+
+    /// seed.xls holds 265 shared strings and 424 cells with a value (xlrd counts the same).
+    @Test func moreCellsOrStringsThanTheLimitAreRefused() throws {
+        var limits = XLSLimits()
+        limits.maxCellsPerSheet = 300
+        let e = try #require(refusal {
+            let doc = try XLSDocument(path: XLSFixtures.path("seed.xls"), limits: limits)
+            _ = try doc.grid(ofSheet: 0)
+        })
+        #expect(e.status == .dataError)
+        #expect(e.message.en.contains("safety limit"))
+        #expect(e.message.en.contains("more than 300 cells"))
+        #expect(e.location?.sheet == "seed")
+        limits.maxCellsPerSheet = 20
+        let strings = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("seed.xls"), limits: limits) })
+        #expect(strings.message.en.contains("safety limit"))
+        #expect(strings.message.en.contains("265 strings"))
     }
 }
 
@@ -147,12 +186,15 @@ struct XLSPublicFileTests {
         #expect(value(g, "B8") == .text("МОСКВА Москва"))
     }
 
-    /// FreeXL 1.0.6 cannot parse xlrd's Formate.xls (it answers OK with no workbook): refused
-    /// with a message, not read wrongly.
-    @Test func aWorkbookFreeXLCannotParseIsRefused() throws {
-        let e = try #require(refusal { _ = try XLSDocument(path: XLSFixtures.path("xlrd-Formate.xls")) })
-        #expect(e.status == .dataError)
-        #expect(e.message.vi.contains("FreeXL"))
+    /// FreeXL 1.0.6 cannot parse xlrd's Formate.xls (it answers OK with no workbook); our reader
+    /// reads it (and agrees with xlrd, below): German sheet names, dates and times, merged cells.
+    @Test func aWorkbookFreeXLCannotParseIsRead() throws {
+        let doc = try XLSDocument(path: XLSFixtures.path("xlrd-Formate.xls"))
+        #expect(doc.sheetEntries.map(\.name) == ["Blätt1", "ÖÄÜ", "Blätt3", "Formate"])
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A2") == .text("Äcker"))
+        // 2741 in a date format: xlrd reads 1907-07-03 too.
+        #expect(value(g, "B1") == .date("1907-07-03"))
     }
 }
 
@@ -174,6 +216,8 @@ for s in b.sheets():
             if t == xlrd.XL_CELL_DATE:
                 d = xlrd.xldate_as_datetime(v, b.datemode).isoformat()
                 v = d[:-9] if d.endswith("T00:00:00") else d
+                # A serial below 1 in the 1900 system is a time of day (xlrd dates it 1899-12-31).
+                if b.datemode == 0 and v.startswith("1899-12-31T"): v = v[11:]
             elif t == xlrd.XL_CELL_BOOLEAN: v = "TRUE" if v else "FALSE"
             elif t == xlrd.XL_CELL_ERROR: v = xlrd.error_text_from_code[v]
             elif t == xlrd.XL_CELL_NUMBER: v = repr(v)
@@ -186,7 +230,7 @@ print(json.dumps(out, ensure_ascii=False))
     @Test(.enabled(if: Tools.python("xlrd"), "needs python3 with xlrd"),
           arguments: ["features.xls", "seed.xls", "poi-TwoSheetsOneHidden.xls", "poi-DateFormats.xls",
                       "poi-1904DateWindowing.xls", "poi-SimpleMultiCell.xls", "xlrd-xf_class.xls", "xlrd-ragged.xls",
-                      "xlrd-formula_test_sjmachin.xls", "xlrd-profiles.xls"])
+                      "xlrd-formula_test_sjmachin.xls", "xlrd-profiles.xls", "xlrd-Formate.xls"])
     func sameValuesAsXlrd(fixture: String) throws {
         let path = XLSFixtures.path(fixture)
         let r = try Run.python(Self.dumpScript, [path])
@@ -214,5 +258,116 @@ print(json.dumps(out, ensure_ascii=False))
             let merges = Set(g.merges.map { "\($0.firstRow),\($0.lastRow),\($0.firstColumn),\($0.lastColumn)" })
             #expect(merges == Set(sheet["merges"] as? [String] ?? []), "\(fixture) sheet \(i)")
         }
+    }
+}
+
+/// FreeXL (C; FreeXLWrapper), a second reader written by others and kept in the tests only: every
+/// value it reads from a fixture, ours reads the same. (FreeXL leaves out formula results and
+/// boolean/error cells, which xlrd checks above; it cannot parse xlrd-Formate.xls.)
+@Suite("XLS reader agrees with FreeXL")
+struct XLSFreeXLAgreementTests {
+    static func freeXLValue(_ v: FreeXLCell) -> CellValue {
+        switch v {
+        case .empty: return .empty
+        case .integer(let i): return .number(String(i))
+        case .double(let d):
+            if d == d.rounded(), abs(d) < 1e15 { return .number(String(Int64(d))) }
+            return .number("\(d)")
+        case .text(let s): return s.isEmpty ? .empty : .text(TextNormalization.nfc(s))
+        case .date(let s), .time(let s): return .date(s)
+        case .dateTime(let s): return .date(s.replacingOccurrences(of: " ", with: "T"))
+        }
+    }
+
+    @Test(arguments: ["features.xls", "seed.xls", "poi-TwoSheetsOneHidden.xls", "poi-DateFormats.xls",
+                      "poi-1904DateWindowing.xls", "poi-SimpleMultiCell.xls", "xlrd-xf_class.xls", "xlrd-ragged.xls",
+                      "xlrd-formula_test_sjmachin.xls", "xlrd-profiles.xls"])
+    func sameValuesAsFreeXL(fixture: String) throws {
+        let path = XLSFixtures.path(fixture)
+        let freexl = try FreeXLWorkbook(path: path)
+        let doc = try XLSDocument(path: path)
+        #expect(freexl.sheetCount == doc.sheetEntries.count)
+        var compared = 0
+        for i in 0..<min(freexl.sheetCount, doc.sheetEntries.count) {
+            #expect(TextNormalization.nfc(try freexl.sheetName(i)) == doc.sheetEntries[i].name)
+            let (rows, columns) = try freexl.select(sheet: i)
+            let g = try doc.grid(ofSheet: i)
+            for r in 0..<rows {
+                for c in 0..<columns {
+                    let theirs = Self.freeXLValue(try freexl.cell(row: r, column: c))
+                    guard theirs != .empty else { continue }
+                    let ours = g.rows.first(where: { $0.index == r })?.value(at: c) ?? .empty
+                    compared += 1
+                    if case .number(let a) = theirs, case .number(let b) = ours,
+                       let x = Decimal(string: a), let y = Decimal(string: b) {
+                        #expect(x == y, "\(fixture) sheet \(i) \(CellReference.a1(row: r, column: c)): FreeXL \(a), ours \(b)")
+                    } else {
+                        #expect(ours == theirs, "\(fixture) sheet \(i) \(CellReference.a1(row: r, column: c))")
+                    }
+                }
+            }
+        }
+        #expect(compared > 0)
+        print("FreeXL agreement: \(fixture): \(compared) cells compared")
+    }
+}
+
+/// The seed typed in `.VnTime`/`.VnTimeH` and `VNI-Times` (LibreOffice's .xls from the openpyxl
+/// workbooks; scripts/fixtures/make-legacy-font-workbooks.sh): FONT → XF → cell says the encoding.
+@Suite("XLS reader: text in legacy Vietnamese fonts")
+struct XLSLegacyFontTests {
+    @Test(arguments: ["tcvn3", "vni"])
+    func theSeedInLegacyFontsReadsAsTheUnicodeCSV(encoding: String) throws {
+        let legacy = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy")
+        let doc = try XLSDocument(path: legacy.appendingPathComponent("ngan-son-q1-2023-\(encoding)-font.xls").path)
+        #expect(doc.notices.isEmpty)
+        let g = try doc.grid(ofSheet: 0)
+        let csv = try String(contentsOf: TestPaths.examples.appendingPathComponent("ngan-son-q1-2023.csv"), encoding: .utf8)
+        let expected = csvFields(csv).filter { !$0.isEmpty }
+        let read = Set(g.rows.flatMap { $0.cells.map(\.value.plainText) })
+        let missing = expected.filter { !read.contains($0) }
+        #expect(expected.count > 300)
+        #expect(missing.isEmpty, "\(missing.prefix(10))")
+        #expect(doc.notices.count == 1)
+        #expect(doc.notices.first?.vi.contains(encoding == "tcvn3" ? "TCVN3" : "VNI") == true)
+    }
+}
+
+/// The fields of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks).
+private func csvFields(_ csv: String) -> [String] {
+    var fields: [String] = []
+    var field = "", quoted = false, previousQuote = false
+    for ch in csv {
+        if quoted {
+            if ch == "\"" { quoted = false; previousQuote = true } else { field.append(ch) }
+            continue
+        }
+        switch ch {
+        case "\"":
+            if previousQuote { field.append("\"") }
+            quoted = true
+        case ",", "\n", "\r\n", "\r":
+            fields.append(field)
+            field = ""
+        default: field.append(ch)
+        }
+        previousQuote = false
+    }
+    fields.append(field)
+    return fields
+}
+
+/// The same rich text saved as .xls by LibreOffice: shared strings with runs (FONT per run).
+@Suite("XLS reader: rich-text runs in legacy fonts")
+struct XLSLegacyFontRunTests {
+    @Test func runsTakeTheirOwnFonts() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("Tests/CLITests/Fixtures/legacy/legacy-font-runs.xls").path
+        let doc = try XLSDocument(path: path)
+        let g = try doc.grid(ofSheet: 0)
+        #expect(value(g, "A1") == .text("Sè café văn bản"), "only the .VnTime run of a Calibri cell")
+        #expect(value(g, "A2") == .text("Số văn bản"))
+        #expect(value(g, "A3") == .text("Xin chào café"))
+        #expect(value(g, "A4") == .text("Sè v¨n b¶n"), "Arial text is kept as stored")
+        #expect(doc.notices.count == 2)
     }
 }

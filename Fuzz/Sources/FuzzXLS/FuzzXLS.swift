@@ -3,7 +3,8 @@ import SheetGrid
 import Support
 import XLSInput
 
-/// Whole .xls bytes → a temporary file → our BIFF record pass, then FreeXL, then every sheet read.
+/// Whole .xls bytes → a temporary file → our Swift reader (compound file, BIFF records, every
+/// sheet's grid). No C code reads the bytes: any crash, hang or runaway allocation is ours.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = NSTemporaryDirectory() + "bieumau-fuzz-\(getpid()).xls"
@@ -14,5 +15,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.maxCellsPerSheet = 200_000
     guard let doc = try? XLSDocument(path: path, limits: limits) else { return 0 }
     for i in doc.sheetEntries.indices { _ = try? doc.grid(ofSheet: i) }
+    _ = doc.notices
     return 0
 }
