@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter",
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        .target(name: "ZipWrapper", dependencies: ["CZip"], swiftSettings: swiftSettings),
+        .target(name: "ZipWrapper", dependencies: ["CZip", "Support"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"])]),
         .target(name: "FreeXLWrapper", dependencies: ["CFreeXL"], swiftSettings: swiftSettings),
         // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.
@@ -43,7 +43,7 @@ let package = Package(
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
         // The chunked XML scanner every reader of an XML package (XLSX, ODS, DOCX) shares.
-        .target(name: "XMLScan", swiftSettings: swiftSettings),
+        .target(name: "XMLScan", dependencies: ["Support"], swiftSettings: swiftSettings),
         // A sheet of cells, whatever format it came from.
         .target(name: "SheetGrid", dependencies: ["Support"], swiftSettings: swiftSettings),
         // Readers: each owns its format and produces a grid.
@@ -117,7 +117,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["Support"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["Support", "SheetGrid"], path: "Tests/TestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "AppendixModelTests", dependencies: ["AppendixModel", "FormSchema", "TestSupport"],
                     swiftSettings: swiftSettings),

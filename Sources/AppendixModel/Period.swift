@@ -72,13 +72,14 @@ public struct Period: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `Năm 2023`, `năm 2023`; nil when no period is named.
     public static func parse(_ text: String) -> Period? {
         let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
-        let s = Array(t.unicodeScalars)
-        if PlainText.isPlain(s) { return parsePlain(s) }
-        return parseWithExpressions(lowered: t)
+        return parse(scalars: Array(t.unicodeScalars))
     }
 
-    /// `parseWithExpressions` without regular expressions, for plain text (see `PlainText`).
-    static func parsePlain(_ s: [Unicode.Scalar]) -> Period? {
+    /// The reading of cleaned, lower-cased text, as the regular expressions
+    /// `(19|20)\d\d` (the year, leftmost), then before it `(quý|quí|q)\s*(iii|3)\b`,
+    /// `(quý|quí|q)\s*(i|1)\b`, `\b(6|sáu)\s*tháng`, `\b6\s*month`, the same for 9, and
+    /// `(^|\s)(năm|year|cả năm)\s*$` or nothing (written without NSRegularExpression, see `PlainText`).
+    static func parse(scalars s: [Unicode.Scalar]) -> Period? {
         // (19|20)\d\d, leftmost.
         var yearAt: Int?
         var i = 0
@@ -130,20 +131,6 @@ public struct Period: Sendable, Hashable, Codable, CustomStringConvertible {
         if e == 0 { return Period(kind: .year, year: year) }
         return nil
     }
-
-    /// The reading with regular expressions, for any text (`t`: cleaned and lower-cased).
-    static func parseWithExpressions(lowered t: String) -> Period? {
-        guard let yearMatch = t.range(of: #"(19|20)\d\d"#, options: .regularExpression),
-              let year = Int(t[yearMatch]) else { return nil }
-        let head = String(t[..<yearMatch.lowerBound])
-        func has(_ pattern: String) -> Bool { head.range(of: pattern, options: .regularExpression) != nil }
-        if has(#"(quý|quí|q)\s*(iii|3)\b"#) { return Period(kind: .q3, year: year) }
-        if has(#"(quý|quí|q)\s*(i|1)\b"#) { return Period(kind: .q1, year: year) }
-        if has(#"\b6\s*tháng"#) || has(#"\bsáu\s*tháng"#) || has(#"\b6\s*months?"#) { return Period(kind: .sixMonths, year: year) }
-        if has(#"\b9\s*tháng"#) || has(#"\bchín\s*tháng"#) || has(#"\b9\s*months?"#) { return Period(kind: .nineMonths, year: year) }
-        if has(#"(^|\s)(năm|year|cả năm)\s*$"#) || head.trimmingCharacters(in: .whitespaces).isEmpty { return Period(kind: .year, year: year) }
-        return nil
-    }
 }
 
 /// A date as printed in "(Kèm theo Báo cáo số …/BC-UBND ngày …)": parts may be blank.
@@ -181,13 +168,13 @@ public struct ReportDate: Sendable, Hashable, Codable {
     public static func parse(_ text: String) -> ReportDate? {
         let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
             .replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")
-        let s = Array(t.unicodeScalars)
-        if PlainText.isPlain(s) { return parsePlain(s) }
-        return parseWithExpressions(lowered: t)
+        return parse(scalars: Array(t.unicodeScalars))
     }
 
-    /// `parseWithExpressions` without regular expressions, for plain text (see `PlainText`).
-    static func parsePlain(_ s: [Unicode.Scalar]) -> ReportDate? {
+    /// The reading of cleaned, lower-cased text without ellipses, as the regular expressions
+    /// `ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4})`, else
+    /// `ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4})` (leftmost; see `PlainText`).
+    static func parse(scalars s: [Unicode.Scalar]) -> ReportDate? {
         // ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4}), leftmost.
         func slashed(from p: Int) -> Int? {
             guard PlainText.has(s, at: p, "ngày") else { return nil }
@@ -238,22 +225,6 @@ public struct ReportDate: Sendable, Hashable, Codable {
             .replacingOccurrences(of: "năm", with: "|").split(separator: "|", omittingEmptySubsequences: false)
             .dropFirst().map { Int($0.trimmingCharacters(in: .whitespaces)) }
         return nums.count == 3 ? ReportDate(day: nums[0], month: nums[1], year: nums[2]) : nil
-    }
-
-    /// The reading with regular expressions, for any text (`t`: cleaned, lower-cased, ellipses removed).
-    static func parseWithExpressions(lowered t: String) -> ReportDate? {
-        if let r = t.range(of: #"ngày\s*(\d{0,2})\s*/\s*(\d{0,2})\s*/\s*(\d{4})"#, options: .regularExpression) {
-            let parts = t[r].dropFirst(4).split(separator: "/", omittingEmptySubsequences: false)
-                .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 3 { return ReportDate(day: parts[0], month: parts[1], year: parts[2]) }
-        }
-        if let r = t.range(of: #"ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4})"#, options: .regularExpression) {
-            let nums = t[r].replacingOccurrences(of: "ngày", with: "|").replacingOccurrences(of: "tháng", with: "|")
-                .replacingOccurrences(of: "năm", with: "|").split(separator: "|", omittingEmptySubsequences: false)
-                .dropFirst().map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            if nums.count == 3 { return ReportDate(day: nums[0], month: nums[1], year: nums[2]) }
-        }
-        return nil
     }
 
     public var vietnamese: String {

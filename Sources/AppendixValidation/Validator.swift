@@ -185,29 +185,18 @@ struct Checker {
     static func shorten(_ text: String, to limit: Int) -> String {
         // No more bytes than the limit: no more characters either (counting characters is costly).
         if text.utf8.count <= limit { return text }
-        return ShortenMemo.shared.shorten(text, to: limit)
+        return shortened.value(Shortening(text: UTF8Key(text), limit: limit)) {
+            text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        }
     }
 
     /// Shortened labels by (label, limit): the form's labels are shortened for the messages of
     /// every unit's file, and counting characters of a long label costs more than the rest of a message.
-    final class ShortenMemo: @unchecked Sendable {
-        static let shared = ShortenMemo()
-        private let lock = NSLock()
-        private var known: [UTF8Key: [Int: String]] = [:]
-
-        func shorten(_ text: String, to limit: Int) -> String {
-            let key = UTF8Key(text)
-            lock.lock()
-            if let s = known[key]?[limit] { lock.unlock(); return s }
-            lock.unlock()
-            let s = text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
-            lock.lock()
-            if known.count > 10_000 { known.removeAll() }
-            known[key, default: [:]][limit] = s
-            lock.unlock()
-            return s
-        }
+    struct Shortening: Hashable {
+        let text: UTF8Key
+        let limit: Int
     }
+    static let shortened = Memo<Shortening, String>(limit: 10_000)
 
     var statusList: String { form.statusTexts.map { "«\($0)»" }.joined(separator: ", ") }
 

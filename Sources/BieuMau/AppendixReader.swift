@@ -50,15 +50,7 @@ public struct AppendixReader: Sendable {
     ///   - sheet: a sheet by name or 1-based number (workbooks only); else the `bieumau.sheet`
     ///     property; else the first sheet holding the table, visible sheets first.
     public func read(path: String, formID: String? = nil, sheet: String? = nil) throws -> LoadedAppendix {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
-                               en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
-        }
-        if isDir.boolValue {
-            throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
-                               at: SourceLocation(file: path))
-        }
+        try Self.checkInputFile(path)
         if StreamInput.isStream(path) {
             // A pipe or FIFO: read once (bounded in size and waiting time), then as an upload.
             let bytes = try StreamInput.readAll(path)
@@ -227,8 +219,21 @@ public struct AppendixReader: Sendable {
         return (first, try TableLocator.locate(grid: try grid(first), library: library, formID: formID))
     }
 
+    /// Exit 66 with a message when `path` is missing or a folder.
+    static func checkInputFile(_ path: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
+                               en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
+        }
+        if isDir.boolValue {
+            throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
+                               at: SourceLocation(file: path))
+        }
+    }
+
     /// A sheet by name (exact, then ignoring case and Unicode normalisation) or 1-based number.
-    static func sheetIndex(_ selector: String, in entries: [SheetEntry], file: String) throws -> Int {
+    public static func sheetIndex(_ selector: String, in entries: [SheetEntry], file: String) throws -> Int {
         if let i = entries.firstIndex(where: { $0.name == selector }) { return i }
         let wanted = TextNormalization.nfc(selector).lowercased()
         if let i = entries.firstIndex(where: { TextNormalization.nfc($0.name).lowercased() == wanted }) { return i }

@@ -16,15 +16,7 @@ extension AppendixReader {
     /// Every sheet of the file as a grid (visible sheets first); `sheet` (name or 1-based number)
     /// keeps only that one.
     public static func grids(path: String, sheet: String? = nil) throws -> DocumentGrids {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw BieuMauError(.noInput, vi: "Không có tệp \(path). Hãy kiểm tra lại đường dẫn.",
-                               en: "The file \(path) does not exist. Check the path.", at: SourceLocation(file: path))
-        }
-        if isDir.boolValue {
-            throw BieuMauError(.noInput, vi: "\(path) là thư mục, không phải tệp.", en: "\(path) is a folder, not a file.",
-                               at: SourceLocation(file: path))
-        }
+        try Self.checkInputFile(path)
         do {
             let format = try InputFormat.sniff(path: path)
             if format == .csv, sheet != nil {

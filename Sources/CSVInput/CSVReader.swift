@@ -9,9 +9,10 @@ public struct CSVDocument: Sendable {
     public var delimiter: Character
 }
 
-/// Reads CSV as offices produce it: UTF-8 (with or without BOM), UTF-16 with BOM (Excel
-/// "Unicode text", tabs), Windows-1258 (Excel "CSV" on Vietnamese Windows); `,` `;` or tab;
-/// RFC 4180 quoting with line breaks inside quoted fields; CRLF, LF or CR line ends.
+/// Reads CSV as offices produce it into a grid in memory: UTF-8 (with or without BOM), UTF-16
+/// (Excel "Unicode text", tabs), Windows-1258 (Excel "CSV" on Vietnamese Windows), TCVN3/VNI;
+/// `,` `;` or tab (an Excel `sep=` first line names it and is not a row); RFC 4180 quoting with
+/// line breaks inside quoted fields; CRLF, LF or CR line ends. The tokenizer is `CSVStreamReader`'s.
 /// Every field keeps its raw text (NFC); `GridRow.sourceLine` is the line the record starts on.
 public enum CSVReader {
     /// Reads a file; a missing file is exit 66, unreadable content exit 65.
@@ -42,11 +43,27 @@ public enum CSVReader {
                                en: "the file is empty (0 bytes). Ask for the original file again.",
                                at: SourceLocation(file: fileName))
         }
-        let (text, encoding) = try TextDecoder.decode(data, fileName: fileName)
-        let scalars = Array(text.unicodeScalars)
-        let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
-        let rows = try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName, limits: limits)
-        return CSVDocument(grid: Grid(source: .csv(file: fileName), rows: rows), encoding: encoding, delimiter: delim)
+        let reader = try CSVStreamReader(data: data, fileName: fileName, delimiter: delimiter, limits: limits)
+        return CSVDocument(grid: Grid(source: .csv(file: fileName), rows: try gridRows(reader)),
+                           encoding: reader.encoding, delimiter: reader.delimiter)
+    }
+
+    /// The records of `reader` as grid rows: a cell per non-empty field, NFC text.
+    static func gridRows(_ reader: CSVStreamReader) throws -> [GridRow] {
+        var rows: [GridRow] = []
+        var cellCount = 0
+        try reader.forEachRecord { record in
+            var cells: [Cell] = []
+            for i in 0..<record.count where !record.field(i).isEmpty {
+                cellCount += 1
+                if cellCount > reader.limits.maxCells {
+                    throw CSVLimits.tooManyCells(reader.limits.maxCells, file: reader.path, line: record.line)
+                }
+                cells.append(Cell(column: i, value: .text(record.string(i))))
+            }
+            rows.append(GridRow(index: record.index, cells: cells, sourceLine: record.line))
+        }
+        return rows
     }
 
     /// Excel's `sep=;` first line, which names the delimiter.
@@ -58,14 +75,13 @@ public enum CSVReader {
         return Character(d)
     }
 
-    /// Parses already decoded text.
+    /// Parses already decoded text (with the same tokenizer as files).
     public static func parse(text: String, fileName: String, delimiter: Character? = nil,
                              limits: CSVLimits = .default) throws -> Grid {
-        let scalars = Array(TextNormalization.nfc(text).unicodeScalars)
-        let delim = delimiter ?? excelSeparatorHint(scalars) ?? detectDelimiter(scalars)
-        return Grid(source: .csv(file: fileName),
-                    rows: try parse(scalars, delimiter: delim.unicodeScalars.first!, fileName: fileName,
-                                    limits: limits))
+        guard !text.isEmpty else { return Grid(source: .csv(file: fileName), rows: []) }
+        let reader = try CSVStreamReader(source: .data(Data(TextNormalization.nfc(text).utf8)), name: fileName,
+                                         delimiter: delimiter, limits: limits, chunkSize: 1 << 18, encoding: .utf8)
+        return Grid(source: .csv(file: fileName), rows: try gridRows(reader))
     }
 
     /// The delimiter (`,`, `;` or tab) that splits the first lines into the most records of one
@@ -120,123 +136,6 @@ public enum CSVReader {
         }
         if (nonEmpty || fields > 1) && widths.count < limit { widths.append(fields) }
         return widths
-    }
-
-    static func parse(_ s: [Unicode.Scalar], delimiter: Unicode.Scalar, fileName: String,
-                      limits: CSVLimits = .default) throws -> [GridRow] {
-        var rows: [GridRow] = []
-        var cells: [Cell] = []
-        var field = String.UnicodeScalarView()
-        var column = 0
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var quoteLine = 0
-        var atFieldStart = true
-        var fieldWasQuoted = false
-        var fieldBytes = 0
-        var cellCount = 0
-
-        func endField() throws {
-            if column + 1 > limits.maxFieldsPerRecord {
-                throw CSVLimits.tooManyFields(limits.maxFieldsPerRecord, file: fileName, line: recordLine)
-            }
-            fieldBytes = 0
-            if !field.isEmpty {
-                cellCount += 1
-                if cellCount > limits.maxCells {
-                    throw CSVLimits.tooManyCells(limits.maxCells, file: fileName, line: recordLine)
-                }
-                cells.append(Cell(column: column, value: .text(String(field))))
-            }
-            field = String.UnicodeScalarView()
-            column += 1
-            atFieldStart = true
-            fieldWasQuoted = false
-        }
-        func endRecord() throws {
-            try endField()
-            if rows.count + 1 > limits.maxRecords {
-                throw CSVLimits.tooManyRecords(limits.maxRecords, file: fileName, line: recordLine)
-            }
-            rows.append(GridRow(index: rows.count, cells: cells, sourceLine: recordLine))
-            cells = []
-            column = 0
-        }
-
-        var i = 0
-        let n = s.count
-        while i < n {
-            let c = s[i]
-            if inQuotes {
-                if c == "\"" {
-                    if i + 1 < n && s[i + 1] == "\"" {
-                        field.append("\"")
-                        i += 2
-                        continue
-                    }
-                    inQuotes = false
-                    i += 1
-                    continue
-                }
-                if c == "\r" {
-                    line += 1
-                    if i + 1 < n && s[i + 1] == "\n" {
-                        field.append("\r"); field.append("\n")
-                        i += 2
-                        continue
-                    }
-                } else if c == "\n" {
-                    line += 1
-                }
-                field.append(c)
-                fieldBytes += UTF8.width(c)
-                if fieldBytes > limits.maxFieldBytes {
-                    throw CSVLimits.fieldTooLong(limits.maxFieldBytes, file: fileName, line: recordLine, column: column + 1)
-                }
-                i += 1
-                continue
-            }
-            if c == "\"" && atFieldStart {
-                inQuotes = true
-                quoteLine = line
-                atFieldStart = false
-                fieldWasQuoted = true
-                i += 1
-                continue
-            }
-            if c == delimiter {
-                try endField()
-                i += 1
-                continue
-            }
-            if c == "\n" || c == "\r" {
-                try endRecord()
-                if c == "\r" && i + 1 < n && s[i + 1] == "\n" { i += 1 }
-                line += 1
-                recordLine = line
-                i += 1
-                continue
-            }
-            atFieldStart = false
-            field.append(c)
-            fieldBytes += UTF8.width(c)
-            if fieldBytes > limits.maxFieldBytes {
-                throw CSVLimits.fieldTooLong(limits.maxFieldBytes, file: fileName, line: recordLine, column: column + 1)
-            }
-            i += 1
-        }
-        if inQuotes {
-            throw BieuMauError(.dataError,
-                vi: "dấu ngoặc kép mở ở dòng \(quoteLine) không được đóng đến hết tệp. Hãy kiểm tra ô có dấu \" ở dòng này (ô có dấu \" bên trong phải viết \"\").",
-                en: "the double quote opened on line \(quoteLine) is never closed. Check the field with \" on that line (a \" inside a field is written \"\").",
-                at: SourceLocation(file: fileName, line: quoteLine))
-        }
-        // The last record, unless the text ended with a line break.
-        if !(cells.isEmpty && field.isEmpty && column == 0 && !fieldWasQuoted) {
-            try endRecord()
-        }
-        return rows
     }
 }
 

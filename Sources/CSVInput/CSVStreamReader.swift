@@ -35,31 +35,17 @@ public struct CSVRecord {
     public func string(_ i: Int) -> String {
         let bytes = field(i)
         let s = String(decoding: bytes, as: UTF8.self)
-        return CSVRecord.isSurelyNFC(bytes) ? s : TextNormalization.nfc(s)
-    }
-
-    /// True when the UTF-8 bytes hold only characters that are NFC whatever follows them:
-    /// everything below U+0300 and the Latin Extended Additional block (U+1E00–U+1EFF, where the
-    /// precomposed Vietnamese letters are). A false answer only means "normalise to be sure".
-    public static func isSurelyNFC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            if b < 0xCC { i += 2; continue }            // U+0080…U+02FF
-            if b == 0xE1, i + 1 < n, bytes[i + 1] >= 0xB8, bytes[i + 1] <= 0xBB { i += 3; continue } // U+1E00…U+1EFF
-            return false
-        }
-        return true
+        return TextNormalization.isCertainlyNFC(utf8: bytes) ? s : TextNormalization.nfc(s)
     }
 }
 
-/// Reads a CSV file record by record with memory that does not grow with the file: the same
-/// encodings (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1258), delimiter
-/// detection (`sep=` hint line, else `,` `;` or tab) and RFC 4180 quoting as `CSVReader`.
-/// The file is read twice: once to decide the encoding (UTF-8 must be valid throughout, else the
-/// file is Windows-1258), once to parse. Fields are handed out as NFC text or raw UTF-8 bytes.
+/// The one CSV tokenizer: reads a file (or bytes in memory) record by record with memory that does
+/// not grow with the file. Encodings: UTF-8 with or without BOM, UTF-16 with or without BOM,
+/// TCVN3/VNI, Windows-1258; delimiter detection (`sep=` hint line, skipped, else `,` `;` or tab);
+/// RFC 4180 quoting. `CSVReader` builds its in-memory grid from these records.
+/// The source is read twice: once to decide the encoding (UTF-8 must be valid throughout, else the
+/// file is Windows-1258 or a legacy font encoding), once to parse. Fields are handed out as NFC
+/// text or raw UTF-8 bytes.
 public final class CSVStreamReader {
     public let path: String
     public let encoding: CSVEncoding
@@ -73,22 +59,43 @@ public final class CSVStreamReader {
     /// Bytes read from the file at a time.
     public let chunkSize: Int
 
-    public init(file path: String, delimiter: Character? = nil, limits: CSVLimits = .default,
-                chunkSize: Int = 1 << 18) throws {
-        self.path = path
-        self.chunkSize = max(1, chunkSize)
-        self.limits = limits
+    /// Where the bytes come from: a file read chunk by chunk, or bytes already in memory.
+    enum Source {
+        case file(String)
+        case data(Data)
+    }
+    private let source: Source
+
+    /// A reader of the file at `path` (exit 66 when it does not exist).
+    public convenience init(file path: String, delimiter: Character? = nil, limits: CSVLimits = .default,
+                            chunkSize: Int = 1 << 18) throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
             throw BieuMauError(.noInput, vi: "Không có tệp \(path).", en: "The file \(path) does not exist.",
                                at: SourceLocation(file: path))
         }
-        let (encoding, skip) = try Self.detectEncoding(path, chunkSize: self.chunkSize)
+        try self.init(source: .file(path), name: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize)
+    }
+
+    /// A reader of bytes already in memory; `fileName` names them in messages.
+    public convenience init(data: Data, fileName: String, delimiter: Character? = nil, limits: CSVLimits = .default,
+                            chunkSize: Int = 1 << 18) throws {
+        try self.init(source: .data(data), name: fileName, delimiter: delimiter, limits: limits, chunkSize: chunkSize)
+    }
+
+    /// `encoding`, when given, is not detected (text already decoded, as UTF-8).
+    init(source: Source, name path: String, delimiter: Character?, limits: CSVLimits, chunkSize: Int,
+         encoding known: CSVEncoding? = nil) throws {
+        self.path = path
+        self.source = source
+        self.chunkSize = max(1, chunkSize)
+        self.limits = limits
+        let (encoding, skip) = try known.map { ($0, 0) } ?? Self.detectEncoding(source, name: path, chunkSize: self.chunkSize)
         self.encoding = encoding
         self.skip = skip
         // The delimiter from the first 64 KiB of decoded text.
         var head: [UInt8] = []
-        try Self.decodedChunks(path: path, encoding: encoding, skip: skip, chunkSize: self.chunkSize) { chunk in
+        try Self.decodedChunks(source, name: path, encoding: encoding, skip: skip, chunkSize: self.chunkSize) { chunk in
             head.append(contentsOf: chunk)
             return head.count < 1 << 16
         }
@@ -127,27 +134,41 @@ public final class CSVStreamReader {
                      en: "Error reading \(path) (\(String(cString: strerror(errno)))).", at: SourceLocation(file: path))
     }
 
-    /// Calls `body` with successive raw chunks of the file; stops early when `body` returns false.
-    static func rawChunks(_ path: String, chunkSize: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
-        let fd = try openFile(path)
-        defer { close(fd) }
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer, chunkSize)
-            if n < 0 { if errno == EINTR { continue }; throw readError(path) }
-            if n == 0 { return }
-            if try !body(UnsafeBufferPointer(start: buffer, count: n)) { return }
+    /// Calls `body` with successive raw chunks of the source; stops early when `body` returns false.
+    static func rawChunks(_ source: Source, name path: String, chunkSize: Int,
+                          _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
+        switch source {
+        case .data(let data):
+            try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                let all = raw.bindMemory(to: UInt8.self)
+                var offset = 0
+                while offset < all.count {
+                    let end = min(all.count, offset + chunkSize)
+                    if try !body(UnsafeBufferPointer(rebasing: all[offset..<end])) { return }
+                    offset = end
+                }
+            }
+        case .file:
+            let fd = try openFile(path)
+            defer { close(fd) }
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
+            defer { buffer.deallocate() }
+            while true {
+                let n = read(fd, buffer, chunkSize)
+                if n < 0 { if errno == EINTR { continue }; throw readError(path) }
+                if n == 0 { return }
+                if try !body(UnsafeBufferPointer(start: buffer, count: n)) { return }
+            }
         }
     }
 
     /// BOM → UTF-8/UTF-16; NULs at every other byte → UTF-16; valid UTF-8 throughout → UTF-8;
     /// otherwise Windows-1258. A NUL byte in 8-bit text is refused (a binary file).
-    static func detectEncoding(_ path: String, chunkSize: Int) throws -> (CSVEncoding, Int) {
+    static func detectEncoding(_ source: Source, name path: String, chunkSize: Int) throws -> (CSVEncoding, Int) {
         var head: [UInt8] = []
-        try rawChunks(path, chunkSize: chunkSize) { chunk in head.append(contentsOf: chunk.prefix(400 - head.count)); return head.count < 400 }
+        try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in head.append(contentsOf: chunk.prefix(400 - head.count)); return head.count < 400 }
         if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-            if let bad = try firstInvalidUTF8(path, skip: 3, chunkSize: chunkSize) {
+            if let bad = try firstInvalidUTF8(source, name: path, skip: 3, chunkSize: chunkSize) {
                 throw BieuMauError(.dataError,
                     vi: "tệp bắt đầu bằng dấu UTF-8 (BOM) nhưng có byte không hợp lệ. Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                     en: "the file starts with a UTF-8 byte order mark but holds invalid bytes. Save it again as \"CSV UTF-8\".",
@@ -158,22 +179,29 @@ public final class CSVStreamReader {
         if head.starts(with: [0xFF, 0xFE]) { return (.utf16LE, 2) }
         if head.starts(with: [0xFE, 0xFF]) { return (.utf16BE, 2) }
         if let le = TextDecoder.utf16WithoutBOM(head) { return (le ? .utf16LE : .utf16BE, 0) }
-        if let bad = try firstInvalidUTF8(path, skip: 0, chunkSize: chunkSize) {
+        if let bad = try firstInvalidUTF8(source, name: path, skip: 0, chunkSize: chunkSize) {
             if bad.nul {
                 throw BieuMauError(.dataError,
                     vi: "tệp có byte NUL (tệp nhị phân?), không phải văn bản CSV. Hãy lưu lại dưới dạng CSV (UTF-8).",
                     en: "the file holds a NUL byte (a binary file?), not CSV text. Save it again as CSV (UTF-8).",
                     at: SourceLocation(file: path, line: bad.line))
             }
+            // UTF-8 throughout but for a few bad bytes (a damaged copy, a cut and pasted field): not
+            // another encoding, which would garble every letter; the bad byte is named at its place.
+            // Judged on the first 16 MiB.
+            var text: [UInt8] = []
+            try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
+                text.append(contentsOf: chunk.prefix((16 << 20) - text.count))
+                return text.count < 16 << 20
+            }
+            if let bad = TextDecoder.damagedUTF8(text) { throw TextDecoder.damagedUTF8Error(bad, fileName: path) }
             // A legacy Vietnamese font encoding, judged on the first 256 KiB.
             var sample: [UInt8] = []
-            try rawChunks(path, chunkSize: chunkSize) { chunk in
+            try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
                 sample.append(contentsOf: chunk.prefix((256 << 10) - sample.count))
                 return sample.count < 256 << 10
             }
-            // UTF-8 but for a few bad bytes: refused at the first one, as the whole-file reader does.
-            if let damaged = TextDecoder.damagedUTF8(sample) { throw TextDecoder.damagedUTF8Error(damaged, fileName: path) }
-            if let legacy = VietnameseText.detect(bytes: sample, windows1258: try? TextDecoder.windows1258(sample, fileName: path)) {
+            if let legacy = VietnameseText.detect(bytes: sample, windows1258: TextDecoder.windows1258(sample)) {
                 return (legacy == .tcvn3 ? .tcvn3 : .vni, 0)
             }
             return (.windows1258, 0)
@@ -182,14 +210,14 @@ public final class CSVStreamReader {
     }
 
     /// The first NUL byte, or else the first invalid UTF-8 sequence (a NUL found later still wins).
-    static func firstInvalidUTF8(_ path: String, skip: Int, chunkSize: Int) throws -> (line: Int, nul: Bool)? {
+    static func firstInvalidUTF8(_ source: Source, name path: String, skip: Int, chunkSize: Int) throws -> (line: Int, nul: Bool)? {
         var pending = 0          // continuation bytes still expected
         var minNext: UInt8 = 0x80, maxNext: UInt8 = 0xBF
         var line = 1
         var offset = 0
         var invalid: Int? = nil
         var nulLine: Int? = nil
-        try rawChunks(path, chunkSize: chunkSize) { chunk in
+        try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
             for b in chunk {
                 defer { offset += 1 }
                 if offset < skip { continue }
@@ -222,12 +250,12 @@ public final class CSVStreamReader {
 
     /// Calls `body` with successive chunks of the file as UTF-8 (converted with iconv when the file
     /// is UTF-16 or Windows-1258); stops early when `body` returns false.
-    static func decodedChunks(path: String, encoding: CSVEncoding, skip: Int, chunkSize: Int,
+    static func decodedChunks(_ source: Source, name path: String, encoding: CSVEncoding, skip: Int, chunkSize: Int,
                               _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
         var skipped = 0
         switch encoding {
         case .utf8, .utf8BOM:
-            try rawChunks(path, chunkSize: chunkSize) { chunk in
+            try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
                 var c = chunk
                 if skipped < skip {
                     let k = min(skip - skipped, c.count)
@@ -242,7 +270,7 @@ public final class CSVStreamReader {
             let legacy: LegacyVietnameseEncoding = encoding == .tcvn3 ? .tcvn3 : .vni
             var carry: [UInt8] = []
             var keepGoing = true
-            try rawChunks(path, chunkSize: chunkSize) { chunk in
+            try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
                 carry.append(contentsOf: chunk)
                 guard let lastLF = carry.lastIndex(of: 0x0A) else {
                     if carry.count > 16 << 20 {
@@ -281,6 +309,13 @@ public final class CSVStreamReader {
                 let outBuf = UnsafeBufferPointer(rebasing: out[0..<r.produced])
                 for b in outBuf where b == 0x0A { line += 1 }
                 if r.status == .invalidSequence || (final && !rest.isEmpty) {
+                    if encoding == .windows1258 {
+                        let byte = rest.first.map { String(format: "0x%02X", $0) } ?? "?"
+                        throw BieuMauError(.dataError,
+                            vi: "tệp không phải UTF-8 và cũng không đọc được theo Windows-1258 (byte \(byte)). Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
+                            en: "the file is neither UTF-8 nor readable as Windows-1258 (byte \(byte)). Save it again as \"CSV UTF-8\".",
+                            at: SourceLocation(file: path, line: line))
+                    }
                     throw BieuMauError(.dataError,
                         vi: "tệp có ký tự không hợp lệ theo \(from). Hãy lưu lại tệp dưới dạng \"CSV UTF-8\".",
                         en: "the file holds a character that is not valid \(from). Save it again as \"CSV UTF-8\".",
@@ -289,7 +324,7 @@ public final class CSVStreamReader {
                 if r.produced > 0 { keepGoing = try body(outBuf) }
                 return rest
             }
-            try rawChunks(path, chunkSize: chunkSize) { chunk in
+            try rawChunks(source, name: path, chunkSize: chunkSize) { chunk in
                 var c = chunk
                 if skipped < skip {
                     let k = min(skip - skipped, c.count)
@@ -311,7 +346,7 @@ public final class CSVStreamReader {
         var parser = ByteParser(delimiter: delimiter.asciiValue!, limits: limits, path: path,
                                 skipFirstLine: hasSeparatorHint)
         defer { parser.deallocate() }
-        try Self.decodedChunks(path: path, encoding: encoding, skip: skip, chunkSize: chunkSize) { chunk in
+        try Self.decodedChunks(source, name: path, encoding: encoding, skip: skip, chunkSize: chunkSize) { chunk in
             try parser.feed(chunk, body)
             return true
         }

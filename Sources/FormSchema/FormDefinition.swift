@@ -44,7 +44,7 @@ public enum RowStyle: String, Sendable, Hashable, Codable {
 }
 
 /// One row of the form.
-public struct FormRow: Sendable, Hashable, Identifiable {
+public struct FormRow: Sendable, Hashable, Identifiable, Codable {
     /// Stable identifier, unique in the form (`r3_3_1`, `r3_3_1_den`).
     public var id: String
     /// Printed code (`3.3.1`); empty for unnumbered sub-rows.
@@ -130,8 +130,8 @@ public enum RuleLevel: String, Sendable, Hashable, Codable {
 }
 
 /// A rule that holds between rows.
-public struct CrossRule: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+public struct CrossRule: Sendable, Hashable, Codable {
+    public enum Kind: Sendable, Hashable, Codable {
         /// `part ≤ whole`.
         case partNotAboveWhole(part: String, whole: String)
         /// `total = Σ parts`.
@@ -149,7 +149,7 @@ public struct CrossRule: Sendable, Hashable {
 }
 
 /// A form: the printed layout, its rows and the rules between them. Loaded from `Templates/`.
-public struct FormDefinition: Sendable {
+public struct FormDefinition: Sendable, Hashable {
     public var id: String
     public var version: Int
     /// `Phụ lục`.
@@ -235,7 +235,7 @@ public struct FormDefinition: Sendable {
 }
 
 /// The two-row table header as printed.
-public struct TableHeaders: Sendable, Hashable {
+public struct TableHeaders: Sendable, Hashable, Codable {
     public var code: String
     public var label: String
     public var result: String
@@ -250,5 +250,31 @@ public struct TableHeaders: Sendable, Hashable {
         self.unit = unit
         self.value = value
         self.note = note
+    }
+}
+
+/// The form cache's encoding: every stored field but `file` (where it was loaded from, given
+/// when it is read) and the index (rebuilt).
+extension FormDefinition: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, version, appendixLabel, title, description, sheetName, headers, statusTexts, yesTexts, noTexts,
+             keyRatios, rows, rules, replaces, rowMap
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), version: try c.decode(Int.self, forKey: .version),
+                  appendixLabel: try c.decode(String.self, forKey: .appendixLabel),
+                  title: try c.decode(String.self, forKey: .title),
+                  description: try c.decode(String.self, forKey: .description),
+                  sheetName: try c.decode(String.self, forKey: .sheetName),
+                  headers: try c.decode(TableHeaders.self, forKey: .headers),
+                  statusTexts: try c.decode([String].self, forKey: .statusTexts),
+                  yesTexts: try c.decode([String].self, forKey: .yesTexts),
+                  noTexts: try c.decode([String].self, forKey: .noTexts),
+                  keyRatios: try c.decode([String].self, forKey: .keyRatios),
+                  rows: try c.decode([FormRow].self, forKey: .rows), rules: try c.decode([CrossRule].self, forKey: .rules),
+                  replaces: try c.decodeIfPresent(String.self, forKey: .replaces),
+                  rowMap: try c.decode([String: String].self, forKey: .rowMap))
     }
 }

@@ -18,45 +18,13 @@ public enum LabelKey {
 
     /// Keys already made: the same labels and cell texts come back in every unit's file, and
     /// making a key (NFD, NFC, character classes) is the costliest step of reading a table.
-    private final class Cache: @unchecked Sendable {
-        /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
-        typealias Bytes = UTF8Key
-        private let lock = NSLock()
-        private var keys: [Bytes: String] = [:]
-        private var looseKeys: [Bytes: String] = [:]
-        static let limit = 200_000
-
-        func key(_ label: String, _ make: (String) -> String) -> String {
-            let b = Bytes(label)
-            lock.lock()
-            if let k = keys[b] { lock.unlock(); return k }
-            lock.unlock()
-            let k = make(label)
-            lock.lock()
-            if keys.count >= Cache.limit { keys.removeAll(keepingCapacity: true) }
-            keys[b] = k
-            lock.unlock()
-            return k
-        }
-
-        func loose(_ label: String, _ make: (String) -> String) -> String {
-            let b = Bytes(label)
-            lock.lock()
-            if let k = looseKeys[b] { lock.unlock(); return k }
-            lock.unlock()
-            let k = make(label)
-            lock.lock()
-            if looseKeys.count >= Cache.limit { looseKeys.removeAll(keepingCapacity: true) }
-            looseKeys[b] = k
-            lock.unlock()
-            return k
-        }
-    }
-    private static let cache = Cache()
+    /// Keyed by the exact UTF-8 bytes: String's own hashing normalises (NFC) every time.
+    private static let keys = Memo<UTF8Key, String>(limit: 200_000)
+    private static let looseKeys = Memo<UTF8Key, String>(limit: 200_000)
 
     /// The matching key of a label.
     public static func make(_ label: String) -> String {
-        cache.key(label, makeUncached)
+        keys.value(UTF8Key(label)) { makeUncached(label) }
     }
 
     static func makeUncached(_ label: String) -> String {
@@ -74,7 +42,7 @@ public enum LabelKey {
             parts.reserveCapacity(word.count)
             var tone: Character?
             for ch in word {
-                let p = characters.parts(of: ch)
+                let p = LabelKey.parts(of: ch)
                 if let t = p.tone { tone = t }
                 parts.append(p)
             }
@@ -122,18 +90,14 @@ public enum LabelKey {
 
     /// Characters already split: labels use a few hundred distinct characters, and Foundation's
     /// normalisation is slow on whole strings, so each character is decomposed once.
-    private final class CharacterCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var parts: [Character: CharacterParts] = [:]
+    private static let characterParts = Memo<Character, CharacterParts>(limit: 100_000)
 
-        func parts(of ch: Character) -> CharacterParts {
-            if ch.isASCII {
-                let isEdge = ch.unicodeScalars.allSatisfy { LabelKey.edgeCharacters.contains($0) }
-                return CharacterParts(base: String(ch), tone: nil, isEdge: isEdge)
-            }
-            lock.lock()
-            if let p = parts[ch] { lock.unlock(); return p }
-            lock.unlock()
+    static func parts(of ch: Character) -> CharacterParts {
+        if ch.isASCII {
+            let isEdge = ch.unicodeScalars.allSatisfy { LabelKey.edgeCharacters.contains($0) }
+            return CharacterParts(base: String(ch), tone: nil, isEdge: isEdge)
+        }
+        return characterParts.value(ch) {
             var base = String.UnicodeScalarView()
             var tone: Character?
             for scalar in String(ch).decomposedStringWithCanonicalMapping.unicodeScalars {
@@ -141,14 +105,9 @@ public enum LabelKey {
             }
             let composed = String(base).precomposedStringWithCanonicalMapping
             let isEdge = !composed.isEmpty && composed.unicodeScalars.allSatisfy { LabelKey.edgeCharacters.contains($0) }
-            let p = CharacterParts(base: composed, tone: tone, isEdge: isEdge || composed.isEmpty)
-            lock.lock()
-            if parts.count < 100_000 { parts[ch] = p }
-            lock.unlock()
-            return p
+            return CharacterParts(base: composed, tone: tone, isEdge: isEdge || composed.isEmpty)
         }
     }
-    private static let characters = CharacterCache()
 
     /// The fast path: when every scalar is below U+0250 or in U+1E00–U+1EFF, each scalar is a
     /// character of its own (none of them extends a grapheme), so the base, tone and punctuation of
@@ -213,8 +172,8 @@ public enum LabelKey {
 
     /// A looser key: only letters and digits (with tones), for labels that differ in punctuation inside.
     public static func loose(_ label: String) -> String {
-        cache.loose(label) { l in
-            let key = make(l)
+        looseKeys.value(UTF8Key(label)) {
+            let key = make(label)
             var out: [UInt8] = []
             out.reserveCapacity(key.utf8.count)
             for c in key.unicodeScalars where isLoose(c) { ScalarTable.appendUTF8(c.value, to: &out) }

@@ -197,80 +197,16 @@ public final class ODSDocument: SheetDocument {
         } catch let e as ZipError {
             throw zipError(e, file: file, part: entry.name, sheet: sheet)
         } catch let e as XMLScanError {
-            let what: (vi: String, en: String)
-            switch e {
-            case .malformed(let m, let offset): what = ("XML sai cấu trúc tại byte \(offset) (\(m))", "malformed XML at byte \(offset) (\(m))")
-            case .dtdRefused: what = ("có khai báo DOCTYPE/ENTITY (không được phép)", "it has a DOCTYPE/ENTITY declaration (not allowed)")
-            case .depthExceeded(let n):
-                throw limitError(file: file, part: entry.name, sheet: sheet,
-                                 vi: "các phần tử XML lồng nhau sâu quá \(n) mức", en: "XML elements nest deeper than \(n) levels")
-            case .tokenTooLong(let n):
-                throw limitError(file: file, part: entry.name, sheet: sheet,
-                                 vi: "một thẻ hoặc đoạn văn bản XML dài quá \(n) byte", en: "an XML tag or text run is longer than \(n) bytes")
-            case .unknownEntity(let name, let offset): what = ("tham chiếu thực thể lạ \(name) tại byte \(offset)", "unknown entity reference \(name) at byte \(offset)")
-            }
-            throw BieuMauError(.dataError,
-                vi: "Phần \(entry.name) của tệp .ods bị hỏng: \(what.vi). Hãy mở bằng LibreOffice và lưu lại.",
-                en: "Part \(entry.name) of the .ods file is corrupt: \(what.en). Open it in LibreOffice and save it again.",
-                at: SourceLocation(file: file, sheet: sheet))
+            throw e.userError(file: file, part: entry.name, sheet: sheet, format: .ods)
         }
         return scanner.handler
     }
 
     static func limitError(file: String, part: String?, sheet: String? = nil, vi: String, en: String) -> BieuMauError {
-        let wherePart = part.map { " (\($0))" } ?? ""
-        return BieuMauError(.dataError,
-            vi: "Tệp vượt giới hạn an toàn\(wherePart): \(vi). Tệp có thể hỏng hoặc được tạo để gây hại; nếu là tệp thật, hãy chia nhỏ dữ liệu.",
-            en: "The file exceeds a safety limit\(wherePart): \(en). It may be corrupt or crafted to do harm; if it is genuine, split the data.",
-            at: SourceLocation(file: file, sheet: sheet))
+        FileFormatWording.ods.limitError(file: file, part: part, sheet: sheet, vi: vi, en: en)
     }
 
     static func zipError(_ error: ZipError, file: String, part: String?, sheet: String? = nil) -> BieuMauError {
-        let loc = SourceLocation(file: file, sheet: sheet)
-        let fixVi = "Hãy tải lại hoặc xin lại tệp, hoặc mở bằng LibreOffice và lưu lại dưới dạng .ods hoặc .xlsx."
-        let fixEn = "Download or request the file again, or open it in LibreOffice and save it again as .ods or .xlsx."
-        switch error {
-        case .notAZip:
-            return BieuMauError(.dataError,
-                vi: "Tệp không phải là bảng tính .ods (không phải gói zip của OpenDocument). \(fixVi)",
-                en: "The file is not an .ods spreadsheet (not an OpenDocument zip package). \(fixEn)", at: loc)
-        case .truncatedOrInconsistent(let d):
-            return BieuMauError(.dataError,
-                vi: "Tệp .ods bị cắt cụt hoặc hỏng cấu trúc zip (\(d)). \(fixVi)",
-                en: "The .ods file is truncated or its zip structure is corrupt (\(d)). \(fixEn)", at: loc)
-        case .cannotOpen(let d):
-            return BieuMauError(.noInput,
-                vi: "Không mở được tệp (\(d)). Hãy kiểm tra đường dẫn và quyền đọc.",
-                en: "Cannot open the file (\(d)). Check the path and read permission.", at: loc)
-        case .crcMismatch(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) trong tệp bị hỏng (sai mã kiểm tra CRC). \(fixVi)",
-                en: "Part \(entry) of the file is corrupt (CRC mismatch). \(fixEn)", at: loc)
-        case .encryptedEntry(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) được mã hoá bằng mật khẩu zip. Hãy gỡ mật khẩu rồi lưu lại.",
-                en: "Part \(entry) is encrypted with a zip password. Remove the password and save the file again.", at: loc)
-        case .unsupportedCompression(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) dùng kiểu nén không hỗ trợ. \(fixVi)",
-                en: "Part \(entry) uses an unsupported compression method. \(fixEn)", at: loc)
-        case .corruptData(let entry, let d):
-            return BieuMauError(.dataError,
-                vi: "Dữ liệu nén của phần \(entry) bị hỏng (\(d)). \(fixVi)",
-                en: "The compressed data of part \(entry) is corrupt (\(d)). \(fixEn)", at: loc)
-        case .tooLarge(let entry, let limit):
-            return limitError(file: file, part: entry, sheet: sheet,
-                              vi: "phần này giải nén ra hơn \(limit) byte", en: "this part inflates to more than \(limit) bytes")
-        case .compressionRatioExceeded(let entry, let limit):
-            return limitError(file: file, part: entry, sheet: sheet,
-                              vi: "tỉ lệ nén vượt \(limit):1 (dấu hiệu của \"bom zip\")", en: "the compression ratio exceeds \(limit):1 (a sign of a zip bomb)")
-        case .noSuchEntry(let name):
-            return BieuMauError(.dataError,
-                vi: "Thiếu phần \(name) trong tệp. \(fixVi)", en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
-        case .duplicateEntry(let name):
-            return BieuMauError(.dataError,
-                vi: "Tệp chứa hai phần cùng tên \(name) (trùng tên hoặc chỉ khác chữ hoa/thường). Mỗi chương trình đọc một bản khác nhau nên số liệu kiểm tra có thể khác số liệu người xem thấy; tệp bị từ chối. \(fixVi)",
-                en: "The file holds two parts named \(name) (the same name, or differing only by case). Programs read different copies, so the figures checked could differ from those a person sees; the file is refused. \(fixEn)", at: loc)
-        }
+        error.userError(file: file, part: part, sheet: sheet, format: .ods)
     }
 }

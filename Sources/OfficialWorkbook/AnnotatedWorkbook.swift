@@ -70,10 +70,11 @@ public enum AnnotatedWorkbook {
                 try ws.writeString(row: r, col: 6, f.found ?? "", format: plain)
                 try ws.writeString(row: r, col: 7, f.expected ?? "", format: plain)
                 try ws.writeString(row: r, col: 8, f.message.text(language), format: plain)
-                // Wrapped cells do not grow by themselves in every spreadsheet: size the row for its text.
-                func lines(_ text: String, _ width: Double) -> Int { max(1, Int((Double(text.count) / width).rounded(.up))) }
-                let height = max(lines(f.message.text(language), widths[8]), lines(f.label, widths[4]))
-                try ws.setRow(r, height: Double(height) * 15.5)
+                // Wrapped cells do not grow by themselves in every spreadsheet: size the row for its
+                // text with the official workbook's estimate (Times New Roman 12, the default format).
+                let lines = max(Layout.lines(of: f.message.text(language), widthUnits: widths[8], fontSize: 12),
+                                Layout.lines(of: f.label, widthUnits: widths[4], fontSize: 12))
+                try ws.setRow(r, height: Layout.height(lines: lines, fontSize: 12))
             }
             if report.findings.isEmpty {
                 try ws.writeString(row: 4, col: 0, en ? "No problems found." : "Không phát hiện vấn đề nào.")

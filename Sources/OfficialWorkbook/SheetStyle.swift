@@ -46,16 +46,23 @@ enum Layout {
         return true
     }
 
-    /// `linesCountingCharacters` over bytes, for text where each scalar is a character.
-    static func linesCountingScalars(of text: String, perChar: Double, usable: Double) -> Int? {
-        guard eachScalarIsACharacter(text) else { return nil }
-        var total = 0
-        var line = 0.0
-        var count = 1
-        var wordLength = 0
-        func endWord() {
-            guard wordLength > 0 else { return }
-            let w = Double(wordLength) * perChar
+    /// The wrapping itself (once): words placed on lines at word boundaries, a word longer than a
+    /// line broken across lines. Fed word lengths in characters and paragraph ends.
+    struct LineCounter {
+        let perChar: Double
+        let usable: Double
+        private var total = 0
+        private var line = 0.0
+        private var count = 1
+
+        init(perChar: Double, usable: Double) {
+            self.perChar = perChar
+            self.usable = usable
+        }
+
+        mutating func word(_ length: Int) {
+            guard length > 0 else { return }
+            let w = Double(length) * perChar
             let add = line == 0 ? w : line + perChar + w
             if add > usable && line > 0 {
                 count += 1
@@ -64,45 +71,55 @@ enum Layout {
                 line = add
             }
             while line > usable { count += 1; line -= usable }
-            wordLength = 0
         }
+
+        mutating func endParagraph() {
+            total += count
+            line = 0
+            count = 1
+        }
+
+        /// The lines of everything fed, the last paragraph ended.
+        mutating func finish() -> Int {
+            endParagraph()
+            return max(total, 1)
+        }
+    }
+
+    /// The lines of `text`, counting characters as UTF-8 lead bytes: only for text where each
+    /// scalar is a character (nil otherwise).
+    static func linesCountingScalars(of text: String, perChar: Double, usable: Double) -> Int? {
+        guard eachScalarIsACharacter(text) else { return nil }
+        var counter = LineCounter(perChar: perChar, usable: usable)
+        var wordLength = 0
         for b in text.utf8 {
-            if b == 0x0A {
-                endWord()
-                total += count
-                line = 0
-                count = 1
-            } else if b == 0x20 {
-                endWord()
+            if b == 0x0A || b == 0x20 {
+                counter.word(wordLength)
+                wordLength = 0
+                if b == 0x0A { counter.endParagraph() }
             } else if b & 0xC0 != 0x80 {
                 wordLength += 1
             }
         }
-        endWord()
-        total += count
-        return max(total, 1)
+        counter.word(wordLength)
+        return counter.finish()
     }
 
+    /// The lines of any text, counting characters (grapheme clusters).
     static func linesCountingCharacters(of text: String, perChar: Double, usable: Double) -> Int {
-        var total = 0
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            // Wrap at word boundaries: count words onto lines.
-            var line = 0.0
-            var count = 1
-            for word in paragraph.split(separator: " ") {
-                let w = Double(word.count) * perChar
-                let add = line == 0 ? w : line + perChar + w
-                if add > usable && line > 0 {
-                    count += 1
-                    line = w
-                } else {
-                    line = add
-                }
-                while line > usable { count += 1; line -= usable }
+        var counter = LineCounter(perChar: perChar, usable: usable)
+        var wordLength = 0
+        for ch in text {
+            if ch == "\n" || ch == " " {
+                counter.word(wordLength)
+                wordLength = 0
+                if ch == "\n" { counter.endParagraph() }
+            } else {
+                wordLength += 1
             }
-            total += count
         }
-        return max(total, 1)
+        counter.word(wordLength)
+        return counter.finish()
     }
 
     /// Height in points of `lines` lines of text at `fontSize`.

@@ -197,14 +197,44 @@ public enum UploadOutcome: String, Sendable {
     case unreadable
 }
 
+/// A stored upload: what was found in the file (`NewUpload`) plus what the store adds (ids, times,
+/// submission). The found fields are read through `content` or directly (`upload.filename`).
+@dynamicMemberLookup
 public struct UploadRecord: Sendable, Hashable {
     public var id: Int64
     public var unitID: Int64
     public var collectionID: Int64
+    public var uploadedAt: Date
+    public var submittedAt: Date?
+    public var confirmedErrors: Bool
+    /// What the upload's file held, as it was inserted.
+    public var content: NewUpload
+
+    public subscript<T>(dynamicMember path: WritableKeyPath<NewUpload, T>) -> T {
+        get { content[keyPath: path] }
+        set { content[keyPath: path] = newValue }
+    }
+
+    init(row: Row) {
+        id = row["id"]
+        unitID = row["unit_id"]
+        collectionID = row["collection_id"]
+        uploadedAt = Date(timeIntervalSince1970: row["uploaded_at"])
+        submittedAt = (row["submitted_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
+        confirmedErrors = (row["confirmed_errors"] as Int?) == 1
+        content = NewUpload(row: row)
+    }
+
+    public func report(_ lang: Language) -> String? { content.report(lang) }
+    public func groups(_ lang: Language) -> String? { content.groups(lang) }
+    public func reason(_ lang: Language) -> String? { content.reason(lang) }
+}
+
+/// What a new upload row holds (the id and time are given by the store).
+public struct NewUpload: Sendable, Hashable {
     public var sha256: String
     public var size: Int
     public var filename: String
-    public var uploadedAt: Date
     public var outcome: UploadOutcome
     public var formFound: String?
     public var unitFound: String?
@@ -217,55 +247,22 @@ public struct UploadRecord: Sendable, Hashable {
     public var groupsEN: String?
     public var reasonVI: String?
     public var reasonEN: String?
-    public var submittedAt: Date?
-    public var confirmedErrors: Bool
-
-    init(row: Row) {
-        id = row["id"]
-        unitID = row["unit_id"]
-        collectionID = row["collection_id"]
-        sha256 = row["sha256"]
-        size = row["size"]
-        filename = row["filename"]
-        uploadedAt = Date(timeIntervalSince1970: row["uploaded_at"])
-        outcome = UploadOutcome(rawValue: row["outcome"]) ?? .unreadable
-        formFound = row["form_found"]
-        unitFound = row["unit_found"]
-        periodFound = row["period_found"]
-        errors = row["errors"]
-        warnings = row["warnings"]
-        reportVI = row["report_vi"]
-        reportEN = row["report_en"]
-        groupsVI = row["groups_vi"]
-        groupsEN = row["groups_en"]
-        reasonVI = row["reason_vi"]
-        reasonEN = row["reason_en"]
-        submittedAt = (row["submitted_at"] as Double?).map { Date(timeIntervalSince1970: $0) }
-        confirmedErrors = (row["confirmed_errors"] as Int?) == 1
-    }
 
     public func report(_ lang: Language) -> String? { lang == .en ? reportEN : reportVI }
     public func groups(_ lang: Language) -> String? { lang == .en ? groupsEN : groupsVI }
     public func reason(_ lang: Language) -> String? { lang == .en ? reasonEN : reasonVI }
 }
 
-/// What a new upload row holds (the id and time are given by the store).
-public struct NewUpload: Sendable {
-    public var sha256: String
-    public var size: Int
-    public var filename: String
-    public var outcome: UploadOutcome
-    public var formFound: String?
-    public var unitFound: String?
-    public var periodFound: String?
-    public var errors: Int
-    public var warnings: Int
-    public var reportVI: String?
-    public var reportEN: String?
-    public var groupsVI: String?
-    public var groupsEN: String?
-    public var reasonVI: String?
-    public var reasonEN: String?
+extension NewUpload {
+    init(row: Row) {
+        self.init(sha256: row["sha256"], size: row["size"], filename: row["filename"],
+                  outcome: UploadOutcome(rawValue: row["outcome"]) ?? .unreadable,
+                  formFound: row["form_found"], unitFound: row["unit_found"], periodFound: row["period_found"],
+                  errors: row["errors"], warnings: row["warnings"],
+                  reportVI: row["report_vi"], reportEN: row["report_en"],
+                  groupsVI: row["groups_vi"], groupsEN: row["groups_en"],
+                  reasonVI: row["reason_vi"], reasonEN: row["reason_en"])
+    }
 }
 
 // MARK: - Queries

@@ -14,13 +14,26 @@ public enum TextNormalization {
     /// U+2190–U+21FF, mathematical operators U+2200–U+22FF and box drawing U+2500–U+257F
     /// (checked against Python's unicodedata when the ranges were chosen).
     public static func isCertainlyNFC(_ s: String) -> Bool {
-        for b in s.utf8 where b >= 0xCC {
-            // Any scalar at or above U+0300 starts with a lead byte >= 0xCC: look closer.
-            return s.unicodeScalars.allSatisfy { v in
-                let x = v.value
-                return x < 0x300 || (0x1E00...0x1EFF).contains(x) || (0x2010...0x2027).contains(x)
-                    || (0x2030...0x205E).contains(x) || (0x2190...0x22FF).contains(x) || (0x2500...0x257F).contains(x)
-            }
+        var s = s
+        return s.withUTF8(isCertainlyNFC(utf8:))
+    }
+
+    /// `isCertainlyNFC` on UTF-8 bytes, in one pass without allocating (the CSV and XLSX readers
+    /// ask it of every field). A false answer only means "normalise to be sure".
+    @inlinable
+    public static func isCertainlyNFC(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            // ASCII, continuation bytes and the lead bytes of U+0080…U+02FF.
+            if b < 0xCC { i += 1; continue }
+            // U+0300…U+07FF (combining marks first) and 4-byte scalars: look no further.
+            guard b >= 0xE0, b < 0xF0, i + 2 < n else { return false }
+            let x = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            guard (0x1E00...0x1EFF).contains(x) || (0x2010...0x2027).contains(x) || (0x2030...0x205E).contains(x)
+                    || (0x2190...0x22FF).contains(x) || (0x2500...0x257F).contains(x) else { return false }
+            i += 3
         }
         return true
     }
@@ -91,32 +104,37 @@ public enum TextNormalization {
     }
 }
 
-/// Hand-written stand-ins for short regular expressions, on "plain" text only: compiling the
-/// first NSRegularExpression of a run sets up ICU's regex tables (about 11 M instructions, an
-/// eighth of a conversion). Callers check `isPlain` and keep the regular expression for any
-/// other text, and tests compare both on generated texts.
+/// Hand-written stand-ins for short regular expressions (the one reading of periods, dates and
+/// report numbers; no NSRegularExpression: compiling the first one of a run sets up ICU's regex
+/// tables, about 11 M instructions, an eighth of a conversion). The character classes follow
+/// ICU's `\w`, `\d` and `\s`; tests compare the readings with the regular expressions on
+/// thousands of generated texts.
 public enum PlainText {
-    /// Printable ASCII, the Latin letters U+00C0–U+024F (but not ×, ÷, İ, ı, ſ, whose case
-    /// folding or class differs) and U+1E00–U+1EFF. In such text every scalar is a character,
-    /// there are no combining or format characters, the only white space is U+0020, the only
-    /// digits are ASCII, and every non-ASCII scalar is a letter.
-    public static func isPlain(_ s: [Unicode.Scalar]) -> Bool {
-        s.allSatisfy { c in
-            let v = c.value
-            if v >= 0x20 && v <= 0x7E { return true }
-            if v >= 0xC0 && v <= 0x24F { return v != 0xD7 && v != 0xF7 && v != 0x130 && v != 0x131 && v != 0x17F }
-            return v >= 0x1E00 && v <= 0x1EFF
+    /// ICU's `\w`: letters (Alphabetic), marks, decimal digits, connector punctuation, ZWJ/ZWNJ.
+    public static func isWord(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F }
+        if (v >= 0xC0 && v <= 0x24F && v != 0xD7 && v != 0xF7) || (v >= 0x1E00 && v <= 0x1EFF) { return true }
+        if v == 0x200C || v == 0x200D { return true }
+        let p = c.properties
+        if p.isAlphabetic { return true }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+        default: return false
         }
     }
 
-    /// ICU's `\w` on plain text: ASCII letters and digits, `_`, and every non-ASCII scalar.
-    public static func isWord(_ c: Unicode.Scalar) -> Bool {
+    /// ICU's `\d`: a decimal digit of any script (only ASCII ones make a number).
+    public static func isDigit(_ c: Unicode.Scalar) -> Bool {
         let v = c.value
-        if v >= 0x80 { return true }
-        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+        if v < 0x80 { return v >= 0x30 && v <= 0x39 }
+        return c.properties.generalCategory == .decimalNumber
     }
 
-    public static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+    /// ICU's `\s`: white space.
+    public static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || (c.value >= 0x09 && c.value <= 0x0D) || (c.value >= 0x80 && c.properties.isWhitespace)
+    }
 
     /// True when `s[i...]` starts with `literal`.
     public static func has(_ s: [Unicode.Scalar], at i: Int, _ literal: String) -> Bool {
@@ -128,10 +146,10 @@ public enum PlainText {
         return true
     }
 
-    /// The index after the spaces from `i`.
+    /// The index after the white space from `i`.
     public static func skipSpaces(_ s: [Unicode.Scalar], _ i: Int) -> Int {
         var k = i
-        while k < s.count && s[k] == " " { k += 1 }
+        while k < s.count && isSpace(s[k]) { k += 1 }
         return k
     }
 

@@ -331,13 +331,7 @@ struct LabelIndex: Sendable {
     private var byExact: [UTF8Key: Set<String>] = [:]
     private var byLoose: [UTF8Key: Set<String>] = [:]
     /// Answers already given: the same labels come back in every unit's file.
-    private let memo = Memo()
-
-    private final class Memo: @unchecked Sendable {
-        let lock = NSLock()
-        var answers: [UTF8Key: Set<String>] = [:]
-        static let limit = 100_000
-    }
+    private let memo = Memo<UTF8Key, Set<String>>(limit: 100_000)
 
     init(form: FormDefinition) {
         for row in form.rows {
@@ -350,18 +344,11 @@ struct LabelIndex: Sendable {
 
     /// Ids of the rows `label` names (the same answer as `FormRow.matchesLabel` for each row).
     func rowIDs(matching label: String) -> Set<String> {
-        let k = UTF8Key(label)
-        memo.lock.lock()
-        if let known = memo.answers[k] { memo.lock.unlock(); return known }
-        memo.lock.unlock()
-        let exact = byExact[UTF8Key(LabelKey.make(label))] ?? []
-        let loose = byLoose[UTF8Key(LabelKey.loose(label))] ?? []
-        let ids = exact.union(loose)
-        memo.lock.lock()
-        if memo.answers.count >= Memo.limit { memo.answers.removeAll(keepingCapacity: true) }
-        memo.answers[k] = ids
-        memo.lock.unlock()
-        return ids
+        memo.value(UTF8Key(label)) {
+            let exact = byExact[UTF8Key(LabelKey.make(label))] ?? []
+            let loose = byLoose[UTF8Key(LabelKey.loose(label))] ?? []
+            return exact.union(loose)
+        }
     }
 
     func rowIDs(matchingAny labels: [String]) -> Set<String> {

@@ -52,13 +52,13 @@ enum MetadataReader {
                 }
                 // "Ngân Sơn, ngày 15 tháng 3 năm 2023": the report's date, not a period.
                 if mentionsDate(lower) {
-                    if m.reportDate == nil, let d = reportDates.parse(text) {
+                    if m.reportDate == nil, let d = reportDates.value(UTF8Key(text), { ReportDate.parse(text) }) {
                         m.reportDate = d
                         m.locations["reportDate"] = loc
                     }
                     continue
                 }
-                if m.period == nil, let p = periods.parse(text) {
+                if m.period == nil, let p = periods.value(UTF8Key(text), { Period.parse(text) }) {
                     m.period = p
                     m.periodText = text
                     m.locations["period"] = loc
@@ -112,27 +112,9 @@ enum MetadataReader {
 
     /// Periods read from lines above tables, by line text: the period line is the same in every
     /// unit's file of a merge.
-    private final class TextMemo<T: Sendable>: @unchecked Sendable {
-        let lock = NSLock()
-        var known: [UTF8Key: T?] = [:]
-        let compute: @Sendable (String) -> T?
-        init(_ compute: @escaping @Sendable (String) -> T?) { self.compute = compute }
-        func parse(_ text: String) -> T? {
-            let key = UTF8Key(text)
-            lock.lock()
-            if let p = known[key] { lock.unlock(); return p }
-            lock.unlock()
-            let p = compute(text)
-            lock.lock()
-            if known.count > 10_000 { known.removeAll() }
-            known[key] = p
-            lock.unlock()
-            return p
-        }
-    }
-    private static let periods = TextMemo<Period> { Period.parse($0) }
-    /// Report dates by line text (the reference line "(Kèm theo Báo cáo số … ngày …)" repeats across units).
-    private static let reportDates = TextMemo<ReportDate> { ReportDate.parse($0) }
+    private static let periods = Memo<UTF8Key, Period?>(limit: 10_000)
+    /// Report dates by line text (a reference line "(Kèm theo Báo cáo số … ngày …)" repeated across units).
+    private static let reportDates = Memo<UTF8Key, ReportDate?>(limit: 10_000)
 
     static func setTitle(_ text: String, at loc: SourceLocation, into m: inout Metadata) {
         m.title = text
@@ -143,7 +125,6 @@ enum MetadataReader {
     /// spaces removed.
     static func reportNumber(in text: String) -> String? {
         let s = Array(text.unicodeScalars)
-        guard PlainText.isPlain(s) else { return reportNumberByExpression(in: text) }
         for p in s.indices {
             if let end = numberEnd(s, from: p) {
                 return PlainText.string(s[p..<end]).replacingOccurrences(of: " ", with: "")
@@ -152,16 +133,10 @@ enum MetadataReader {
         return nil
     }
 
-    static func reportNumberByExpression(in text: String) -> String? {
-        guard let r = text.range(of: #"[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+"#, options: .regularExpression) else { return nil }
-        return text[r].replacingOccurrences(of: " ", with: "")
-    }
-
     /// The number after "số" (any case) in a reference line: `(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)`,
     /// "số" and spaces removed.
     static func reportNumberAfterSo(in text: String) -> String? {
         let s = Array(text.unicodeScalars)
-        guard PlainText.isPlain(s) else { return reportNumberAfterSoByExpression(in: text) }
         for p in s.indices where p + 1 < s.count && (s[p] == "s" || s[p] == "S") && (s[p + 1] == "ố" || s[p + 1] == "Ố") {
             if let end = numberEnd(s, from: PlainText.skipSpaces(s, p + 2)) {
                 return PlainText.string(s[(p + 2)..<end]).replacingOccurrences(of: " ", with: "")
@@ -170,14 +145,11 @@ enum MetadataReader {
         return nil
     }
 
-    static func reportNumberAfterSoByExpression(in text: String) -> String? {
-        guard let r = text.range(of: #"(?i)số\s*([0-9]*\s*/\s*[A-Za-zĐđ0-9-]+)"#, options: .regularExpression) else { return nil }
-        return text[r].dropFirst(2).replacingOccurrences(of: " ", with: "")
-    }
-
-    /// The end of `[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+` matched at `p` in plain text, if it matches there.
+    /// The end of `[0-9]*\s*/\s*[A-Za-zĐđ0-9-]+` matched at `p`, if it matches there.
     static func numberEnd(_ s: [Unicode.Scalar], from p: Int) -> Int? {
-        var k = PlainText.skipSpaces(s, PlainText.skipDigits(s, p))
+        var k = p
+        while k < s.count && s[k].value >= 0x30 && s[k].value <= 0x39 { k += 1 }   // [0-9]*: ASCII only
+        k = PlainText.skipSpaces(s, k)
         guard k < s.count, s[k] == "/" else { return nil }
         k = PlainText.skipSpaces(s, k + 1)
         let start = k
@@ -200,7 +172,7 @@ enum MetadataReader {
             m.reportNumber = found
             m.locations["reportNumber"] = loc
         }
-        if m.reportDate == nil, let d = reportDates.parse(text) {
+        if m.reportDate == nil, let d = reportDates.value(UTF8Key(text), { ReportDate.parse(text) }) {
             m.reportDate = d
             m.locations["reportDate"] = loc
         }

@@ -73,23 +73,9 @@ public struct HeaderVocabulary: Sendable {
     /// The vocabulary of a list of forms, built once per distinct set of headings (every file of a
     /// merge asks for the same one, twice).
     static func of(_ forms: [FormDefinition]) -> HeaderVocabulary {
-        let key = forms.map(\.headers)
-        cache.lock.lock()
-        if let v = cache.known[key] { cache.lock.unlock(); return v }
-        cache.lock.unlock()
-        let v = HeaderVocabulary(forms: forms)
-        cache.lock.lock()
-        if cache.known.count > 64 { cache.known.removeAll() }
-        cache.known[key] = v
-        cache.lock.unlock()
-        return v
+        cache.value(forms.map(\.headers)) { HeaderVocabulary(forms: forms) }
     }
-
-    private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        var known: [[TableHeaders]: HeaderVocabulary] = [:]
-    }
-    private static let cache = Cache()
+    private static let cache = Memo<[TableHeaders], HeaderVocabulary>(limit: 64)
 
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {
@@ -112,23 +98,10 @@ public struct HeaderVocabulary: Sendable {
     /// cells are the same in every unit's file).
     func column(for text: String) -> TableColumn? {
         guard couldBeHeading(text) else { return nil }
-        let key = UTF8Key(text)
-        memo.lock.lock()
-        if let known = memo.columns[key] { memo.lock.unlock(); return known }
-        memo.lock.unlock()
-        let answer = columnUncached(text)
-        memo.lock.lock()
-        if memo.columns.count > 10_000 { memo.columns.removeAll() }
-        memo.columns[key] = .some(answer)
-        memo.lock.unlock()
-        return answer
+        return memo.value(UTF8Key(text)) { columnUncached(text) }
     }
 
-    private final class ColumnMemo: @unchecked Sendable {
-        let lock = NSLock()
-        var columns: [UTF8Key: TableColumn?] = [:]
-    }
-    private let memo = ColumnMemo()
+    private let memo = Memo<UTF8Key, TableColumn?>(limit: 10_000)
 
     private func columnUncached(_ text: String) -> TableColumn? {
         let key = LabelKey.make(text)

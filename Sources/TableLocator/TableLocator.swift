@@ -187,29 +187,19 @@ public enum TableLocator {
         case .error(let e): return .error(e)
         case .number(let s):
             guard let n = ExactDecimal(s) else { return .text(s) }
-            let shown = NumberFormatMemo.shared.reading(cell.style)
+            let shown = NumberFormatMemo.reading(cell.style)
             return .number(n, percentFormat: shown.percent, decimals: shown.decimals)
         }
     }
 
     /// What a number format shows (percent, decimals), parsed once per format text: a workbook
     /// has a handful of formats and every unit's file the same ones.
-    final class NumberFormatMemo: @unchecked Sendable {
-        static let shared = NumberFormatMemo()
-        private let lock = NSLock()
-        private var known: [String: (percent: Bool, decimals: Int?)] = [:]
+    enum NumberFormatMemo {
+        private static let known = Memo<String, (percent: Bool, decimals: Int?)>(limit: 1_000)
 
-        func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
+        static func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
             guard let format = style.numberFormat else { return (style.isPercentFormat, nil) }
-            lock.lock()
-            if let r = known[format] { lock.unlock(); return r }
-            lock.unlock()
-            let r = (style.isPercentFormat, style.formatDecimals)
-            lock.lock()
-            if known.count > 1_000 { known.removeAll() }
-            known[format] = r
-            lock.unlock()
-            return r
+            return known.value(format) { (style.isPercentFormat, style.formatDecimals) }
         }
     }
 
@@ -279,15 +269,13 @@ public enum TableLocator {
             codedCount = max(codedCount, coded.count)
             // The score depends on the coded rows' codes and labels only: remembered per table.
             let key = RowMatcher.key(coded)
-            let score = index.memo.score(key) ?? {
-                let s = coded.filter { r in
+            let score = index.scores.value(key) {
+                coded.filter { r in
                     guard let withCode = index.rowsByCode[r.code] else { return false }
                     let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
                     return withCode.contains { ids.contains($0.id) }
                 }.count
-                index.memo.remember(key, score: s)
-                return s
-            }()
+            }
             if score > (best?.score ?? -1) { best = (form, score, index, rows) }
         }
         let known = library.forms.map(\.id).joined(separator: ", ")
@@ -316,35 +304,9 @@ final class FormIndex: Sendable {
     let subRowsByParent: [String: [FormRow]]
     /// Each row's parent id (`form.row(id)?.parent`), without copying the row.
     let parentOf: [String: String]
-    /// Answers for tables already seen (matches, recognition scores), by `RowMatcher.key`.
-    let memo = TableMemo()
-
-    final class TableMemo: @unchecked Sendable {
-        private let lock = NSLock()
-        private var matchesByKey: [TableKey: [RowMatch]] = [:]
-        private var scoresByKey: [TableKey: Int] = [:]
-        /// Distinct tables remembered per form (a merge's units print one or a few).
-        static let limit = 64
-
-        func matches(_ key: TableKey) -> [RowMatch]? {
-            lock.lock(); defer { lock.unlock() }
-            return matchesByKey[key]
-        }
-        func remember(_ key: TableKey, matches: [RowMatch]) {
-            lock.lock(); defer { lock.unlock() }
-            if matchesByKey.count >= Self.limit { matchesByKey.removeAll() }
-            matchesByKey[key] = matches
-        }
-        func score(_ key: TableKey) -> Int? {
-            lock.lock(); defer { lock.unlock() }
-            return scoresByKey[key]
-        }
-        func remember(_ key: TableKey, score: Int) {
-            lock.lock(); defer { lock.unlock() }
-            if scoresByKey.count >= Self.limit { scoresByKey.removeAll() }
-            scoresByKey[key] = score
-        }
-    }
+    /// Answers for tables already seen, by `RowMatcher.key` (a merge's units print one or a few tables).
+    let matches = Memo<TableKey, [RowMatch]>(limit: 64)
+    let scores = Memo<TableKey, Int>(limit: 64)
 
     init(form: FormDefinition) {
         labels = LabelIndex(form: form)
@@ -451,11 +413,7 @@ enum RowMatcher {
     /// The matches of `rows`, remembered per form by the rows' codes and labels: every unit's file
     /// of a merge prints the same table, so the matching is done once per distinct table.
     static func match(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
-        let key = key(rows)
-        if let known = formIndex.memo.matches(key) { return known }
-        let result = matchUncached(rows, form: form, index: formIndex)
-        formIndex.memo.remember(key, matches: result)
-        return result
+        formIndex.matches.value(key(rows)) { matchUncached(rows, form: form, index: formIndex) }
     }
 
     static func matchUncached(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {

@@ -304,9 +304,6 @@ public final class XLSDocument: SheetDocument {
     }
 
     static func limitError(file: String, sheet: String? = nil, vi: String, en: String) -> BieuMauError {
-        BieuMauError(.dataError,
-            vi: "Tệp vượt giới hạn an toàn: \(vi). Tệp có thể hỏng hoặc được tạo để gây hại; nếu là tệp thật, hãy chia nhỏ dữ liệu.",
-            en: "The file exceeds a safety limit: \(en). It may be corrupt or crafted to do harm; if it is genuine, split the data.",
-            at: SourceLocation(file: file, sheet: sheet))
+        FileFormatWording.xlsx.limitError(file: file, part: nil, sheet: sheet, vi: vi, en: en)
     }
 }

@@ -306,35 +306,13 @@ public final class XLSXWorkbook {
     }
 
     static func convert(_ error: Error, file: String, part: String, sheet: String?, limits: XLSXLimits) -> Error {
-        let loc = SourceLocation(file: file, sheet: sheet)
-        let fix = (vi: "Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx, hoặc xin lại tệp gốc.",
-                   en: "Open the file in Excel and save it again as .xlsx, or ask for the original file.")
         switch error {
         case let e as BieuMauError:
             return e
         case let e as ZipError:
-            return zipError(e, file: file, part: part, sheet: sheet)
+            return e.userError(file: file, part: part, sheet: sheet, format: .xlsx)
         case let e as XMLScanError:
-            switch e {
-            case .dtdRefused:
-                return BieuMauError(.dataError,
-                    vi: "Phần \(part) chứa khai báo DTD/ENTITY; vì an toàn, bieumau không đọc những tệp như vậy. \(fix.vi)",
-                    en: "Part \(part) contains a DTD/ENTITY declaration; for safety bieumau refuses such files. \(fix.en)", at: loc)
-            case .depthExceeded(let n):
-                return limitError(file: file, part: part, sheet: sheet,
-                                  vi: "các thẻ XML lồng nhau quá \(n) tầng", en: "XML elements are nested deeper than \(n) levels")
-            case .tokenTooLong(let n):
-                return limitError(file: file, part: part, sheet: sheet,
-                                  vi: "một thẻ hoặc đoạn văn bản dài quá \(n) byte", en: "a tag or text run is longer than \(n) bytes")
-            case .malformed(let what, let offset):
-                return BieuMauError(.dataError,
-                    vi: "Phần \(part) không phải XML hợp lệ (\(what), byte \(offset)). \(fix.vi)",
-                    en: "Part \(part) is not well-formed XML (\(what), byte \(offset)). \(fix.en)", at: loc)
-            case .unknownEntity(let name, let offset):
-                return BieuMauError(.dataError,
-                    vi: "Phần \(part) dùng thực thể XML không hợp lệ \(name) (byte \(offset)). \(fix.vi)",
-                    en: "Part \(part) uses an invalid XML entity \(name) (byte \(offset)). \(fix.en)", at: loc)
-            }
+            return e.userError(file: file, part: part, sheet: sheet, format: .xlsx)
         case let e as LimitExceeded:
             switch e {
             case .cells(let n):
@@ -350,60 +328,11 @@ public final class XLSXWorkbook {
     }
 
     static func limitError(file: String, part: String?, sheet: String? = nil, vi: String, en: String) -> BieuMauError {
-        let wherePart = part.map { " (\($0))" } ?? ""
-        return BieuMauError(.dataError,
-            vi: "Tệp vượt giới hạn an toàn\(wherePart): \(vi). Tệp có thể hỏng hoặc được tạo để gây hại; nếu là tệp thật, hãy chia nhỏ dữ liệu.",
-            en: "The file exceeds a safety limit\(wherePart): \(en). It may be corrupt or crafted to do harm; if it is genuine, split the data.",
-            at: SourceLocation(file: file, sheet: sheet))
+        FileFormatWording.xlsx.limitError(file: file, part: part, sheet: sheet, vi: vi, en: en)
     }
 
     static func zipError(_ error: ZipError, file: String, part: String?, sheet: String? = nil) -> BieuMauError {
-        let loc = SourceLocation(file: file, sheet: sheet)
-        let fixVi = "Hãy tải lại hoặc xin lại tệp, hoặc mở bằng Excel và lưu lại dưới dạng .xlsx."
-        let fixEn = "Download or request the file again, or open it in Excel and save it again as .xlsx."
-        switch error {
-        case .notAZip:
-            return BieuMauError(.dataError,
-                vi: "Tệp không phải là tệp .xlsx (không phải định dạng zip của Office Open XML). \(fixVi)",
-                en: "The file is not an .xlsx workbook (not an Office Open XML zip package). \(fixEn)", at: loc)
-        case .truncatedOrInconsistent(let d):
-            return BieuMauError(.dataError,
-                vi: "Tệp .xlsx bị cắt cụt hoặc hỏng cấu trúc zip (\(d)). \(fixVi)",
-                en: "The .xlsx file is truncated or its zip structure is corrupt (\(d)). \(fixEn)", at: loc)
-        case .cannotOpen(let d):
-            return BieuMauError(.noInput,
-                vi: "Không mở được tệp (\(d)). Hãy kiểm tra đường dẫn và quyền đọc.",
-                en: "Cannot open the file (\(d)). Check the path and read permission.", at: loc)
-        case .crcMismatch(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) trong tệp bị hỏng (sai mã kiểm tra CRC). \(fixVi)",
-                en: "Part \(entry) of the file is corrupt (CRC mismatch). \(fixEn)", at: loc)
-        case .encryptedEntry(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) được mã hoá bằng mật khẩu zip. Hãy gỡ mật khẩu rồi lưu lại dưới dạng .xlsx.",
-                en: "Part \(entry) is encrypted with a zip password. Remove the password and save the file again as .xlsx.", at: loc)
-        case .unsupportedCompression(let entry):
-            return BieuMauError(.dataError,
-                vi: "Phần \(entry) dùng kiểu nén không hỗ trợ. \(fixVi)",
-                en: "Part \(entry) uses an unsupported compression method. \(fixEn)", at: loc)
-        case .corruptData(let entry, let d):
-            return BieuMauError(.dataError,
-                vi: "Dữ liệu nén của phần \(entry) bị hỏng (\(d)). \(fixVi)",
-                en: "The compressed data of part \(entry) is corrupt (\(d)). \(fixEn)", at: loc)
-        case .tooLarge(let entry, let limit):
-            return limitError(file: file, part: entry, sheet: sheet,
-                              vi: "phần này giải nén ra hơn \(limit) byte", en: "this part inflates to more than \(limit) bytes")
-        case .compressionRatioExceeded(let entry, let limit):
-            return limitError(file: file, part: entry, sheet: sheet,
-                              vi: "tỉ lệ nén vượt \(limit):1 (dấu hiệu của \"bom zip\")", en: "the compression ratio exceeds \(limit):1 (a sign of a zip bomb)")
-        case .noSuchEntry(let name):
-            return BieuMauError(.dataError,
-                vi: "Thiếu phần \(name) trong tệp. \(fixVi)", en: "Part \(name) is missing from the file. \(fixEn)", at: loc)
-        case .duplicateEntry(let name):
-            return BieuMauError(.dataError,
-                vi: "Tệp chứa hai phần cùng tên \(name) (trùng tên hoặc chỉ khác chữ hoa/thường). Mỗi chương trình đọc một bản khác nhau nên số liệu kiểm tra có thể khác số liệu người xem thấy; tệp bị từ chối. \(fixVi)",
-                en: "The file holds two parts named \(name) (the same name, or differing only by case). Programs read different copies, so the figures checked could differ from those a person sees; the file is refused. \(fixEn)", at: loc)
-        }
+        error.userError(file: file, part: part, sheet: sheet, format: .xlsx)
     }
 }
 

@@ -474,3 +474,81 @@ struct CommandLineWriteFailureTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 }
+
+@Suite("Hardening: XML-illegal characters from a workbook or a CSV dumped to .xlsx (#10.2)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct XMLIllegalFromWorkbookTests {
+    /// Loads each workbook with openpyxl; prints, per file, its text cells and how many hold U+FFFE/U+FFFF.
+    static let check = """
+    import sys, openpyxl
+    for path in sys.argv[1:]:
+        wb = openpyxl.load_workbook(path)
+        texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        bad = sum(1 for t in texts if "\\ufffe" in t or "\\uffff" in t)
+        print(len(texts), bad, int(any(t == "later text" for t in texts)), int(any("thực" in t and "hiện" in t for t in texts)))
+    """
+
+    @Test("an .xlsx holding _xFFFE_ and &#xFFFF; (convert, merge) and a CSV holding U+FFFE and SOH (dump to .xlsx): outputs openpyxl loads, no such character, later text intact",
+          .enabled(if: Tools.python("openpyxl"), "needs python3 with openpyxl"))
+    func workbookAndDumpOutputsAreXMLLegal() throws {
+        let dir = TestPaths.temporaryFolder("xml-illegal-xlsx")
+        let seed = try Seed.write(SeedTable.text, "seed.csv", in: dir)
+        let base = dir.appendingPathComponent("base.xlsx").path
+        #expect(try Run.bieumau(["convert", seed, "-o", base]).status == 0)
+        // The note "Chưa thực hiện" rewritten in sharedStrings.xml with both escapes of U+FFFE/U+FFFF.
+        let hostile = dir.appendingPathComponent("hostile.xlsx").path
+        let py = try Run.python("""
+        import sys, zipfile
+        src = zipfile.ZipFile(sys.argv[1]); out = zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)
+        for i in src.infolist():
+            d = src.read(i.filename)
+            if i.filename == "xl/sharedStrings.xml":
+                s = d.decode(); assert "Chưa thực hiện" in s
+                d = s.replace("Chưa thực hiện", "Chưa _xFFFE_ thực &#xFFFF; hiện", 1).encode()
+            out.writestr(i, d)
+        out.close()
+        """, [base, hostile])
+        #expect(py.status == 0, "\(py.stderr)")
+        let converted = dir.appendingPathComponent("converted.xlsx").path
+        let merged = dir.appendingPathComponent("merged.xlsx").path
+        let dumped = dir.appendingPathComponent("dumped.xlsx").path
+        #expect(try Run.bieumau(["convert", hostile, "-o", converted]).status == 0)
+        let other = try Seed.write(SeedTable.text.replacingOccurrences(of: "Ngân Sơn", with: "Bạch Thông"), "other.csv", in: dir)
+        let m = try Run.bieumau(["merge", hostile, other, "-o", merged, "--unit", "UBND tỉnh Bắc Kạn", "--allow-partial"])
+        #expect(m.status == 0, "\(m.stderr)")
+        let csv = dir.appendingPathComponent("hostile.csv")
+        try Data("a,b\r\nx\u{FFFE}y\u{01}z,2\r\nlater text,3\r\n".utf8).write(to: csv)
+        #expect(try Run.bieumau(["dump", csv.path, "-o", dumped]).status == 0)
+        let r = try Run.python(Self.check, [converted, merged, dumped])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
+        #expect(lines.count == 3)
+        for (i, l) in lines.enumerated() {
+            #expect(l.count == 4 && l[0] > 1 && l[1] == 0, "file \(i): \(l)")
+        }
+        #expect(lines[0][3] == 1 && lines[1][3] == 1)  // the note's own words survive in convert and merge
+        #expect(lines[2][2] == 1)                       // the CSV's later text survives in dump
+    }
+}
+
+@Suite("Hardening: merge memory does not add up over inputs read at once (#10.3)",
+       .enabled(if: binaryPresent, "needs the bieumau binary (swift build)"))
+struct BoundedMergeMemoryTests {
+    @Test("merge of two 3 M-cell sheets beside the seed: both set aside at the appendix cell limit, the seed merged, peak memory below 500 MB",
+          .enabled(if: Tools.programs("python3", "time"), "needs python3 and /usr/bin/time"))
+    func twoHugeInputsAreSetAsideInBoundedMemory() throws {
+        let dir = TestPaths.temporaryFolder("tiny-cells-merge")
+        let a = dir.appendingPathComponent("a.xlsx").path, b = dir.appendingPathComponent("b.xlsx").path
+        #expect(try Run.python(BoundedAppendixTests.tinyCells, [a, "3000000"]).status == 0)
+        #expect(try Run.python(BoundedAppendixTests.tinyCells, [b, "3000000"]).status == 0)
+        let seed = try Seed.write(SeedTable.text, "seed.csv", in: dir)
+        let out = dir.appendingPathComponent("m.xlsx").path
+        let r = try Run.process(try Tools.require("time"), ["-f", "MAXRSS %M", Run.bieumauPath, "merge", a, b, seed,
+                                                          "-o", out, "--unit", "UBND tỉnh Bắc Kạn", "--allow-partial"])
+        let all = r.stdout + r.stderr
+        #expect(all.components(separatedBy: "hơn 1000000 ô").count - 1 >= 2, "\(all.suffix(2_000))")
+        #expect(FileManager.default.fileExists(atPath: out))
+        let kb = r.stderr.components(separatedBy: "MAXRSS ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .max
+        #expect(kb < 500_000, "peak memory \(kb) KB")
+    }
+}

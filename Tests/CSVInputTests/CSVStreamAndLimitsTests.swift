@@ -32,13 +32,6 @@ private func whole(_ path: String) throws -> [(Int, [String])] {
     }
 }
 
-private func refusal(_ body: () throws -> Void) -> BieuMauError? {
-    do { try body(); return nil } catch let e as BieuMauError { return e } catch {
-        Issue.record("not a BieuMauError: \(error)")
-        return nil
-    }
-}
-
 @Suite struct CSVStreamReaderTests {
     static let samples: [(String, [UInt8])] = [
         ("quotes and breaks", Array("a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n2,\"line one\nline two\",4\r\n5,6,7".utf8)),
@@ -46,6 +39,8 @@ private func refusal(_ body: () throws -> Void) -> BieuMauError? {
         ("semicolons", Array("STT;Chỉ tiêu;Số liệu\n1;Hồ sơ;136.284\n2;\"Tỷ lệ; %\";2,30\n".utf8)),
         ("tabs, BOM", [0xEF, 0xBB, 0xBF] + Array("STT\tChỉ tiêu\tSố liệu\n1\tHồ sơ\t14\n".utf8)),
         ("quote inside", Array("a,b\"c,\"d\"e,f\n".utf8)),
+        // Where the two readers used to disagree: the in-memory one kept Excel's hint line as a row.
+        ("excel sep= line", Array("sep=;\r\na;b;c\r\n1;2;3\r\n".utf8)),
     ]
 
     @Test(arguments: [1, 2, 3, 5, 7, 64, 1 << 18])
@@ -94,6 +89,18 @@ private func refusal(_ body: () throws -> Void) -> BieuMauError? {
         #expect(e3?.message.en.contains("empty") == true)
         let e4 = refusal { _ = try CSVStreamReader(file: "/nonexistent/x.csv") }
         #expect(e4?.status == .noInput)
+        // UTF-8 but for one bad byte: named at its line and character by both readers (the check
+        // the in-memory reader had is now the one detection's), not read as Windows-1258.
+        var damaged = Array("STT,Chỉ tiêu,Số liệu\n".utf8)
+        for i in 1...30 { damaged += Array("\(i),Hồ sơ tiếp nhận đúng hạn,\(i)\n".utf8) }
+        damaged += Array("31,Số T".utf8) + [0xFF] + Array("T,1\n".utf8)
+        let path = try write(damaged)
+        for e in [refusal { _ = try CSVStreamReader(file: path) }, refusal { _ = try CSVReader.read(file: path) }] {
+            #expect(e?.status == .dataError)
+            #expect(e?.location?.line == 32)
+            #expect(e?.location?.column == 8)
+            #expect(e?.message.en.contains("0xFF") == true)
+        }
     }
 }
 

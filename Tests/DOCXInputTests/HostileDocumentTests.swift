@@ -35,15 +35,7 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
     }
 
     static func refusal(_ path: String, limits: DOCXLimits = .default) -> BieuMauError? {
-        do {
-            _ = try DOCXDocument(path: path, limits: limits)
-            return nil
-        } catch let e as BieuMauError {
-            return e
-        } catch {
-            Issue.record("not a BieuMauError: \(error)")
-            return nil
-        }
+        TestSupport.refusal { _ = try DOCXDocument(path: path, limits: limits) }
     }
 
     @Test(.enabled(if: Tools.python("zipfile"), "needs python3"))

@@ -33,6 +33,24 @@ import TestSupport
         Self.expectSame(form, back)
     }
 
+    /// Every field of every row of every bundled form comes back as the YAML gave it (the
+    /// comparison is the types' own equality, so a new field is covered without a change here).
+    @Test func roundTripsEveryBundledForm() throws {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: TestPaths.templates.path).sorted()
+        var forms = 0
+        for folder in folders {
+            let path = TestPaths.templates.appendingPathComponent(folder).appendingPathComponent("form.yaml").path
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let form = try FormLoader.parse(yaml: String(decoding: data, as: UTF8.self), file: path)
+            let hash = FormCache.hash(data)
+            let back = try #require(FormCache.decode(Data(FormCache.encode(form, hash: hash)), hash: hash, file: path))
+            #expect(back == form, "\(folder)")
+            #expect(back.rows == form.rows && back.rules == form.rules && back.rowMap == form.rowMap, "\(folder)")
+            forms += 1
+        }
+        #expect(forms >= 1)
+    }
+
     @Test func roundTripsUnusualValues() throws {
         var row = FormRow(id: "r", code: "9.9", label: "Nhãn “lạ” ≤ …", variants: ["", "a"], unit: "%", kind: .ratio,
                           choices: ["x", "y"], minimum: ExactDecimal("-1.25"), maximum: ExactDecimal("12345678901234567890.5"),

@@ -11,28 +11,6 @@ enum ODSFixtures {
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 }
 
-private func value(_ g: Grid, _ ref: String) -> CellValue {
-    let (r, c) = CellReference.parse(ref)!
-    return g.rows.first(where: { $0.index == r })?.value(at: c) ?? .empty
-}
-
-private func cell(_ g: Grid, _ ref: String) -> Cell? {
-    let (r, c) = CellReference.parse(ref)!
-    return g.rows.first(where: { $0.index == r })?.cell(at: c)
-}
-
-private func refusal(_ body: () throws -> Void) -> BieuMauError? {
-    do {
-        try body()
-        return nil
-    } catch let e as BieuMauError {
-        return e
-    } catch {
-        Issue.record("not a BieuMauError: \(error)")
-        return nil
-    }
-}
-
 @Suite("ODS reader: cells, styles, sheets (LibreOffice-written fixture)")
 struct ODSCellTests {
     @Test func sheetsInOrderWithTheHiddenOneMarked() throws {

@@ -15,23 +15,6 @@ private func grid(_ f: WorkbookFixture, sheet: String = "1") throws -> Grid {
     return try wb.readGrid(try wb.sheet(sheet))
 }
 
-private func value(_ g: Grid, _ ref: String) -> CellValue {
-    let (r, c) = CellReference.parse(ref)!
-    return g.rows.first(where: { $0.index == r })?.value(at: c) ?? .empty
-}
-
-private func refusal(_ body: () throws -> Void) -> BieuMauError? {
-    do {
-        try body()
-        return nil
-    } catch let e as BieuMauError {
-        return e
-    } catch {
-        Issue.record("not a BieuMauError: \(error)")
-        return nil
-    }
-}
-
 @Suite struct CellValueTests {
     @Test func sharedStringsRichTextPhoneticAndEscapes() throws {
         var f = WorkbookFixture(sheetData: """

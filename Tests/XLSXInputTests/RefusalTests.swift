@@ -7,15 +7,9 @@ import TestSupport
 
 /// Opens `path` and reads every sheet; returns the refusal, or nil when it was read.
 private func refusal(_ path: String, limits: XLSXLimits = .default) -> BieuMauError? {
-    do {
+    TestSupport.refusal {
         let wb = try XLSXWorkbook(path: path, limits: limits)
         for s in wb.sheets { _ = try wb.readGrid(s) }
-        return nil
-    } catch let e as BieuMauError {
-        return e
-    } catch {
-        Issue.record("not a BieuMauError: \(error)")
-        return nil
     }
 }
 
