@@ -59,6 +59,7 @@ struct ContentHandler: XMLHandler {
     /// The legacy font of the cell's style, and the fonts of the `text:span`s open in it.
     private var cellFont: LegacyFont?
     private var spanFonts: [LegacyFont?] = []
+    private var spanDepth = 0
     /// Where the text's font changes (byte offset, font from there on), when a span sets one.
     private var fontChanges: [(start: Int, font: LegacyFont?)] = []
 
@@ -99,9 +100,10 @@ struct ContentHandler: XMLHandler {
                 if let styleName = try a.string("style-name"), let set = styles.styles.legacyFont(ofTextStyle: styleName) {
                     font = set
                 }
-                if spanFonts.count < 64 {
+                spanDepth += 1
+                if spanDepth <= 64 {
                     spanFonts.append(font)
-                    if font != current { fontChanges.append((text.count, font)) }
+                    if font != current, fontChanges.count < 4096 { fontChanges.append((text.count, font)) }
                 }
             } else if !(name.equals("a") || name.equals("soft-page-break")) {
                 // Comments (office:annotation), drawings and charts anchored in the cell, nested
@@ -164,10 +166,12 @@ struct ContentHandler: XMLHandler {
                 // White space at the end of a paragraph is not shown.
                 if lastWasSpace, text.last == 0x20 { text.removeLast() }
             } else if name.equals("span") {
-                if let closing = spanFonts.popLast() {
+                // Spans nested deeper than 64 keep the font of the 64th.
+                if spanDepth <= 64, let closing = spanFonts.popLast() {
                     let font = spanFonts.last ?? cellFont
-                    if font != closing { fontChanges.append((text.count, font)) }
+                    if font != closing, fontChanges.count < 4096 { fontChanges.append((text.count, font)) }
                 }
+                spanDepth = max(spanDepth - 1, 0)
             } else if name.equals("table-cell") {
                 try finishCell()
             }
@@ -238,6 +242,7 @@ struct ContentHandler: XMLHandler {
         inParagraph = false
         cellFont = styles.styles.legacyFont(ofCellStyle: cellStyleName)
         spanFonts.removeAll(keepingCapacity: true)
+        spanDepth = 0
         fontChanges.removeAll(keepingCapacity: true)
     }
 

@@ -110,4 +110,14 @@ sys.exit(1)
             #expect(r.stderr.contains(file))
         }
     }
+
+    /// The command line and the portal read .xls with Swift code alone: the binary does not even
+    /// link FreeXL (kept as a second reader in the XLSInput tests), so no crafted .xls reaches C code.
+    @Test(.enabled(if: Tools.programs("ldd"), "needs ldd"))
+    func theBinaryDoesNotLinkFreeXL() throws {
+        let r = try Run.process(try Tools.require("ldd"), [Run.bieumauPath])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("libzip"), "ldd lists the libraries bieumau does link")
+        #expect(!r.stdout.contains("freexl"), "\(r.stdout)")
+    }
 }

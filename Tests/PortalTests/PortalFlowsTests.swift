@@ -96,6 +96,21 @@ struct PortalFlowsTests {
         }
     }
 
+    @Test("a unit's page form with a wrong CSRF token is refused (403) and nothing is stored")
+    func unitFormCSRF() async throws {
+        let h = try API.Harness()
+        try await h.run { client in
+            let token = try await API.login(client)
+            let (_, units) = try await API.createCollection(client, token: token, units: ["UBND huyện Ngân Sơn"])
+            let link = units[0]["token"] as! String
+            let (body, type) = API.multipart(["csrf": "sai-ma"], file: API.seed)
+            try await client.execute(uri: "/u/\(link)/files", method: .post, headers: [.contentType: type], body: body) { r in
+                #expect(r.status == .forbidden)
+            }
+            #expect(try h.portal.store.uploadCount() == 0)
+        }
+    }
+
     @Test("a submission after the deadline is 'nộp muộn' (late) on the dashboard and in the API")
     func lateSubmission() async throws {
         let h = try API.Harness()

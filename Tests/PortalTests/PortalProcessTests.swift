@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -7,6 +10,24 @@ import TestSupport
 @Suite("Portal process", .serialized)
 struct PortalProcessTests {
     static let scripts = TestPaths.packageRoot.appendingPathComponent("Tests/PortalTests/Browser")
+
+    /// A port nobody listens on now (the kernel's choice for port 0), so that two runs of these tests
+    /// at once — other checkouts on the same machine run the whole suite too — do not meet.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { a -> Bool in
+                bind(fd, a, length) == 0 && getsockname(fd, a, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 18490
+    }
 
     static func runScript(_ name: String, _ arguments: [String]) throws -> ProcessResult {
         let r = try Run.process("/usr/bin/env", ["python3", scripts.appendingPathComponent(name).path] + arguments)
@@ -25,7 +46,7 @@ struct PortalProcessTests {
         let work = TestPaths.temporaryFolder("portal-browser")
         let shots = ProcessInfo.processInfo.environment["BIEUMAU_SHOTS"].map { URL(fileURLWithPath: $0).path }
             ?? work.appendingPathComponent("shots").path
-        let r = try Self.runScript("story.py", ["--bin", Run.bieumauPath, "--port", "18490", "--work", work.path,
+        let r = try Self.runScript("story.py", ["--bin", Run.bieumauPath, "--port", String(Self.freePort()), "--work", work.path,
                                                 "--shots", shots, "--chromium", try Tools.require("chromium")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ok - merged 1.1 = 13 (A) + 7 (B) = 20"))
@@ -35,7 +56,7 @@ struct PortalProcessTests {
           .enabled(if: Tools.programs("python3"), "needs python3"))
     func killDuringUploads() throws {
         let work = TestPaths.temporaryFolder("portal-crash")
-        let r = try Self.runScript("crash.py", ["--bin", Run.bieumauPath, "--port", "18491", "--work", work.path])
+        let r = try Self.runScript("crash.py", ["--bin", Run.bieumauPath, "--port", String(Self.freePort()), "--work", work.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ok - every acknowledged upload is there after the restart"))
     }

@@ -349,3 +349,54 @@ struct XLSLegacyFontRunTests {
         #expect(doc.notices.count == 2)
     }
 }
+
+/// No C code reads an .xls any more, so damaged files can be tried in the test process itself
+/// (under FreeXL this test could not exist: a crafted file crashed the process). Each mutant is
+/// either read or refused with a located BieuMauError, in bounded time.
+@Suite("XLS reader: mutated files are read or refused, never crash")
+struct XLSMutationTests {
+    /// A small deterministic generator (SplitMix64), so a failure names a reproducible mutant.
+    struct SplitMix { var state: UInt64; mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    } }
+
+    @Test(arguments: ["features.xls", "seed.xls", "xlrd-formula_test_sjmachin.xls", "xlrd-Formate.xls"])
+    func bytesFlippedAndFilesCut(fixture: String) throws {
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: XLSFixtures.path(fixture))))
+        let dir = TestPaths.temporaryFolder("xls-mutants")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("mutant.xls").path
+        var rng = SplitMix(state: UInt64(original.count))
+        var read = 0, refused = 0
+        for round in 0..<400 {
+            var bytes = original
+            if round % 10 == 9 {
+                bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count))))
+            } else {
+                for _ in 0..<(1 + Int(rng.next() % 4)) {
+                    // Mostly past the 512-byte header, where the records lie.
+                    let at = Int(rng.next() % UInt64(bytes.count))
+                    bytes[at] = round % 3 == 0 ? 0xFF : UInt8(truncatingIfNeeded: rng.next())
+                }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let doc = try XLSDocument(path: path)
+                for i in doc.sheetEntries.indices { _ = try doc.grid(ofSheet: i) }
+                read += 1
+            } catch let e as BieuMauError {
+                #expect(e.status == .dataError, "\(fixture) round \(round): \(e.message.en)")
+                #expect(e.location?.file == path)
+                refused += 1
+            } catch {
+                Issue.record("\(fixture) round \(round): not a BieuMauError: \(error)")
+            }
+        }
+        #expect(read + refused == 400)
+        #expect(refused > 0)
+    }
+}

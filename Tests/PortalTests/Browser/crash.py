@@ -48,6 +48,8 @@ def start(args, data):
     p = subprocess.Popen([args.bin, "serve", "--data", data, "--port", str(args.port), "--uploads-per-minute", "100000"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
+        if p.poll() is not None:
+            fail("the server exited at start (status %s): is port %d taken?" % (p.returncode, args.port))
         try:
             request("GET", "http://127.0.0.1:%d/login" % args.port, timeout=1)
             return p
@@ -67,6 +69,16 @@ def main():
     subprocess.run([args.bin, "serve", "--data", data, "--add-user", "thu"], input=b"mat-khau-dai\n", check=True,
                    capture_output=True)
     server = start(args, data)
+    try:
+        acked, link = upload_until_killed(args, base, server)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    check_after_restart(args, data, base, link, acked)
+
+
+def upload_until_killed(args, base, server):
     _, body = request("POST", base + "/api/login", json.dumps({"name": "thu", "password": "mat-khau-dai"}).encode(),
                       {"Content-Type": "application/json"})
     token = json.loads(body)["token"]
@@ -112,7 +124,10 @@ def main():
     if len(acked) < 5:
         fail("too few uploads before the kill to mean anything (%d)" % len(acked))
     print("ok - %d uploads acknowledged before kill -9" % len(acked))
+    return acked, link
 
+
+def check_after_restart(args, data, base, link, acked):
     server = start(args, data)
     try:
         for upload_id, sha in acked:

@@ -86,6 +86,8 @@ def main():
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                check(False, "the server is running (it exited with %s: is port %d taken?)" % (server.returncode, args.port))
             try:
                 urllib.request.urlopen(base + "/login", timeout=1)
                 break
