@@ -183,8 +183,20 @@ struct Checker {
     }
 
     static func shorten(_ text: String, to limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        // No more bytes than the limit: no more characters either (counting characters is costly).
+        if text.utf8.count <= limit { return text }
+        return shortened.value(Shortening(text: UTF8Key(text), limit: limit)) {
+            text.count <= limit ? text : String(text.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        }
     }
+
+    /// Shortened labels by (label, limit): the form's labels are shortened for the messages of
+    /// every unit's file, and counting characters of a long label costs more than the rest of a message.
+    struct Shortening: Hashable {
+        let text: UTF8Key
+        let limit: Int
+    }
+    static let shortened = Memo<Shortening, String>(limit: 10_000)
 
     var statusList: String { form.statusTexts.map { "«\($0)»" }.joined(separator: ", ") }
 

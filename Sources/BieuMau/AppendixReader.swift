@@ -204,15 +204,15 @@ public struct AppendixReader: Sendable {
         if let named = document.documentProperties[WorkbookProperty.sheet], !named.isEmpty,
            let index = try? Self.sheetIndex(named, in: entries, file: displayName) {
             let g = try grid(index)
-            if TableLocator.findTable(in: g, library: library) != nil {
-                return (index, try TableLocator.locate(grid: g, library: library, formID: formID))
+            if let layout = TableLocator.findTable(in: g, library: library) {
+                return (index, try TableLocator.locate(grid: g, layout: layout, library: library, formID: formID))
             }
         }
         let ordered = entries.indices.filter { !entries[$0].isHidden } + entries.indices.filter { entries[$0].isHidden }
         for index in ordered {
             let g = try grid(index)
-            if TableLocator.findTable(in: g, library: library) != nil {
-                return (index, try TableLocator.locate(grid: g, library: library, formID: formID))
+            if let layout = TableLocator.findTable(in: g, library: library) {
+                return (index, try TableLocator.locate(grid: g, layout: layout, library: library, formID: formID))
             }
         }
         let first = ordered[0]

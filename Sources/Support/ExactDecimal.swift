@@ -275,25 +275,33 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public func formatted(_ locale: NumberLocale, places: Int? = nil) -> String {
         var v = self
         if let places { v = v.rounded(toPlaces: places) }
-        var s = v.description
-        var neg = false
-        if s.hasPrefix("-") { neg = true; s.removeFirst() }
-        var intPart = s, frac = ""
-        if let dot = s.firstIndex(of: ".") {
-            intPart = String(s[..<dot])
-            frac = String(s[s.index(after: dot)...])
+        // `description` is ASCII (`-`, digits, `.`): grouped on its bytes (messages format many numbers).
+        let d = Array(v.description.utf8)
+        var start = 0
+        let neg = d.first == UInt8(ascii: "-")
+        if neg { start = 1 }
+        var dot = d.count
+        for i in start..<d.count where d[i] == UInt8(ascii: ".") { dot = i; break }
+        let fracStart = min(dot + 1, d.count)
+        let fracCount = d.count - fracStart
+        let group: UInt8 = locale == .vi ? UInt8(ascii: ".") : UInt8(ascii: ",")
+        let point: UInt8 = locale == .vi ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        var out: [UInt8] = []
+        out.reserveCapacity(d.count + d.count / 3 + (places ?? 0) + 2)
+        if neg { out.append(UInt8(ascii: "-")) }
+        let intCount = dot - start
+        for i in 0..<intCount {
+            if i > 0 && (intCount - i) % 3 == 0 { out.append(group) }
+            out.append(d[start + i])
         }
-        if let places, frac.count < places { frac += String(repeating: "0", count: places - frac.count) }
-        let group: Character = locale == .vi ? "." : ","
-        let point = locale == .vi ? "," : "."
-        var grouped = ""
-        for (i, ch) in intPart.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { grouped.append(group) }
-            grouped.append(ch)
+        var padding = 0
+        if let places, fracCount < places { padding = places - fracCount }
+        if fracCount + padding > 0 {
+            out.append(point)
+            out.append(contentsOf: d[fracStart...])
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: padding))
         }
-        var out = String(grouped.reversed())
-        if !frac.isEmpty { out += point + frac }
-        return (neg ? "-" : "") + out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// For the spreadsheet writer only: XLSX stores numbers as IEEE doubles.

@@ -80,10 +80,17 @@ enum InputRowReader {
     /// (as `TextNormalization.isCollapsed`), and only scalars that are NFC whatever follows them
     /// (below U+0300, or the precomposed Vietnamese letters U+1E00–U+1EFF, as `nfc`'s fast path).
     static func isClean(_ s: String) -> Bool {
+        if s.isEmpty { return true }
+        var s = s
+        // One pass over the contiguous bytes (iterating `String.UTF8View` costs several times more).
+        return s.withUTF8 { isClean(bytes: $0) }
+    }
+
+    static func isClean(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previousSpace = true
         var pending = 0          // continuation bytes still expected
         var lead: UInt8 = 0
-        for b in s.utf8 {
+        for b in bytes {
             if pending > 0 {
                 if lead == 0xE1 && pending == 2 && !(0xB8...0xBB).contains(b) { return false }
                 if lead == 0xC2 && (b == 0x85 || b == 0xA0) { return false }
@@ -113,7 +120,7 @@ enum InputRowReader {
             }
             previousSpace = false
         }
-        return pending == 0 && (!previousSpace || s.isEmpty)
+        return pending == 0 && (!previousSpace || bytes.isEmpty)
     }
 
     /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.
@@ -154,11 +161,14 @@ enum InputRowReader {
     /// Only the opening words matter: a long label is not lowercased whole, and a text whose first
     /// letter opens no footer line (most labels) is rejected from its first byte.
     static func opensLikeFooter(_ t: String) -> Bool {
-        guard let first = t.utf8.first else { return false }
-        if first < 0x80 {
-            let lower = first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first | 0x20 : first
-            guard footerFirstBytes.contains(lower) else { return false }
-        }
+        var utf8 = t.utf8.makeIterator()
+        guard let first = utf8.next() else { return false }
+        // Every footer opening starts with an ASCII byte, and lowercasing NFC text never turns a
+        // non-ASCII letter into an ASCII one: a non-ASCII first byte opens no footer.
+        guard first < 0x80 else { return false }
+        // The first two bytes (ASCII lowercased; any non-ASCII byte as 0x80) must open some footer line.
+        let second = utf8.next() ?? 0
+        guard footerOpenings.contains(footerOpening(first, second)) else { return false }
         let lower = String(t.prefix(maxFooterPrefix)).lowercased()
         // NFC text: comparing bytes is comparing characters here.
         return footerPrefixUTF8.contains { lower.utf8.starts(with: $0) }
@@ -166,9 +176,18 @@ enum InputRowReader {
 
     static let footerPrefixUTF8 = footerPrefixes.map { Array($0.utf8) }
 
+    /// The first two bytes of a text, ASCII letters lowercased, any non-ASCII byte as 0x80.
+    static func footerOpening(_ a: UInt8, _ b: UInt8) -> UInt16 {
+        func lower(_ x: UInt8) -> UInt8 {
+            if x >= 0x80 { return 0x80 }
+            return x >= UInt8(ascii: "A") && x <= UInt8(ascii: "Z") ? x | 0x20 : x
+        }
+        return UInt16(lower(a)) << 8 | UInt16(lower(b))
+    }
+    /// `footerOpening` of every footer opening text.
+    static let footerOpenings: Set<UInt16> = Set(footerPrefixUTF8.map { footerOpening($0[0], $0.count > 1 ? $0[1] : 0) })
+
     static let maxFooterPrefix = footerPrefixes.map(\.count).max() ?? 0
-    /// First bytes of the footer openings (all ASCII).
-    static let footerFirstBytes = Set(footerPrefixes.compactMap(\.utf8.first))
 
     /// A label-only row that reads as a note rather than the rest of a label split by a page
     /// break: a continuation goes on mid-sentence (a lowercase word, a bracket, a digit), a note
@@ -188,6 +207,20 @@ enum InputRowReader {
     /// A row of column numbers under the header: `1 2 3 4 5` or `(1) (2) (3)`.
     static func isColumnNumberRow(_ row: GridRow) -> Bool {
         isColumnNumberRow(texts: row.cells.map { clean($0.value) }.filter { !$0.isEmpty })
+    }
+
+    /// The same test on a row's cleaned texts (empty ones skipped), without copying them.
+    static func isColumnNumberRow(cleaned texts: [(column: Int, text: String)]) -> Bool {
+        var count = 0
+        for t in texts where !t.text.isEmpty {
+            // Quick rejection, as below: a column number starts with a digit or "(".
+            guard let f = t.text.utf8.first, f == UInt8(ascii: "(") || (f >= UInt8(ascii: "0") && f <= UInt8(ascii: "9")) else {
+                return false
+            }
+            count += 1
+        }
+        guard count >= 3 else { return false }
+        return isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text })
     }
 
     /// The same test on a row's cleaned, non-empty texts.
@@ -246,10 +279,11 @@ enum InputRowReader {
                 if vocabulary.isHeaderText(t.text, in: kindAt[t.column]) { headings += 1 } else { break }
             }
             if inTable > 0 && headings == inTable { continue }
-            if isColumnNumberRow(texts: texts.compactMap { $0.text.isEmpty ? nil : $0.text }) { continue }
-            // The signature block under the table ends it.
+            if isColumnNumberRow(cleaned: texts) { continue }
+            // The signature block under the table ends it (`isFooter`, without building arrays).
             let stt = text(cc)
-            if isFooter(texts.map(\.text), codeText: stt) {
+            let parsedCode = code(from: stt)
+            if parsedCode == nil && texts.allSatisfy({ opensLikeFooter($0.text) }) {
                 // "Ghi chú: …" typed between rows, with numbered rows still below it, is a note
                 // inside the table (reported), not the footer: the rest of the table is read.
                 if position < lastCodedRow, texts.count == 1, texts[0].column == lc, !rows.isEmpty,
@@ -259,7 +293,6 @@ enum InputRowReader {
                 }
                 break
             }
-            let parsedCode = code(from: stt)
             var r = InputRow(
                 gridRow: g, position: position,
                 code: parsedCode ?? "",

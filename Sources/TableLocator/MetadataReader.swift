@@ -52,7 +52,7 @@ enum MetadataReader {
                 }
                 // "Ngân Sơn, ngày 15 tháng 3 năm 2023": the report's date, not a period.
                 if mentionsDate(lower) {
-                    if m.reportDate == nil, let d = ReportDate.parse(text) {
+                    if m.reportDate == nil, let d = reportDates.value(UTF8Key(text), { ReportDate.parse(text) }) {
                         m.reportDate = d
                         m.locations["reportDate"] = loc
                     }
@@ -113,6 +113,8 @@ enum MetadataReader {
     /// Periods read from lines above tables, by line text: the period line is the same in every
     /// unit's file of a merge.
     private static let periods = Memo<UTF8Key, Period?>(limit: 10_000)
+    /// Report dates by line text (a reference line "(Kèm theo Báo cáo số … ngày …)" repeated across units).
+    private static let reportDates = Memo<UTF8Key, ReportDate?>(limit: 10_000)
 
     static func setTitle(_ text: String, at loc: SourceLocation, into m: inout Metadata) {
         m.title = text
@@ -170,7 +172,7 @@ enum MetadataReader {
             m.reportNumber = found
             m.locations["reportNumber"] = loc
         }
-        if m.reportDate == nil, let d = ReportDate.parse(text) {
+        if m.reportDate == nil, let d = reportDates.value(UTF8Key(text), { ReportDate.parse(text) }) {
             m.reportDate = d
             m.locations["reportDate"] = loc
         }

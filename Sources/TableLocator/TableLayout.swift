@@ -79,7 +79,14 @@ public struct HeaderVocabulary: Sendable {
 
     /// Headings are short and start with a letter: anything else is rejected before the costly key.
     private func couldBeHeading(_ text: String) -> Bool {
-        guard let first = text.first, first.isLetter || first == "<" else { return false }
+        guard let b = text.utf8.first else { return false }
+        if b < 0x80 && b != UInt8(ascii: "<") {
+            // An ASCII first byte: the first character is a letter exactly when the byte is one.
+            let lower = b | 0x20
+            guard lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") else { return false }
+        } else {
+            guard let first = text.first, first.isLetter || first == "<" else { return false }
+        }
         // Scalars are at most the UTF-8 bytes and at least a quarter of them: count only in between.
         let bytes = text.utf8.count
         if bytes <= maxHeadingLength { return true }
@@ -87,9 +94,16 @@ public struct HeaderVocabulary: Sendable {
         return text.unicodeScalars.count <= maxHeadingLength
     }
 
-    /// The column kind a header cell names, if any.
+    /// The column kind a header cell names, if any (answers kept per text: the header and title
+    /// cells are the same in every unit's file).
     func column(for text: String) -> TableColumn? {
         guard couldBeHeading(text) else { return nil }
+        return memo.value(UTF8Key(text)) { columnUncached(text) }
+    }
+
+    private let memo = Memo<UTF8Key, TableColumn?>(limit: 10_000)
+
+    private func columnUncached(_ text: String) -> TableColumn? {
         let key = LabelKey.make(text)
         guard !key.isEmpty else { return nil }
         for c in TableColumn.allCases where keys[c]?.contains(key) == true { return c }
@@ -193,6 +207,12 @@ enum LayoutFinder {
                 en: "the appendix table was not found: no header row with the column(s) \(missingText) (on one row). Keep the form's header row (STT | Chỉ tiêu thống kê | Đơn vị tính | Số liệu | Ghi chú).",
                 at: sheetLoc)
         }
+        return try checkColumns(layout, in: grid, vocabulary: vocabulary)
+    }
+
+    /// A found table must have the unit and value columns too.
+    static func checkColumns(_ layout: TableLayout, in grid: Grid, vocabulary: HeaderVocabulary) throws -> TableLayout {
+        let h = vocabulary.printed
         let missing = [TableColumn.unit, .value].filter { layout.columns[$0] == nil }
         if !missing.isEmpty {
             let names = missing.map { "'\($0.printed(h))'" }.joined(separator: ", ")

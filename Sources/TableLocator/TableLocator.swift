@@ -15,8 +15,15 @@ public enum TableLocator {
     /// Reads the appendix in `grid`.
     /// - Parameter formID: `--form`; else the workbook property `bieumau.form`; else the best-matching form.
     public static func locate(grid: Grid, library: FormLibrary, formID: String? = nil) throws -> Appendix {
+        try locate(grid: grid, layout: nil, library: library, formID: formID)
+    }
+
+    /// Reads the appendix in `grid` whose table `findTable(in:library:)` already found at `layout`
+    /// (the header rows are not searched again).
+    public static func locate(grid: Grid, layout found: TableLayout?, library: FormLibrary, formID: String? = nil) throws -> Appendix {
         let vocabulary = HeaderVocabulary.of(library.forms)
-        let layout = try LayoutFinder.require(in: grid, vocabulary: vocabulary)
+        let layout = try found.map { try LayoutFinder.checkColumns($0, in: grid, vocabulary: vocabulary) }
+            ?? LayoutFinder.require(in: grid, vocabulary: vocabulary)
         let (form, index, rowsRead) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
                                                      library: library, formID: formID)
         let rows = rowsRead ?? InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
@@ -76,8 +83,8 @@ public enum TableLocator {
 
         // The document's number convention, from every text value it holds.
         var classifications: [NumberClassification] = []
-        for (_, formRow, input) in inputs {
-            guard case .text(let t) = input, formRow.kind != .text, formRow.kind != .choice else { continue }
+        for i in inputs.indices {
+            guard case .text(let t) = inputs[i].2, inputs[i].1.kind != .text, inputs[i].1.kind != .choice else { continue }
             classifications.append(NumberParser.classify(t))
         }
         let (locale, mixed) = NumberParser.decideLocale(classifications)
@@ -260,11 +267,15 @@ public enum TableLocator {
                                            namesSomething: index.labels.namesSomething)
             let coded = rows.filter(\.hasCode)
             codedCount = max(codedCount, coded.count)
-            let score = coded.filter { r in
-                guard let withCode = index.rowsByCode[r.code] else { return false }
-                let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
-                return withCode.contains { ids.contains($0.id) }
-            }.count
+            // The score depends on the coded rows' codes and labels only: remembered per table.
+            let key = RowMatcher.key(coded)
+            let score = index.scores.value(key) {
+                coded.filter { r in
+                    guard let withCode = index.rowsByCode[r.code] else { return false }
+                    let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
+                    return withCode.contains { ids.contains($0.id) }
+                }.count
+            }
             if score > (best?.score ?? -1) { best = (form, score, index, rows) }
         }
         let known = library.forms.map(\.id).joined(separator: ", ")
@@ -291,6 +302,11 @@ final class FormIndex: Sendable {
     let rowsByCode: [String: [FormRow]]
     /// Unnumbered rows by their parent, in form order.
     let subRowsByParent: [String: [FormRow]]
+    /// Each row's parent id (`form.row(id)?.parent`), without copying the row.
+    let parentOf: [String: String]
+    /// Answers for tables already seen, by `RowMatcher.key` (a merge's units print one or a few tables).
+    let matches = Memo<TableKey, [RowMatch]>(limit: 64)
+    let scores = Memo<TableKey, Int>(limit: 64)
 
     init(form: FormDefinition) {
         labels = LabelIndex(form: form)
@@ -305,6 +321,11 @@ final class FormIndex: Sendable {
         }
         rowsByCode = byCode
         subRowsByParent = subs
+        var parents: [String: String] = [:]
+        for row in form.rows where parents[row.id] == nil {
+            if let p = form.row(row.id)?.parent { parents[row.id] = p }
+        }
+        parentOf = parents
     }
 
     /// Forms are values: the cache is keyed by id and version, and an entry is used only when
@@ -335,6 +356,15 @@ final class FormIndex: Sendable {
     }
 }
 
+/// The bytes a table's matching depends on (`RowMatcher.key`), hashed and compared as raw bytes.
+struct TableKey: Hashable {
+    let bytes: [UInt8]
+    static func == (a: TableKey, b: TableKey) -> Bool { a.bytes == b.bytes }
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// How an input row was matched.
 struct RowMatch {
     var row: FormRow?
@@ -351,7 +381,42 @@ enum RowMatcher {
         return Double(wa.intersection(wb).count) / Double(min(wa.count, wb.count))
     }
 
+    /// What the matching depends on, for every row: its code and candidate labels (each
+    /// length-prefixed), as bytes.
+    static func key(_ rows: [InputRow]) -> TableKey {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * 96)
+        func add(_ text: String) {
+            var t = text
+            t.withUTF8 { p in
+                let n = UInt32(truncatingIfNeeded: p.count)
+                bytes.append(UInt8(truncatingIfNeeded: n)); bytes.append(UInt8(truncatingIfNeeded: n >> 8))
+                bytes.append(UInt8(truncatingIfNeeded: n >> 16)); bytes.append(UInt8(truncatingIfNeeded: n >> 24))
+                bytes.append(contentsOf: p)
+            }
+        }
+        for r in rows {
+            add(r.code)
+            // `candidateLabels`, without building the array.
+            if r.continuations.isEmpty {
+                bytes.append(1)
+                add(r.label)
+            } else {
+                bytes.append(2)
+                add(r.fullLabel)
+                add(r.label)
+            }
+        }
+        return TableKey(bytes: bytes)
+    }
+
+    /// The matches of `rows`, remembered per form by the rows' codes and labels: every unit's file
+    /// of a merge prints the same table, so the matching is done once per distinct table.
     static func match(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
+        formIndex.matches.value(key(rows)) { matchUncached(rows, form: form, index: formIndex) }
+    }
+
+    static func matchUncached(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
         let index = formIndex.labels
         var used = Set<String>()
         var context: String?
@@ -366,7 +431,7 @@ enum RowMatcher {
             var current = id
             while let c = current, out.count < 50 {
                 out.append(c)
-                current = form.row(c)?.parent
+                current = formIndex.parentOf[c]
             }
             return out
         }

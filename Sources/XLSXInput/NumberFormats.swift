@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SheetGrid
 import Support
 import XMLScan
@@ -180,11 +185,15 @@ enum XEscapes {
     /// `_x005F_` an underscore (so `_x005F_x000D_` stays the literal text `_x000D_`).
     static func decode(_ bytes: [UInt8]) -> String {
         let n = bytes.count
-        var hasEscape = false
-        if n >= 7 {
-            for i in 0..<(n - 6) where bytes[i] == UInt8(ascii: "_") && bytes[i + 1] == UInt8(ascii: "x") {
-                hasEscape = true; break
+        // Most texts hold no `_`: one memchr, then the String straight from the bytes.
+        let hasEscape = n >= 7 && bytes.withUnsafeBufferPointer { p -> Bool in
+            var i = 0
+            while i < n - 6, let hit = memchr(p.baseAddress! + i, Int32(UInt8(ascii: "_")), n - 6 - i) {
+                let j = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p.baseAddress!
+                if p[j + 1] == UInt8(ascii: "x") { return true }
+                i = j + 1
             }
+            return false
         }
         if !hasEscape { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []

@@ -17,8 +17,20 @@ struct RelationshipsHandler: XMLHandler {
 
     mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
         guard name.equals("Relationship") else { return }
-        let type = try a.string("Type") ?? ""
-        let kind = type.split(separator: "/").last.map(String.init) ?? ""
+        // The relationship kind is the Type URI's last path segment (bytes: `split` on a String is
+        // costly and this runs for every relationship of every file).
+        var kind = ""
+        if let raw = a.raw("Type") {
+            var start = raw.count
+            while start > 0 && raw[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            let last = XMLBytes(rebasing: raw[start...])
+            if last.firstIndex(of: UInt8(ascii: "&")) == nil {
+                kind = String(decoding: last, as: UTF8.self)
+            } else {
+                let type = try a.string("Type") ?? ""
+                kind = type.split(separator: "/").last.map(String.init) ?? ""
+            }
+        }
         relationships.append(Relationship(
             id: try a.string("Id") ?? "", kind: kind, target: try a.string("Target") ?? "",
             external: (try a.string("TargetMode"))?.lowercased() == "external"))
