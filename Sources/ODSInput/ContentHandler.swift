@@ -255,24 +255,16 @@ struct ContentHandler: XMLHandler {
             converted.insert(font.encoding)
             return font.convert(plain)
         }
-        var out = ""
+        var pieces: [(text: String, font: LegacyFont?)] = []
         var start = 0
         var font = cellFont
         for change in fontChanges + [(text.count, nil)] {
             let end = min(max(change.start, start), text.count)
-            if end > start {
-                let piece = String(decoding: text[start..<end], as: UTF8.self)
-                if let font {
-                    converted.insert(font.encoding)
-                    out += font.convert(piece)
-                } else {
-                    out += piece
-                }
-            }
+            if end > start { pieces.append((String(decoding: text[start..<end], as: UTF8.self), font)) }
             start = end
             font = change.font
         }
-        return TextNormalization.nfc(out)
+        return LegacyFont.text(ofRuns: pieces, converted: &converted)
     }
 
     private mutating func finishCell() throws {

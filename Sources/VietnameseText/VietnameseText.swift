@@ -52,6 +52,23 @@ public struct LegacyFont: Sendable, Hashable {
         VietnameseText.convertFontText(text, from: encoding, capitals: capitals, guessCapitals: false)
     }
 
+    /// A cell's text typed in runs of fonts (`font` nil: not a legacy font, kept as it is): each
+    /// run converted by its own font, as Unicode NFC; the encodings met are added to `converted`
+    /// (for the reader's one notice). The rich-text readers of .xlsx, .xls and .ods all use it.
+    public static func text(ofRuns runs: [(text: String, font: LegacyFont?)],
+                            converted: inout Set<LegacyVietnameseEncoding>) -> String {
+        var out = ""
+        for run in runs {
+            if let font = run.font {
+                converted.insert(font.encoding)
+                out += font.convert(run.text)
+            } else {
+                out += run.text
+            }
+        }
+        return VietnameseText.nfc(out)
+    }
+
     /// The bytes typed in this font (an Excel 5.0 byte string), as Unicode NFC.
     public func convert(bytes: some Collection<UInt8>) -> String {
         switch encoding {

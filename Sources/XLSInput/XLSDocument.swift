@@ -227,24 +227,16 @@ public final class XLSDocument: SheetDocument {
             return font.convert(s)
         }
         // Rich text: each run in its own font (the characters before the first run in the cell's).
-        var out = ""
+        var pieces: [(text: String, font: LegacyFont?)] = []
         var start = 0
         var font = cellFont
         for run in t.runs + [BIFFRun(firstCharacter: t.units.count, font: -1)] {
             let end = min(max(run.firstCharacter, start), t.units.count)
-            if end > start {
-                let piece = String(decoding: t.units[start..<end], as: UTF16.self)
-                if let font {
-                    convertedLegacyText.insert(font.encoding)
-                    out += font.convert(piece)
-                } else {
-                    out += piece
-                }
-            }
+            if end > start { pieces.append((String(decoding: t.units[start..<end], as: UTF16.self), font)) }
             start = end
             font = run.font >= 0 ? biff.font(run.font).flatMap { LegacyFont(fontName: $0.name) } : nil
         }
-        return TextNormalization.nfc(out)
+        return LegacyFont.text(ofRuns: pieces, converted: &convertedLegacyText)
     }
 
     /// A BIFF number is an IEEE double: its shortest text that reads back to the same double

@@ -246,17 +246,8 @@ struct SharedStringsHandler: XMLHandler {
     /// The text of a rich string's runs for a cell in `cellFont` (nil: not a legacy font): each
     /// run converted by its own font, else by the cell's.
     static func text(of runs: [Run], cellFont: LegacyFont?, converted: inout Set<LegacyVietnameseEncoding>) -> String {
-        var out = ""
-        for run in runs {
-            let font = run.font.map(LegacyFont.init(fontName:)) ?? cellFont
-            if let font {
-                out += font.convert(run.text)
-                converted.insert(font.encoding)
-            } else {
-                out += run.text
-            }
-        }
-        return out
+        LegacyFont.text(ofRuns: runs.map { run in (run.text, run.font.map(LegacyFont.init(fontName:)) ?? cellFont) },
+                        converted: &converted)
     }
 }
 

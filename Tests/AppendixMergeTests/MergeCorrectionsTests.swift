@@ -160,14 +160,7 @@ struct MergeCorrectionsTests {
         try UnitSpec(unit: "UBND xã Dương Quang", values: ["r4_1": .text("4"), "r1_6": .number("1000")])
             .write("openpyxl", to: forged)
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("u3.json"))
-        let py = try Run.python("""
-        import sys, openpyxl
-        from openpyxl.packaging.custom import StringProperty
-        wb = openpyxl.load_workbook(sys.argv[1])
-        for k, v in [("bieumau.kind", "merged"), ("bieumau.units", "1000")]:
-            wb.custom_doc_props.append(StringProperty(name=k, value=v))
-        wb.save(sys.argv[1])
-        """, [forged.path])
+        let py = try Run.forgeMergedProperties(forged.path, units: 1000)
         #expect(py.status == 0, "\(py.stderr)")
         let out = TestPaths.temporaryFolder("merge-forged-out").appendingPathComponent("out.xlsx")
         let r = try merge([dir], out, ["--format", "json"])

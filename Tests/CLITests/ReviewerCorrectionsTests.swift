@@ -116,16 +116,7 @@ struct ValidateForgedMergeTests {
         let forged = dir.appendingPathComponent("xa.xlsx").path
         let convert = try Run.bieumau(["convert", csv, "-o", forged, "--period", "Quý I/2023"])
         #expect(convert.status == 0 || convert.status == 1, "\(convert.stderr)")
-        let py = try Run.python("""
-            import sys, openpyxl
-            from openpyxl.packaging.custom import StringProperty
-            wb = openpyxl.load_workbook(sys.argv[1])
-            props = wb.custom_doc_props
-            props.props = [p for p in props.props if p.name not in ("bieumau.kind", "bieumau.units")]
-            for k, v in [("bieumau.kind", "merged"), ("bieumau.units", "1000")]:
-                props.append(StringProperty(name=k, value=v))
-            wb.save(sys.argv[1])
-            """, [forged])
+        let py = try Run.forgeMergedProperties(forged, units: 1000)
         #expect(py.status == 0, "\(py.stderr)")
         let r = try Run.bieumau(["validate", forged, "--format", "json"])
         #expect(r.status == 1, "1000 on a yes/no row of one unit is an error: \(r.stdout) \(r.stderr)")

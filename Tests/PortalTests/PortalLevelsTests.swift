@@ -158,16 +158,7 @@ struct PortalLevelsTests {
         try Data(Self.unitFile("UBND xã Bằng Vân", documents: 4, dialogue: "1000")).write(to: csv)
         let convert = try Run.bieumau(["convert", csv.path, "-o", forged.path])
         #expect(convert.status == 0 || convert.status == 1, "\(convert.stderr)")
-        let py = try Run.python("""
-            import sys, openpyxl
-            from openpyxl.packaging.custom import StringProperty
-            wb = openpyxl.load_workbook(sys.argv[1])
-            props = wb.custom_doc_props
-            props.props = [p for p in props.props if p.name not in ("bieumau.kind", "bieumau.units")]
-            for k, v in [("bieumau.kind", "merged"), ("bieumau.units", "1000")]:
-                wb.custom_doc_props.append(StringProperty(name=k, value=v))
-            wb.save(sys.argv[1])
-            """, [forged.path])
+        let py = try Run.forgeMergedProperties(forged.path, units: 1000)
         #expect(py.status == 0, "\(py.stderr)")
         let h = try API.Harness()
         try await h.run { client in

@@ -103,6 +103,23 @@ public enum Run {
         try process("/usr/bin/env", ["python3", "-c", code] + arguments)
     }
 
+    /// Forges, with openpyxl, the custom properties a merged workbook carries (`bieumau.kind` =
+    /// merged, `bieumau.units` = `units`) on the workbook at `path`, replacing any it had: what a
+    /// unit would do to make its one file count as many.
+    @discardableResult
+    public static func forgeMergedProperties(_ path: String, units: Int) throws -> ProcessResult {
+        try python("""
+            import sys, openpyxl
+            from openpyxl.packaging.custom import StringProperty
+            wb = openpyxl.load_workbook(sys.argv[1])
+            props = wb.custom_doc_props
+            props.props = [p for p in props.props if p.name not in ("bieumau.kind", "bieumau.units")]
+            for k, v in [("bieumau.kind", "merged"), ("bieumau.units", sys.argv[2])]:
+                props.append(StringProperty(name=k, value=v))
+            wb.save(sys.argv[1])
+            """, [path, String(units)])
+    }
+
     /// True when python3 can import every module named.
     public static func pythonHas(_ modules: String...) -> Bool {
         guard let r = try? python("import " + modules.joined(separator: ", ")) else { return false }
