@@ -27,3 +27,27 @@ public func cell(_ g: Grid, _ ref: String) -> Cell? {
     let (r, c) = CellReference.parse(ref)!
     return g.rows.first(where: { $0.index == r })?.cell(at: c)
 }
+
+/// The fields of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks).
+public func csvFields(_ csv: String) -> [String] {
+    var fields: [String] = []
+    var field = "", quoted = false, previousQuote = false
+    for ch in csv {
+        if quoted {
+            if ch == "\"" { quoted = false; previousQuote = true } else { field.append(ch) }
+            continue
+        }
+        switch ch {
+        case "\"":
+            if previousQuote { field.append("\"") }
+            quoted = true
+        case ",", "\n", "\r\n", "\r":
+            fields.append(field)
+            field = ""
+        default: field.append(ch)
+        }
+        previousQuote = false
+    }
+    fields.append(field)
+    return fields
+}

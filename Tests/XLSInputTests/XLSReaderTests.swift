@@ -311,30 +311,6 @@ struct XLSLegacyFontTests {
     }
 }
 
-/// The fields of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks).
-private func csvFields(_ csv: String) -> [String] {
-    var fields: [String] = []
-    var field = "", quoted = false, previousQuote = false
-    for ch in csv {
-        if quoted {
-            if ch == "\"" { quoted = false; previousQuote = true } else { field.append(ch) }
-            continue
-        }
-        switch ch {
-        case "\"":
-            if previousQuote { field.append("\"") }
-            quoted = true
-        case ",", "\n", "\r\n", "\r":
-            fields.append(field)
-            field = ""
-        default: field.append(ch)
-        }
-        previousQuote = false
-    }
-    fields.append(field)
-    return fields
-}
-
 /// The same rich text saved as .xls by LibreOffice: shared strings with runs (FONT per run).
 @Suite("XLS reader: rich-text runs in legacy fonts")
 struct XLSLegacyFontRunTests {

@@ -101,30 +101,6 @@ import TestSupport
     }
 }
 
-/// The fields of a CSV text (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks).
-private func csvFields(_ csv: String) -> [String] {
-    var fields: [String] = []
-    var field = "", quoted = false, previousQuote = false
-    for ch in csv {
-        if quoted {
-            if ch == "\"" { quoted = false; previousQuote = true } else { field.append(ch) }
-            continue
-        }
-        switch ch {
-        case "\"":
-            if previousQuote { field.append("\"") }
-            quoted = true
-        case ",", "\n", "\r\n", "\r":
-            fields.append(field)
-            field = ""
-        default: field.append(ch)
-        }
-        previousQuote = false
-    }
-    fields.append(field)
-    return fields
-}
-
 /// Rich text from openpyxl (inline strings with runs naming `rFont`): each run in its own font.
 @Suite struct LegacyFontRunTests {
     @Test func openpyxlRichRunsTakeTheirOwnFonts() throws {
