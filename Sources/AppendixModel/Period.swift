@@ -166,9 +166,29 @@ public struct ReportDate: Sendable, Hashable, Codable {
     /// Reads `ngày /3/2022`, `ngày 15/3/2023`, `ngày 15 tháng 3 năm 2023`, `ngày  tháng 3 năm 2023`.
     /// Blank parts may be printed as `…` or `...` (`ngày …/3/2022`, as the official workbook prints them).
     public static func parse(_ text: String) -> ReportDate? {
-        let t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
-            .replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")
+        var t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
+        // Most lines print no ellipsis: the (Foundation) replacements only when there is one.
+        if mayHoldEllipsis(t) {
+            t = t.replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")
+        }
         return parse(scalars: Array(t.unicodeScalars))
+    }
+
+    /// True unless `t` certainly holds neither `…` (U+2026) nor `...`.
+    static func mayHoldEllipsis(_ t: String) -> Bool {
+        var dots = 0, previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for b in t.utf8 {
+            if b == UInt8(ascii: ".") {
+                dots += 1
+                if dots == 3 { return true }
+            } else {
+                dots = 0
+            }
+            if beforePrevious == 0xE2 && previous == 0x80 && b == 0xA6 { return true }
+            beforePrevious = previous
+            previous = b
+        }
+        return false
     }
 
     /// The reading of cleaned, lower-cased text without ellipses, as the regular expressions

@@ -129,13 +129,20 @@ public enum ValueInterpreter {
             let raw = TextNormalization.nfc(rawText)
             let clean = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(raw))
             if clean.isEmpty { return RowValue(raw: raw, value: .empty) }
-            if form.statusTexts.contains(where: { LabelKey.same($0, clean) }) {
-                let canonical = form.statusTexts.first { LabelKey.same($0, clean) } ?? clean
+            // `LabelKey.same($0, clean)`, with the cell's keys made once for all the form's texts.
+            let cleanKey = LabelKey.make(clean)
+            var cleanLoose: String?
+            func sameAsClean(_ t: String) -> Bool {
+                if LabelKey.make(t) == cleanKey { return true }
+                if cleanLoose == nil { cleanLoose = LabelKey.loose(clean) }
+                return LabelKey.loose(t) == cleanLoose
+            }
+            if let canonical = form.statusTexts.first(where: sameAsClean) {
                 return RowValue(raw: raw, value: .status(canonical))
             }
             if row.kind == .yesno || row.kind == .text || row.kind == .choice {
-                if form.yesTexts.contains(where: { LabelKey.same($0, clean) }) { return RowValue(raw: raw, value: .yesNo(true)) }
-                if form.noTexts.contains(where: { LabelKey.same($0, clean) }) { return RowValue(raw: raw, value: .yesNo(false)) }
+                if form.yesTexts.contains(where: sameAsClean) { return RowValue(raw: raw, value: .yesNo(true)) }
+                if form.noTexts.contains(where: sameAsClean) { return RowValue(raw: raw, value: .yesNo(false)) }
             }
             if row.kind == .choice {
                 let parts = clean.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" })

@@ -73,7 +73,15 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The same number with trailing fractional zeros removed.
     public var normalized: ExactDecimal {
-        var s = significand, sc = scale
+        var sc = scale
+        guard sc > 0 else { return self }
+        // Most significands fit in 64 bits, where dividing costs a fraction of a 128-bit division.
+        if let small = Int64(exactly: significand) {
+            var s = small
+            while sc > 0 && s % 10 == 0 { s /= 10; sc -= 1 }
+            return ExactDecimal(significand: Int128(s), scale: sc)
+        }
+        var s = significand
         while sc > 0 && s % 10 == 0 { s /= 10; sc -= 1 }
         return ExactDecimal(significand: s, scale: sc)
     }
@@ -106,7 +114,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         let n = normalized
         guard n.scale <= ExactDecimal.maxDecimals else { return false }
         // |significand| < 10^(maxIntegerDigits + scale)
-        guard let bound = ExactDecimal.checkedScale(1, by: ExactDecimal.maxIntegerDigits + n.scale) else { return true }
+        guard let bound = ExactDecimal.powerOfTen(ExactDecimal.maxIntegerDigits + n.scale) else { return true }
         return n.significand > -bound && n.significand < bound
     }
 
@@ -247,6 +255,23 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
+    /// 10^0 … 10^38: every power of ten below `Int128.max`.
+    private static let powersOfTen: [Int128] = {
+        var out: [Int128] = [1]
+        while true {
+            let (m, o) = out[out.count - 1].multipliedReportingOverflow(by: 10)
+            if o { break }
+            out.append(m)
+        }
+        return out
+    }()
+
+    /// 10^`power` (`checkedScale(1, by: power)`), nil when it does not fit.
+    private static func powerOfTen(_ power: Int) -> Int128? {
+        if power <= 0 { return 1 }
+        return power < powersOfTen.count ? powersOfTen[power] : nil
+    }
+
     /// `value × 10^power`, nil on overflow.
     private static func checkedScale(_ value: Int128, by power: Int) -> Int128? {
         var v = value
@@ -262,13 +287,26 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String {
         let n = self
         let neg = n.significand < 0
-        var digits = String(n.significand.magnitude)
-        if n.scale > 0 {
-            if digits.count <= n.scale { digits = String(repeating: "0", count: n.scale - digits.count + 1) + digits }
-            let idx = digits.index(digits.endIndex, offsetBy: -n.scale)
-            digits = digits[..<idx] + "." + digits[idx...]
+        let magnitude = n.significand.magnitude
+        // 64-bit digits are formatted several times faster than 128-bit ones; the point is put
+        // in on the (ASCII) bytes.
+        let digits = magnitude <= UInt128(UInt64.max) ? String(UInt64(magnitude)) : String(magnitude)
+        if n.scale == 0 { return neg ? "-" + digits : digits }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.utf8.count + n.scale + 3)
+        if neg { out.append(UInt8(ascii: "-")) }
+        let d = Array(digits.utf8)
+        if d.count <= n.scale {
+            out.append(UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n.scale - d.count))
+            out.append(contentsOf: d)
+        } else {
+            out.append(contentsOf: d[..<(d.count - n.scale)])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: d[(d.count - n.scale)...])
         }
-        return (neg ? "-" : "") + digits
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Vietnamese presentation: `136.284`, `2,30`, `2.304,717`; `places` fixes the decimals shown.

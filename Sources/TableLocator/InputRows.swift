@@ -126,23 +126,30 @@ enum InputRowReader {
     /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.
     /// Checked on the UTF-8 bytes (this runs on every row of every input).
     static func code(from text: String) -> String? {
-        var utf8 = Substring(text).utf8
-        if utf8.last == UInt8(ascii: ".") { utf8 = utf8.dropLast() }
-        guard !utf8.isEmpty else { return nil }
-        var digits = 0
-        for b in utf8 {
-            if b == UInt8(ascii: ".") {
-                guard digits > 0 else { return nil }
-                digits = 0
-            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
-                digits += 1
-                guard digits <= 3 else { return nil }
-            } else {
-                return nil
+        var bytes = text
+        // The code's length in bytes (without a trailing dot), on the contiguous bytes.
+        let length: Int? = bytes.withUTF8 { b in
+            var n = b.count
+            if n > 0 && b[n - 1] == UInt8(ascii: ".") { n -= 1 }
+            guard n > 0 else { return nil }
+            var digits = 0
+            for i in 0..<n {
+                let x = b[i]
+                if x == UInt8(ascii: ".") {
+                    guard digits > 0 else { return nil }
+                    digits = 0
+                } else if x >= UInt8(ascii: "0") && x <= UInt8(ascii: "9") {
+                    digits += 1
+                    guard digits <= 3 else { return nil }
+                } else {
+                    return nil
+                }
             }
+            return digits > 0 ? n : nil
         }
-        guard digits > 0 else { return nil }
-        return String(Substring(utf8))
+        guard let length else { return nil }
+        // All ASCII: dropping the trailing dot drops one character.
+        return length == text.utf8.count ? text : String(text.dropLast())
     }
 
     /// Texts that open the block under a report's table (recipients, signatures), in any administration.
@@ -248,9 +255,14 @@ enum InputRowReader {
         var rows: [InputRow] = []
         let cc = layout.columns[.code], lc = layout.columns[.label]
         let uc = layout.columns[.unit], vc = layout.columns[.value], nc = layout.columns[.note]
-        let known = Set([cc, lc, uc, vc, nc].compactMap { $0 })
-        var kindAt: [Int: TableColumn] = [:]
-        for (kind, column) in layout.columns { kindAt[column] = kind }
+        // The table's columns by position (a handful: arrays, not hashed sets, on every cell).
+        var kindAt: [TableColumn?] = []
+        for (kind, column) in layout.columns where column >= 0 {
+            if column >= kindAt.count { kindAt += repeatElement(nil, count: column + 1 - kindAt.count) }
+            kindAt[column] = kind
+        }
+        func kind(at column: Int) -> TableColumn? { column >= 0 && column < kindAt.count ? kindAt[column] : nil }
+        func isKnown(_ column: Int) -> Bool { kind(at: column) != nil }
         // The last row with a code in the code column (a note line above it is not the footer).
         var lastCodedRow = -1
         if let cc {
@@ -259,13 +271,16 @@ enum InputRowReader {
             }
         }
         var position = layout.firstDataRow
+        // Each cell is cleaned once (NFC, markup, white space) and its text reused below; one
+        // buffer for every row.
+        var texts: [(column: Int, text: String)] = []
         while position < grid.rows.count {
             defer { position += 1 }
             let g = grid.rows[position]
-            // Each cell is cleaned once (NFC, markup, white space) and its text reused below.
-            var texts: [(column: Int, text: String)] = []
-            texts.reserveCapacity(g.cells.count)
-            for cell in g.cells where !cell.value.isEmpty { texts.append((cell.column, clean(cell.value))) }
+            while !texts.isEmpty { texts.removeLast() }   // keeps the capacity, no generic replaceSubrange
+            for c in g.cells.indices where !g.cells[c].value.isEmpty {
+                texts.append((g.cells[c].column, clean(g.cells[c].value)))
+            }
             if texts.isEmpty { continue }
             func text(_ column: Int?) -> String {
                 guard let column else { return "" }
@@ -274,9 +289,9 @@ enum InputRowReader {
             }
             // A repeated header (page break): every cell in the table's columns is a heading.
             var inTable = 0, headings = 0
-            for t in texts where known.contains(t.column) {
+            for t in texts where isKnown(t.column) {
                 inTable += 1
-                if vocabulary.isHeaderText(t.text, in: kindAt[t.column]) { headings += 1 } else { break }
+                if vocabulary.isHeaderText(t.text, in: kind(at: t.column)) { headings += 1 } else { break }
             }
             if inTable > 0 && headings == inTable { continue }
             if isColumnNumberRow(cleaned: texts) { continue }
@@ -293,32 +308,34 @@ enum InputRowReader {
                 }
                 break
             }
-            var r = InputRow(
-                gridRow: g, position: position,
-                code: parsedCode ?? "",
-                marker: parsedCode == nil ? stt : "",
-                label: text(lc),
-                unit: text(uc),
-                valueCell: vc.flatMap { g.cell(at: $0) },
-                note: text(nc))
+            // The row's parts as locals: an `InputRow` is built only for a row that is kept
+            // (copying one retains each of its strings and arrays).
+            let code = parsedCode ?? ""
+            var marker = parsedCode == nil ? stt : ""
+            let label = text(lc), unit = text(uc), note = text(nc)
+            let valueCell = vc.flatMap { g.cell(at: $0) }
+            let valueIsEmpty = valueCell.map { $0.value.isEmpty } ?? true
             // Cells outside the known columns do not make a row (extra columns are ignored).
-            if r.label.isEmpty && r.code.isEmpty && r.marker.isEmpty && r.unit.isEmpty && r.note.isEmpty
-                && (r.valueCell?.value.isEmpty ?? true) && texts.allSatisfy({ !known.contains($0.column) }) {
+            if label.isEmpty && code.isEmpty && marker.isEmpty && unit.isEmpty && note.isEmpty
+                && valueIsEmpty && texts.allSatisfy({ !isKnown($0.column) }) {
                 continue
             }
-            if r.isLabelOnly, !rows.isEmpty, !namesSomething(r.label) {
-                if opensLikeNote(r.label) {
-                    rows[rows.count - 1].noteRows.append((r.label, g))
+            // `InputRow.isLabelOnly`.
+            let isLabelOnly = code.isEmpty && marker.isEmpty && unit.isEmpty && note.isEmpty && !label.isEmpty && valueIsEmpty
+            if isLabelOnly, !rows.isEmpty, !namesSomething(label) {
+                if opensLikeNote(label) {
+                    rows[rows.count - 1].noteRows.append((label, g))
                     continue
                 }
                 if rows[rows.count - 1].continuations.count < AppendixLimits.maxContinuationRows {
-                    rows[rows.count - 1].absorb(r.label, from: g)
+                    rows[rows.count - 1].absorb(label, from: g)
                     continue
                 }
                 // More label-only rows than a page break makes: each is a row of its own (and unknown).
             }
-            if r.marker == "-" || r.marker == "+" || r.marker == "•" { r.marker = "" }
-            rows.append(r)
+            if marker == "-" || marker == "+" || marker == "•" { marker = "" }
+            rows.append(InputRow(gridRow: g, position: position, code: code, marker: marker, label: label, unit: unit,
+                                 valueCell: valueCell, note: note))
         }
         return rows
     }

@@ -16,6 +16,51 @@ enum MetadataReader {
         bodyPrefixes.contains { lower.hasPrefix($0) }
     }
 
+    /// A line's opening characters, lowercased, for the tests on how a line opens. When they are
+    /// all ASCII or precomposed Latin/Vietnamese letters (almost every line) they are lowercased
+    /// here, byte by byte, and compared as bytes (no character of them combines with another);
+    /// else as `String.lowercased()` and `hasPrefix` do.
+    struct Opening {
+        private var bytes: [UInt8] = []
+        private var lowered: String?
+
+        init(_ text: String) {
+            var count = 0
+            for scalar in text.unicodeScalars {
+                if count == openingLength { break }
+                guard let l = Opening.lowercase(scalar.value), let ls = Unicode.Scalar(l) else {
+                    lowered = String(text.prefix(openingLength)).lowercased()
+                    bytes = []
+                    return
+                }
+                UTF8.encode(ls) { bytes.append($0) }
+                count += 1
+            }
+        }
+
+        /// The lowercase of the scalars handled here, nil for any other.
+        static func lowercase(_ v: UInt32) -> UInt32? {
+            switch v {
+            case 0x41...0x5A: return v + 0x20
+            case 0...0x7F: return v
+            case 0xC0...0xDE where v != 0xD7: return v + 0x20
+            case 0x80...0xFF: return v
+            case 0x102, 0x110, 0x128, 0x168, 0x1A0, 0x1AF: return v + 1
+            case 0x103, 0x111, 0x129, 0x169, 0x1A1, 0x1B0: return v
+            case 0x1EA0...0x1EFF: return v | 1
+            default: return nil
+            }
+        }
+
+        func hasPrefix(_ prefix: String) -> Bool {
+            if let lowered { return lowered.hasPrefix(prefix) }
+            return bytes.starts(with: prefix.utf8)
+        }
+
+        /// `isBody` of the opening.
+        var opensBody: Bool { bodyPrefixes.contains { hasPrefix($0) } }
+    }
+
     static func read(grid: Grid, above headerRow: Int) -> Metadata {
         var m = Metadata()
         var bodies: [(String, SourceLocation)] = []
@@ -25,14 +70,17 @@ enum MetadataReader {
             for cell in row.cells {
                 let text = InputRowReader.clean(cell.value)
                 guard text.contains(where: \.isLetter) else { continue }
-                let lower = text.lowercased()
+                // Every test but two reads the line's opening words: only they are lowercased, and
+                // the whole line only when it may hold "kèm theo" or "ngày" (`mayNameReferenceOrDate`).
+                let opening = Opening(text)
+                let whole = mayNameReferenceOrDate(text) ? text.lowercased() : nil
                 let loc = grid.location(row: row, column: cell.column)
-                if lower.hasPrefix("cộng hòa") || lower.hasPrefix("cộng hoà") || lower.hasPrefix("độc lập") { continue }
-                if lower.contains("kèm theo") {
+                if opening.hasPrefix("cộng hòa") || opening.hasPrefix("cộng hoà") || opening.hasPrefix("độc lập") { continue }
+                if let whole, whole.contains("kèm theo") {
                     referenceUnit = readReference(text, at: loc, into: &m) ?? referenceUnit
                     continue
                 }
-                if lower.hasPrefix("phụ lục") {
+                if opening.hasPrefix("phụ lục") {
                     // "Phụ lục: BIỂU THỐNG KÊ …" carries the title after the colon.
                     if let colon = text.firstIndex(where: { $0 == ":" || $0 == "-" }) {
                         let rest = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -40,18 +88,18 @@ enum MetadataReader {
                     }
                     continue
                 }
-                if lower.hasPrefix("số") && text.contains("/") && m.reportNumber == nil,
+                if opening.hasPrefix("số") && text.contains("/") && m.reportNumber == nil,
                    let number = reportNumber(in: text) {
                     m.reportNumber = number
                     m.locations["reportNumber"] = loc
                     continue
                 }
-                if m.title == nil && isBody(lower) {
+                if m.title == nil && opening.opensBody {
                     bodies.append((text, loc))
                     continue
                 }
                 // "Ngân Sơn, ngày 15 tháng 3 năm 2023": the report's date, not a period.
-                if mentionsDate(lower) {
+                if let whole, mentionsDate(whole) {
                     if m.reportDate == nil, let d = reportDates.value(UTF8Key(text), { ReportDate.parse(text) }) {
                         m.reportDate = d
                         m.locations["reportDate"] = loc
@@ -84,6 +132,30 @@ enum MetadataReader {
             m.locations["unit"] = m.locations["reportReference"]
         }
         return m
+    }
+
+    /// Characters of a line's opening that the prefixes above need lowercased (the longest,
+    /// `hội đồng nhân dân`, has 17), with room to spare.
+    static let openingLength = 32
+
+    /// False when the lowercased `text` (NFC) certainly holds neither `theo` nor `ngày`: those
+    /// letters come only from ASCII letters and `à`/`À` (no other character lowercases to them),
+    /// so the bytes are searched without lowercasing the line.
+    static func mayNameReferenceOrDate(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            func lower(_ x: UInt8) -> UInt8 { x >= 0x41 && x <= 0x5A ? x | 0x20 : x }
+            var i = 0
+            while i + 3 < b.count {
+                let c0 = lower(b[i])
+                if c0 == UInt8(ascii: "t"), lower(b[i + 1]) == UInt8(ascii: "h"), lower(b[i + 2]) == UInt8(ascii: "e"),
+                   lower(b[i + 3]) == UInt8(ascii: "o") { return true }
+                if c0 == UInt8(ascii: "n"), i + 4 < b.count, lower(b[i + 1]) == UInt8(ascii: "g"), b[i + 2] == 0xC3,
+                   b[i + 3] == 0xA0 || b[i + 3] == 0x80, lower(b[i + 4]) == UInt8(ascii: "y") { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// `ngày\s*[0-9]*\s*(tháng|/)` in lower-case NFC text, matched by hand (a regular expression

@@ -24,8 +24,8 @@ public enum TableLocator {
         let vocabulary = HeaderVocabulary.of(library.forms)
         let layout = try found.map { try LayoutFinder.checkColumns($0, in: grid, vocabulary: vocabulary) }
             ?? LayoutFinder.require(in: grid, vocabulary: vocabulary)
-        let (form, index, rowsRead) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
-                                                     library: library, formID: formID)
+        let (form, index, rowsRead, tableKey) = try chooseForm(grid: grid, layout: layout, vocabulary: vocabulary,
+                                                               library: library, formID: formID)
         let rows = rowsRead ?? InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
                                                    namesSomething: index.labels.namesSomething)
         var appendix = Appendix(form: form)
@@ -40,78 +40,99 @@ public enum TableLocator {
         MetadataReader.applyProperties(grid.properties, file: grid.fileName, into: &metadata)
         appendix.metadata = metadata
 
-        let matches = RowMatcher.match(rows, form: form, index: index)
+        let matches = RowMatcher.match(rows, key: tableKey ?? RowMatcher.key(rows), form: form, index: index)
+        // The table's columns, looked up once (not per row).
+        let labelColumn = layout.columns[.label] ?? 0, valueColumn = layout.columns[.value] ?? 0
+        let noteColumn = layout.columns[.note]
         var findings: [Finding] = []
-        var inputs: [(InputRow, FormRow, CellInput)] = []
-        var seen: [String: InputRow] = [:]
-        for (row, match) in zip(rows, matches) {
-            // Locations are built only for messages (they format a cell reference).
-            var labelLoc: SourceLocation { grid.location(row: row.gridRow, column: layout.columns[.label] ?? 0) }
-            findings += Self.noteRowFindings(row, grid: grid, layout: layout)
-            findings += Self.overlongCellFindings(row, grid: grid, layout: layout)
-            guard let formRow = match.row else {
-                let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
-                appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
-                                                       label: row.fullLabel, raw: raw, location: labelLoc))
-                let codeText = row.code.isEmpty ? "" : "\(row.code) "
-                let shownLabel = SafeText.excerpt(row.fullLabel)
-                findings.append(Finding(
-                    severity: .error, rule: .unknownRow, code: row.code, label: shownLabel, location: labelLoc,
-                    found: shownLabel,
-                    message: Localized(
-                        vi: "dòng \"\(codeText)\(shownLabel)\" không có trong biểu mẫu \(form.id)\(match.codeHolder.map { " (biểu mẫu ghi mã \(row.code) là \"\($0.label)\")" } ?? ""). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
-                        en: "the row \"\(codeText)\(shownLabel)\" is not in the form \(form.id)\(match.codeHolder.map { " (the form prints code \(row.code) as \"\($0.label)\")" } ?? ""). Correct its code/label to match the form, or delete the row.")))
-                continue
+        // Rows are referred to by position (input row, form row): copying an `InputRow` or a
+        // `FormRow` retains each of their strings and arrays, on every row of every unit.
+        var inputs: [(row: Int, formRow: Int, input: CellInput)] = []
+        inputs.reserveCapacity(rows.count)
+        // The input row each form row was first read from (-1: none yet).
+        var firstRead = [Int](repeating: -1, count: form.rows.count)
+        var formats = NumberFormatMemo.Recent()
+        rows.withUnsafeBufferPointer { rows in form.rows.withUnsafeBufferPointer { formRows in
+            for (i, match) in matches.enumerated() {
+                let row = rows[i]
+                // Locations are built only for messages (they format a cell reference).
+                var labelLoc: SourceLocation { grid.location(row: row.gridRow, column: labelColumn) }
+                if !row.noteRows.isEmpty { findings += Self.noteRowFindings(row, grid: grid, layout: layout) }
+                findings += Self.overlongCellFindings(row, grid: grid, layout: layout)
+                guard let fi = match.index else {
+                    let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
+                    appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
+                                                           label: row.fullLabel, raw: raw, location: labelLoc))
+                    let codeText = row.code.isEmpty ? "" : "\(row.code) "
+                    let shownLabel = SafeText.excerpt(row.fullLabel)
+                    findings.append(Finding(
+                        severity: .error, rule: .unknownRow, code: row.code, label: shownLabel, location: labelLoc,
+                        found: shownLabel,
+                        message: Localized(
+                            vi: "dòng \"\(codeText)\(shownLabel)\" không có trong biểu mẫu \(form.id)\(match.codeHolder.map { " (biểu mẫu ghi mã \(row.code) là \"\($0.label)\")" } ?? ""). Hãy sửa số thứ tự/tên chỉ tiêu cho đúng biểu mẫu, hoặc xoá dòng này.",
+                            en: "the row \"\(codeText)\(shownLabel)\" is not in the form \(form.id)\(match.codeHolder.map { " (the form prints code \(row.code) as \"\($0.label)\")" } ?? ""). Correct its code/label to match the form, or delete the row.")))
+                    continue
+                }
+                if firstRead[fi] >= 0 {
+                    let formRow = formRows[fi]
+                    let firstLoc = grid.location(row: rows[firstRead[fi]].gridRow, column: labelColumn)
+                    let firstWhere = firstLoc.cellText(.vi) ?? ""
+                    let firstWhereEn = firstLoc.cellText(.en) ?? ""
+                    let shown = form.displayCode(of: formRow.id)
+                    findings.append(Finding(
+                        severity: .error, rule: .duplicateRow, rowID: formRow.id, code: shown, label: formRow.label,
+                        location: labelLoc, found: row.fullLabel,
+                        message: Localized(
+                            vi: "chỉ tiêu \"\(shown) \(formRow.label)\" xuất hiện hai lần (lần đầu ở \(firstWhere)); đã dùng số liệu lần đầu. Hãy xoá dòng thừa.",
+                            en: "the item \"\(shown) \(formRow.label)\" appears twice (first at \(firstWhereEn)); the first one was used. Delete the extra row.")))
+                    continue
+                }
+                firstRead[fi] = i
+                if !row.continuationRows.isEmpty {
+                    findings += Self.strayContinuationFindings(row, formRow: formRows[fi], index: index, grid: grid, layout: layout)
+                }
+                inputs.append((i, fi, cellInput(row.valueCell, formats: &formats)))
             }
-            if let first = seen[formRow.id] {
-                let firstLoc = grid.location(row: first.gridRow, column: layout.columns[.label] ?? 0)
-                let firstWhere = firstLoc.cellText(.vi) ?? ""
-                let firstWhereEn = firstLoc.cellText(.en) ?? ""
-                let shown = form.displayCode(of: formRow.id)
-                findings.append(Finding(
-                    severity: .error, rule: .duplicateRow, rowID: formRow.id, code: shown, label: formRow.label,
-                    location: labelLoc, found: row.fullLabel,
-                    message: Localized(
-                        vi: "chỉ tiêu \"\(shown) \(formRow.label)\" xuất hiện hai lần (lần đầu ở \(firstWhere)); đã dùng số liệu lần đầu. Hãy xoá dòng thừa.",
-                        en: "the item \"\(shown) \(formRow.label)\" appears twice (first at \(firstWhereEn)); the first one was used. Delete the extra row.")))
-                continue
-            }
-            seen[formRow.id] = row
-            findings += Self.strayContinuationFindings(row, formRow: formRow, index: index, grid: grid, layout: layout)
-            inputs.append((row, formRow, cellInput(row.valueCell)))
-        }
 
-        // The document's number convention, from every text value it holds.
-        var classifications: [NumberClassification] = []
-        for i in inputs.indices {
-            guard case .text(let t) = inputs[i].2, inputs[i].1.kind != .text, inputs[i].1.kind != .choice else { continue }
-            classifications.append(NumberParser.classify(t))
-        }
-        let (locale, mixed) = NumberParser.decideLocale(classifications)
-        let evidence = classifications.contains {
-            switch $0 { case .onlyVietnamese, .onlyEnglish: return true; default: return false }
-        }
-        appendix.numberLocale = locale
+            // The document's number convention, from every text value it holds.
+            var classifications: [NumberClassification] = []
+            for entry in inputs {
+                guard case .text(let t) = entry.input else { continue }
+                let kind = formRows[entry.formRow].kind
+                guard kind != .text, kind != .choice else { continue }
+                classifications.append(NumberParser.classify(t))
+            }
+            let (locale, mixed) = NumberParser.decideLocale(classifications)
+            let evidence = classifications.contains {
+                switch $0 { case .onlyVietnamese, .onlyEnglish: return true; default: return false }
+            }
+            appendix.numberLocale = locale
 
-        for (row, formRow, input) in inputs {
-            var v = ValueInterpreter.interpret(input, row: formRow, form: form, locale: locale)
-            v.note = row.note
-            if !row.note.isEmpty, let nc = layout.columns[.note] {
-                v.noteLocation = grid.location(row: row.gridRow, column: nc)
+            appendix.values.reserveCapacity(inputs.count)
+            for entry in inputs {
+                let row = rows[entry.row]
+                let formRow = formRows[entry.formRow]
+                var v = ValueInterpreter.interpret(entry.input, row: formRow, form: form, locale: locale)
+                v.note = row.note
+                if !row.note.isEmpty, let nc = noteColumn {
+                    v.noteLocation = grid.location(row: row.gridRow, column: nc)
+                }
+                // The form's own label when the input spells it the same (one copy for all units).
+                let label = row.fullLabel
+                v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
+                v.location = grid.location(row: row.gridRow, column: valueColumn)
+                v.formula = row.valueCell?.formula
+                if v.formula != nil,
+                   let f = formulaWithoutValue(row.valueCell, location: v.location, formRow: formRow, form: form) {
+                    findings.append(f)
+                }
+                if v.classification != nil,
+                   let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
+                    findings.append(f)
+                }
+                appendix.values[formRow.id] = v
             }
-            // The form's own label when the input spells it the same (one copy for all units).
-            let label = row.fullLabel
-            v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
-            v.location = grid.location(row: row.gridRow, column: layout.columns[.value] ?? 0)
-            v.formula = row.valueCell?.formula
-            if let f = formulaWithoutValue(row.valueCell, location: v.location, formRow: formRow, form: form) {
-                findings.append(f)
-            }
-            if let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
-                findings.append(f)
-            }
-            appendix.values[formRow.id] = v
-        }
+        } }
         appendix.readingFindings = findings
         return appendix
     }
@@ -178,6 +199,12 @@ public enum TableLocator {
     }
 
     public static func cellInput(_ cell: Cell?) -> CellInput {
+        var formats = NumberFormatMemo.Recent()
+        return cellInput(cell, formats: &formats)
+    }
+
+    /// `cellInput(_:)`, with the number formats of the table read so far (a table uses one or two).
+    static func cellInput(_ cell: Cell?, formats: inout NumberFormatMemo.Recent) -> CellInput {
         guard let cell else { return .empty }
         switch cell.value {
         case .empty: return .empty
@@ -187,7 +214,7 @@ public enum TableLocator {
         case .error(let e): return .error(e)
         case .number(let s):
             guard let n = ExactDecimal(s) else { return .text(s) }
-            let shown = NumberFormatMemo.reading(cell.style)
+            let shown = formats.reading(cell.style)
             return .number(n, percentFormat: shown.percent, decimals: shown.decimals)
         }
     }
@@ -200,6 +227,21 @@ public enum TableLocator {
         static func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
             guard let format = style.numberFormat else { return (style.isPercentFormat, nil) }
             return known.value(format) { (style.isPercentFormat, style.formatDecimals) }
+        }
+
+        /// The last format read and what it shows: the cells of a column share one format, so
+        /// the shared memo (a lock and a hash of the format text) is asked once per change.
+        struct Recent {
+            var format: String?
+            var reading: (percent: Bool, decimals: Int?) = (false, nil)
+
+            mutating func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
+                guard let f = style.numberFormat else { return (style.isPercentFormat, nil) }
+                if let last = format, last == f { return reading }
+                reading = NumberFormatMemo.reading(style)
+                format = f
+                return reading
+            }
         }
     }
 
@@ -247,36 +289,41 @@ public enum TableLocator {
 
     // MARK: - Form recognition
 
-    /// The form, its index, and (when the form had to be recognised) the input rows read with it.
+    /// The form, its index, and (when the form had to be recognised) the input rows read with it
+    /// and their `RowMatcher.key`.
     static func chooseForm(grid: Grid, layout: TableLayout, vocabulary: HeaderVocabulary,
-                           library: FormLibrary, formID: String?) throws -> (FormDefinition, FormIndex, [InputRow]?) {
+                           library: FormLibrary, formID: String?) throws -> (FormDefinition, FormIndex, [InputRow]?, TableKey?) {
         if let formID {
             let form = try library.require(formID)
-            return (form, FormIndex.of(form), nil)
+            return (form, FormIndex.of(form), nil, nil)
         }
         if let prop = grid.properties[WorkbookProperty.form]?.trimmingCharacters(in: .whitespaces), !prop.isEmpty {
             let form = try library.require(prop)
-            return (form, FormIndex.of(form), nil)
+            return (form, FormIndex.of(form), nil, nil)
         }
         // Score each form on the coded rows: code present and label matching.
-        var best: (form: FormDefinition, score: Int, index: FormIndex, rows: [InputRow])?
+        var best: (form: FormDefinition, score: Int, index: FormIndex, rows: [InputRow], key: TableKey)?
         var codedCount = 0
         for form in library.forms {
             let index = FormIndex.of(form)
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
                                            namesSomething: index.labels.namesSomething)
-            let coded = rows.filter(\.hasCode)
-            codedCount = max(codedCount, coded.count)
-            // The score depends on the coded rows' codes and labels only: remembered per table.
-            let key = RowMatcher.key(coded)
+            var coded = 0
+            for r in rows where r.hasCode { coded += 1 }
+            codedCount = max(codedCount, coded)
+            // The score depends on the coded rows' codes and labels only, which the key of all
+            // rows holds: remembered per table (the same key finds the table's matches).
+            let key = RowMatcher.key(rows)
             let score = index.scores.value(key) {
-                coded.filter { r in
-                    guard let withCode = index.rowsByCode[r.code] else { return false }
+                var score = 0
+                for r in rows where r.hasCode {
+                    guard let withCode = index.rowsByCode[r.code] else { continue }
                     let ids = index.labels.rowIDs(matchingAny: r.candidateLabels)
-                    return withCode.contains { ids.contains($0.id) }
-                }.count
+                    if withCode.contains(where: { ids.contains($0.id) }) { score += 1 }
+                }
+                return score
             }
-            if score > (best?.score ?? -1) { best = (form, score, index, rows) }
+            if score > (best?.score ?? -1) { best = (form, score, index, rows, key) }
         }
         let known = library.forms.map(\.id).joined(separator: ", ")
         guard let best, codedCount > 0, best.score * 2 >= codedCount else {
@@ -290,7 +337,7 @@ public enum TableLocator {
                 en: "the form was not recognised: no form matches at least half of the numbered rows\(detail). Name the form with --form (known forms: \(known)).",
                 at: loc)
         }
-        return (best.form, best.index, best.rows)
+        return (best.form, best.index, best.rows, best.key)
     }
 }
 
@@ -304,6 +351,8 @@ final class FormIndex: Sendable {
     let subRowsByParent: [String: [FormRow]]
     /// Each row's parent id (`form.row(id)?.parent`), without copying the row.
     let parentOf: [String: String]
+    /// Each row's position in `form.rows` (ids are unique in a form).
+    let positionOf: [String: Int]
     /// Answers for tables already seen, by `RowMatcher.key` (a merge's units print one or a few tables).
     let matches = Memo<TableKey, [RowMatch]>(limit: 64)
     let scores = Memo<TableKey, Int>(limit: 64)
@@ -326,6 +375,9 @@ final class FormIndex: Sendable {
             if let p = form.row(row.id)?.parent { parents[row.id] = p }
         }
         parentOf = parents
+        var positions: [String: Int] = [:]
+        for (i, row) in form.rows.enumerated() where positions[row.id] == nil { positions[row.id] = i }
+        positionOf = positions
     }
 
     /// Forms are values: the cache is keyed by id and version, and an entry is used only when
@@ -357,17 +409,25 @@ final class FormIndex: Sendable {
 }
 
 /// The bytes a table's matching depends on (`RowMatcher.key`), hashed and compared as raw bytes.
+/// The bytes are hashed once, when the key is made: the key of a table is looked up in two memos.
 struct TableKey: Hashable {
     let bytes: [UInt8]
-    static func == (a: TableKey, b: TableKey) -> Bool { a.bytes == b.bytes }
-    func hash(into hasher: inout Hasher) {
+    private let hashOfBytes: Int
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var hasher = Hasher()
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hashOfBytes = hasher.finalize()
     }
+    static func == (a: TableKey, b: TableKey) -> Bool { a.hashOfBytes == b.hashOfBytes && a.bytes == b.bytes }
+    func hash(into hasher: inout Hasher) { hasher.combine(hashOfBytes) }
 }
 
 /// How an input row was matched.
 struct RowMatch {
     var row: FormRow?
+    /// The position of `row` in the form's rows.
+    var index: Int?
     /// For an unknown coded row: the form row printed with that code (its label differs too much).
     var codeHolder: FormRow?
 }
@@ -413,7 +473,12 @@ enum RowMatcher {
     /// The matches of `rows`, remembered per form by the rows' codes and labels: every unit's file
     /// of a merge prints the same table, so the matching is done once per distinct table.
     static func match(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
-        formIndex.matches.value(key(rows)) { matchUncached(rows, form: form, index: formIndex) }
+        match(rows, key: key(rows), form: form, index: formIndex)
+    }
+
+    /// `match(_:form:index:)` with the rows' `key` already made.
+    static func match(_ rows: [InputRow], key: TableKey, form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
+        formIndex.matches.value(key) { matchUncached(rows, form: form, index: formIndex) }
     }
 
     static func matchUncached(_ rows: [InputRow], form: FormDefinition, index formIndex: FormIndex) -> [RowMatch] {
@@ -475,7 +540,7 @@ enum RowMatcher {
                 used.insert(m.id)
                 if !m.code.isEmpty { context = m.id }
             }
-            result.append(RowMatch(row: match, codeHolder: holder))
+            result.append(RowMatch(row: match, index: match.flatMap { formIndex.positionOf[$0.id] }, codeHolder: holder))
         }
         return result
     }

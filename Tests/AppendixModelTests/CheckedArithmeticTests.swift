@@ -61,4 +61,30 @@ struct CheckedArithmeticTests {
         #expect(NumberParser.classify("200000000").reading(in: .vi)?.value == d("200000000"))
         #expect(NumberParser.classify("1.2.3") == .notANumber)
     }
+
+    @Test("plain text of numbers with 64-bit and 128-bit significands, whole and with decimals")
+    func descriptionOfSmallAndLargeSignificands() {
+        let cases: [(Int128, Int, String)] = [
+            (0, 0, "0"), (136284, 0, "136284"), (-5, 2, "-0.05"), (5, 2, "0.05"), (2304717, 6, "2.304717"),
+            (9836065573770492, 16, "0.9836065573770492"), (-1, 30, "-0.000000000000000000000000000001"),
+            (Int128(UInt64.max), 0, "18446744073709551615"), (Int128(UInt64.max) + 1, 3, "18446744073709551.616"),
+            (Int128.max, 5, "1701411834604692317316873037158841.05727"), (-Int128.max, 0, "-170141183460469231731687303715884105727"),
+            (12, 2, "0.12"), (123, 2, "1.23"),
+        ]
+        for (significand, scale, text) in cases {
+            let n = ExactDecimal(significand: significand, scale: scale)
+            #expect(n.description == text)
+            #expect(ExactDecimal(text) == n)
+        }
+    }
+
+    @Test("trailing zeros dropped for 64-bit and 128-bit significands alike")
+    func normalizedSmallAndLarge() {
+        #expect(ExactDecimal(significand: 1_500, scale: 3).normalized == ExactDecimal(significand: 15, scale: 1))
+        #expect(ExactDecimal(significand: 1_500, scale: 3).normalized.scale == 1)
+        let big = Int128(UInt64.max) * 1_000
+        #expect(ExactDecimal(significand: big, scale: 2).normalized.significand == Int128(UInt64.max) * 10)
+        #expect(ExactDecimal(significand: big, scale: 2).normalized.scale == 0)
+        #expect(ExactDecimal(significand: -7_000, scale: 30).normalized.scale == 27)
+    }
 }

@@ -62,7 +62,7 @@ import Testing
 
     @Test func reportDatesAgreeWithTheRegularExpressions() {
         let heads = ["", "ngân sơn, ", "Ngày", "ngày", "NGÀY ", "xngày", "ngàyngày ", "ngày ngày 5/", "số 1/bc ngày ", "– ngày "]
-        let days = ["", " 1", "15", "015", "…", "a", "١"]
+        let days = ["", " 1", "15", "015", "…", "a", "١", ".", "..", "...", "1...."]
         let seps = ["/", " / ", " tháng ", "-"]
         let months = ["", "3", "123", " 12 "]
         let seps2 = ["/", " năm ", "năm", "/ /"]

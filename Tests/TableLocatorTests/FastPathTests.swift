@@ -100,4 +100,47 @@ struct FastPathTests {
         #expect(b.labels.rowIDs(matching: "Số hồ sơ đã tiếp nhận").isEmpty)
         #expect(b.labels.rowIDs(matching: "số thủ tục đã công bố.") == ["b"])
     }
+
+    @Test("a line's opening is lowercased byte by byte exactly as String.lowercased() lowercases it")
+    func openingLowercaseAgreesWithTheStandardLibrary() {
+        var handled = 0
+        for v in UInt32(0)...0x1EFF {
+            guard let scalar = Unicode.Scalar(v), let lower = MetadataReader.Opening.lowercase(v) else { continue }
+            #expect(String(Character(scalar)).lowercased().unicodeScalars.map(\.value) == [lower], "U+\(String(v, radix: 16))")
+            handled += 1
+        }
+        #expect(handled > 300)
+        let prefixes = MetadataReader.bodyPrefixes + ["cộng hòa", "cộng hoà", "độc lập", "phụ lục", "số"]
+        let lines = Self.samples + [
+            "ỦY BAN NHÂN DÂN HUYỆN NGÂN SƠN", "UBND XÃ SỐ 001", "Uỷ ban nhân dân", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc", "PHỤ LỤC", "Số: 15/BC-UBND", "SỞ NỘI VỤ", "Đảng ủy xã", "ĐẢNG UỶ",
+            "HĐND huyện", "İstanbul ủy ban", "Sở\u{0301} nội vụ", "xã", "XÃ ", "Hội đồng nhân dân tỉnh Bắc Kạn",
+        ]
+        for line in lines {
+            let opening = MetadataReader.Opening(line)
+            let lowered = String(line.prefix(MetadataReader.openingLength)).lowercased()
+            for p in prefixes {
+                #expect(opening.hasPrefix(p) == lowered.hasPrefix(p), "\(line.debugDescription) \(p)")
+            }
+        }
+    }
+
+    @Test("a line is lowercased whole whenever its lowercase holds theo or ngày")
+    func referenceOrDateFilterMissesNothing() {
+        let lines = Self.samples + [
+            "(Kèm theo Báo cáo số 1/BC-UBND ngày 15/3/2023 của UBND Xã Số 001)", "(KÈM THEO BÁO CÁO)", "kèm THEO",
+            "Ngân Sơn, ngày 15 tháng 3 năm 2023", "NGÀY 15/3", "nGàY", "Ngay 15/3", "ngày", "ng\u{0300}ay", "thêo",
+            "theo", "THE O", "Quý I năm 2023",
+        ]
+        for line in lines {
+            let scalars = Array(line.lowercased().unicodeScalars)
+            func holds(_ word: String) -> Bool {
+                let w = Array(word.unicodeScalars)
+                return scalars.indices.contains { scalars[$0...].starts(with: w) }
+            }
+            if holds("theo") || holds("ngày") { #expect(MetadataReader.mayNameReferenceOrDate(line), "\(line.debugDescription)") }
+        }
+        #expect(!MetadataReader.mayNameReferenceOrDate("BIỂU THỐNG KÊ SỐ LIỆU"))
+        #expect(!MetadataReader.mayNameReferenceOrDate("Quý I năm 2023"))
+    }
 }
