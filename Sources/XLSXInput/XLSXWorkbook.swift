@@ -46,9 +46,7 @@ public final class XLSXWorkbook {
     public private(set) var convertedLegacyText: Set<LegacyVietnameseEncoding> = []
     private var inflated: UInt64 = 0
 
-    public init(path: String, limits: XLSXLimits = .default) throws {
-        self.path = path
-        self.limits = limits
+    public convenience init(path: String, limits: XLSXLimits = .default) throws {
         try XLSXSniffer.check(path: path)
         let archive: ZipArchive
         do {
@@ -56,6 +54,26 @@ public final class XLSXWorkbook {
         } catch {
             throw Self.zipError(error, file: path, part: nil)
         }
+        try self.init(archive: archive, path: path, limits: limits)
+    }
+
+    /// Opens the workbook from the bytes of the file at `path`, read once by the caller (who may
+    /// hash the same bytes): no file is opened again; `path` names the file in messages and
+    /// cell locations. Accepts and refuses exactly what `init(path:limits:)` does with that file.
+    public convenience init(contents: UnsafeRawBufferPointer, path: String, limits: XLSXLimits = .default) throws {
+        try XLSXSniffer.check(contents: contents, path: path)
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(bytes: contents, path: path)
+        } catch {
+            throw Self.zipError(error, file: path, part: nil)
+        }
+        try self.init(archive: archive, path: path, limits: limits)
+    }
+
+    private init(archive: ZipArchive, path: String, limits: XLSXLimits) throws {
+        self.path = path
+        self.limits = limits
         self.archive = archive
         if let mimetype = archive.entry(named: "mimetype"),
            let bytes = try? archive.readAll(mimetype, maxBytes: 256),
