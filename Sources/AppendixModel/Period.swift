@@ -166,7 +166,7 @@ public struct ReportDate: Sendable, Hashable, Codable {
     /// Reads `ngày /3/2022`, `ngày 15/3/2023`, `ngày 15 tháng 3 năm 2023`, `ngày  tháng 3 năm 2023`.
     /// Blank parts may be printed as `…` or `...` (`ngày …/3/2022`, as the official workbook prints them).
     public static func parse(_ text: String) -> ReportDate? {
-        var t = TextNormalization.collapseWhitespace(TextNormalization.nfc(text)).lowercased()
+        var t = TextNormalization.lowercased(TextNormalization.collapseWhitespace(TextNormalization.nfc(text)))
         // Most lines print no ellipsis: the (Foundation) replacements only when there is one.
         if mayHoldEllipsis(t) {
             t = t.replacingOccurrences(of: "…", with: "").replacingOccurrences(of: "...", with: "")

@@ -20,6 +20,12 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// Parses plain decimal text as stored in files and by `description`: `-12`, `2.304717`,
     /// `.5`, `1E-3`, `1.5e+2`. No grouping separators, no locale: see `NumberParser` for user text.
     public init?(_ text: some StringProtocol) {
+        // Plain decimals of at most 18 digits (every number a workbook stores but a few) are read
+        // on the contiguous bytes in 64 bits; anything else (exponents, long digits) below.
+        if let plain = text.utf8.withContiguousStorageIfAvailable({ ExactDecimal.plain($0) }), let plain {
+            self = plain
+            return
+        }
         var sig: Int128 = 0
         var scale = 0
         var negative = false
@@ -69,6 +75,37 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         }
         self.init(significand: negative ? -sig : sig, scale: scale)
         self = self.normalized
+    }
+
+    /// `[+-]?[0-9]*(\.[0-9]*)?` with 1 to 18 digits, normalized; nil for any other text (which the
+    /// general reading then reads or refuses).
+    static func plain(_ b: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
+        var i = 0
+        var negative = false
+        if let f = b.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            i = 1
+        }
+        var sig: UInt64 = 0
+        var digits = 0, scale = 0
+        var sawPoint = false
+        while i < b.count {
+            let x = b[i]
+            if x >= 48 && x <= 57 {
+                digits += 1
+                guard digits <= 18 else { return nil }
+                sig = sig * 10 + UInt64(x - 48)
+                if sawPoint { scale += 1 }
+            } else if x == UInt8(ascii: ".") && !sawPoint {
+                sawPoint = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        while scale > 0 && sig % 10 == 0 { sig /= 10; scale -= 1 }
+        return ExactDecimal(significand: negative ? -Int128(sig) : Int128(sig), scale: scale)
     }
 
     /// The same number with trailing fractional zeros removed.
@@ -288,9 +325,35 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         let n = self
         let neg = n.significand < 0
         let magnitude = n.significand.magnitude
-        // 64-bit digits are formatted several times faster than 128-bit ones; the point is put
-        // in on the (ASCII) bytes.
-        let digits = magnitude <= UInt128(UInt64.max) ? String(UInt64(magnitude)) : String(magnitude)
+        if magnitude <= UInt128(UInt64.max) {
+            // 64 bits (almost every number): the text written right to left into a buffer,
+            // the scale's digits, the point, then the whole part (at least one digit).
+            var v = UInt64(magnitude)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf in
+                var p = 64
+                for _ in 0..<n.scale {
+                    p -= 1
+                    buf[p] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                if n.scale > 0 {
+                    p -= 1
+                    buf[p] = UInt8(ascii: ".")
+                }
+                repeat {
+                    p -= 1
+                    buf[p] = UInt8(48 + v % 10)
+                    v /= 10
+                } while v > 0
+                if neg {
+                    p -= 1
+                    buf[p] = UInt8(ascii: "-")
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: buf[p..<64]), as: UTF8.self)
+            }
+        }
+        // 128 bits: the point put in on the (ASCII) bytes of the digits.
+        let digits = String(magnitude)
         if n.scale == 0 { return neg ? "-" + digits : digits }
         var out: [UInt8] = []
         out.reserveCapacity(digits.utf8.count + n.scale + 3)

@@ -2,6 +2,63 @@ import Foundation
 
 public enum TextNormalization {
     /// Unicode NFC, the form every text is held in inside bieumau.
+    /// `s.lowercased()`. Text made only of ASCII, Latin-1 and the letters of Vietnamese (almost
+    /// every line of a report) is lowercased here on its bytes (`String.lowercased` looks up each
+    /// non-ASCII scalar's properties, costly on every line above every table); other text as before.
+    public static func lowercased(_ s: String) -> String {
+        var s = s
+        let fast: String? = s.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var i = 0
+            while i < b.count {
+                let x = b[i]
+                if x < 0x80 {
+                    out.append(x >= 0x41 && x <= 0x5A ? x | 0x20 : x)
+                    i += 1
+                    continue
+                }
+                let v: UInt32
+                if x >= 0xC2 && x <= 0xDF && i + 1 < b.count {
+                    v = UInt32(x & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+                    i += 2
+                } else if x >= 0xE0 && x <= 0xEF && i + 2 < b.count {
+                    v = UInt32(x & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    return nil
+                }
+                guard let l = lowercase(scalar: v) else { return nil }
+                if l < 0x800 {
+                    out.append(UInt8(0xC0 | (l >> 6)))
+                    out.append(UInt8(0x80 | (l & 0x3F)))
+                } else {
+                    out.append(UInt8(0xE0 | (l >> 12)))
+                    out.append(UInt8(0x80 | ((l >> 6) & 0x3F)))
+                    out.append(UInt8(0x80 | (l & 0x3F)))
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return fast ?? s.lowercased()
+    }
+
+    /// The lowercase of a scalar whose lowercase is one scalar known here — ASCII, Latin-1, the
+    /// Vietnamese letters of Latin Extended-A/B (Ă Đ Ĩ Ũ Ơ Ư) and U+1EA0–U+1EFF — nil for any other.
+    /// (Checked against `String.lowercased` for every scalar it answers.)
+    public static func lowercase(scalar v: UInt32) -> UInt32? {
+        switch v {
+        case 0x41...0x5A: return v + 0x20
+        case 0...0x7F: return v
+        case 0xC0...0xDE where v != 0xD7: return v + 0x20
+        case 0x80...0xFF: return v
+        case 0x102, 0x110, 0x128, 0x168, 0x1A0, 0x1AF: return v + 1
+        case 0x103, 0x111, 0x129, 0x169, 0x1A1, 0x1B0: return v
+        case 0x1EA0...0x1EFF: return v | 1
+        default: return nil
+        }
+    }
+
     public static func nfc(_ s: String) -> String {
         if isCertainlyNFC(s) { return s }
         return s.precomposedStringWithCanonicalMapping

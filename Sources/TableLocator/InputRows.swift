@@ -87,40 +87,41 @@ enum InputRowReader {
     }
 
     static func isClean(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
         var previousSpace = true
-        var pending = 0          // continuation bytes still expected
-        var lead: UInt8 = 0
-        for b in bytes {
-            if pending > 0 {
-                if lead == 0xE1 && pending == 2 && !(0xB8...0xBB).contains(b) { return false }
-                if lead == 0xC2 && (b == 0x85 || b == 0xA0) { return false }
-                lead = 0
-                pending -= 1
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            // Printable ASCII other than space and `<` (most bytes of a cell): one test.
+            if b > 0x20 && b < 0x7F {
+                if b == UInt8(ascii: "<") { return false }
+                previousSpace = false
+                i += 1
+                continue
+            }
+            if b == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+                i += 1
                 continue
             }
             switch b {
-            case 0x20:
-                if previousSpace { return false }
-                previousSpace = true
-                continue
-            case UInt8(ascii: "<"), 0x00..<0x20, 0x7F:
-                return false
-            case 0x21..<0x80:
-                break
-            case 0xC3...0xCB:
-                pending = 1          // U+00C0…U+02FF
-            case 0xC2:
-                pending = 1          // U+0080…U+00BF: NEL and NBSP are white space
-                lead = 0xC2
-            case 0xE1:
-                pending = 2          // U+1E00…U+1EFF only (checked on the next byte)
-                lead = 0xE1
-            default:
+            case 0xC3...0xCB:                       // U+00C0…U+02FF
+                guard i + 1 < n else { return false }
+                i += 2
+            case 0xC2:                              // U+0080…U+00BF: NEL and NBSP are white space
+                guard i + 1 < n else { return false }
+                if bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0 { return false }
+                i += 2
+            case 0xE1:                              // U+1E00…U+1EFF only
+                guard i + 2 < n, (0xB8...0xBB).contains(bytes[i + 1]) else { return false }
+                i += 3
+            default:                                // controls, DEL, other scripts
                 return false
             }
             previousSpace = false
         }
-        return pending == 0 && (!previousSpace || bytes.isEmpty)
+        return !previousSpace || n == 0
     }
 
     /// `1`, `1.2`, `3.3.1` (a trailing dot is dropped): groups of 1 to 3 ASCII digits joined by dots.

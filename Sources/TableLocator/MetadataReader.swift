@@ -38,19 +38,7 @@ enum MetadataReader {
             }
         }
 
-        /// The lowercase of the scalars handled here, nil for any other.
-        static func lowercase(_ v: UInt32) -> UInt32? {
-            switch v {
-            case 0x41...0x5A: return v + 0x20
-            case 0...0x7F: return v
-            case 0xC0...0xDE where v != 0xD7: return v + 0x20
-            case 0x80...0xFF: return v
-            case 0x102, 0x110, 0x128, 0x168, 0x1A0, 0x1AF: return v + 1
-            case 0x103, 0x111, 0x129, 0x169, 0x1A1, 0x1B0: return v
-            case 0x1EA0...0x1EFF: return v | 1
-            default: return nil
-            }
-        }
+        static func lowercase(_ v: UInt32) -> UInt32? { TextNormalization.lowercase(scalar: v) }
 
         func hasPrefix(_ prefix: String) -> Bool {
             if let lowered { return lowered.hasPrefix(prefix) }
@@ -73,7 +61,7 @@ enum MetadataReader {
                 // Every test but two reads the line's opening words: only they are lowercased, and
                 // the whole line only when it may hold "kèm theo" or "ngày" (`mayNameReferenceOrDate`).
                 let opening = Opening(text)
-                let whole = mayNameReferenceOrDate(text) ? text.lowercased() : nil
+                let whole = mayNameReferenceOrDate(text) ? TextNormalization.lowercased(text) : nil
                 let loc = grid.location(row: row, column: cell.column)
                 if opening.hasPrefix("cộng hòa") || opening.hasPrefix("cộng hoà") || opening.hasPrefix("độc lập") { continue }
                 if let whole, whole.contains("kèm theo") {

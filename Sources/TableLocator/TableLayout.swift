@@ -91,7 +91,10 @@ public struct HeaderVocabulary: Sendable {
         let bytes = text.utf8.count
         if bytes <= maxHeadingLength { return true }
         if bytes > 4 * maxHeadingLength { return false }
-        return text.unicodeScalars.count <= maxHeadingLength
+        // Scalars counted as the bytes that open one (not 10xxxxxx), on the contiguous bytes.
+        var t = text
+        let scalars = t.withUTF8 { b in b.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } }
+        return scalars <= maxHeadingLength
     }
 
     /// The column kind a header cell names, if any (answers kept per text: the header and title

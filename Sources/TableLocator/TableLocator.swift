@@ -52,14 +52,19 @@ public enum TableLocator {
         // The input row each form row was first read from (-1: none yet).
         var firstRead = [Int](repeating: -1, count: form.rows.count)
         var formats = NumberFormatMemo.Recent()
-        rows.withUnsafeBufferPointer { rows in form.rows.withUnsafeBufferPointer { formRows in
-            for (i, match) in matches.enumerated() {
-                let row = rows[i]
+        rows.withUnsafeBufferPointer { rowBuffer in form.rows.withUnsafeBufferPointer { formRowBuffer in
+            // Elements read through `pointee` (an address, no copy of the row; a buffer's
+            // subscript returns a copy). Called only with valid positions.
+            func rowAt(_ i: Int) -> UnsafePointer<InputRow> { rowBuffer.baseAddress! + i }
+            func formRowAt(_ i: Int) -> UnsafePointer<FormRow> { formRowBuffer.baseAddress! + i }
+            // Rows and matches are read in place (`rowAt(i).pointee.…`); bound to a name only for a message.
+            for i in matches.indices {
                 // Locations are built only for messages (they format a cell reference).
-                var labelLoc: SourceLocation { grid.location(row: row.gridRow, column: labelColumn) }
-                if !row.noteRows.isEmpty { findings += Self.noteRowFindings(row, grid: grid, layout: layout) }
-                findings += Self.overlongCellFindings(row, grid: grid, layout: layout)
-                guard let fi = match.index else {
+                var labelLoc: SourceLocation { grid.location(row: rowAt(i).pointee.gridRow, column: labelColumn) }
+                if !rowAt(i).pointee.noteRows.isEmpty { findings += Self.noteRowFindings(rowAt(i).pointee, grid: grid, layout: layout) }
+                findings += Self.overlongCellFindings(rowAt(i).pointee, grid: grid, layout: layout)
+                guard let fi = matches[i].index else {
+                    let row = rowAt(i).pointee, match = matches[i]
                     let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
                     appendix.unmatched.append(UnmatchedRow(code: row.code.isEmpty ? row.marker : row.code,
                                                            label: row.fullLabel, raw: raw, location: labelLoc))
@@ -74,8 +79,8 @@ public enum TableLocator {
                     continue
                 }
                 if firstRead[fi] >= 0 {
-                    let formRow = formRows[fi]
-                    let firstLoc = grid.location(row: rows[firstRead[fi]].gridRow, column: labelColumn)
+                    let row = rowAt(i).pointee, formRow = formRowAt(fi).pointee
+                    let firstLoc = grid.location(row: rowAt(firstRead[fi]).pointee.gridRow, column: labelColumn)
                     let firstWhere = firstLoc.cellText(.vi) ?? ""
                     let firstWhereEn = firstLoc.cellText(.en) ?? ""
                     let shown = form.displayCode(of: formRow.id)
@@ -88,17 +93,17 @@ public enum TableLocator {
                     continue
                 }
                 firstRead[fi] = i
-                if !row.continuationRows.isEmpty {
-                    findings += Self.strayContinuationFindings(row, formRow: formRows[fi], index: index, grid: grid, layout: layout)
+                if !rowAt(i).pointee.continuationRows.isEmpty {
+                    findings += Self.strayContinuationFindings(rowAt(i).pointee, formRow: formRowAt(fi).pointee, index: index, grid: grid, layout: layout)
                 }
-                inputs.append((i, fi, cellInput(row.valueCell, formats: &formats)))
+                inputs.append((i, fi, cellInput(rowAt(i).pointee.valueCell, formats: &formats)))
             }
 
             // The document's number convention, from every text value it holds.
             var classifications: [NumberClassification] = []
             for entry in inputs {
                 guard case .text(let t) = entry.input else { continue }
-                let kind = formRows[entry.formRow].kind
+                let kind = formRowAt(entry.formRow).pointee.kind
                 guard kind != .text, kind != .choice else { continue }
                 classifications.append(NumberParser.classify(t))
             }
@@ -110,27 +115,26 @@ public enum TableLocator {
 
             appendix.values.reserveCapacity(inputs.count)
             for entry in inputs {
-                let row = rows[entry.row]
-                let formRow = formRows[entry.formRow]
-                var v = ValueInterpreter.interpret(entry.input, row: formRow, form: form, locale: locale)
-                v.note = row.note
-                if !row.note.isEmpty, let nc = noteColumn {
-                    v.noteLocation = grid.location(row: row.gridRow, column: nc)
+                let ri = entry.row, fi = entry.formRow
+                var v = ValueInterpreter.interpret(entry.input, row: formRowAt(fi).pointee, form: form, locale: locale)
+                v.note = rowAt(ri).pointee.note
+                if !rowAt(ri).pointee.note.isEmpty, let nc = noteColumn {
+                    v.noteLocation = grid.location(row: rowAt(ri).pointee.gridRow, column: nc)
                 }
                 // The form's own label when the input spells it the same (one copy for all units).
-                let label = row.fullLabel
-                v.inputLabel = UTF8Key(label) == UTF8Key(formRow.label) ? formRow.label : label
-                v.location = grid.location(row: row.gridRow, column: valueColumn)
-                v.formula = row.valueCell?.formula
-                if v.formula != nil,
-                   let f = formulaWithoutValue(row.valueCell, location: v.location, formRow: formRow, form: form) {
+                let label = rowAt(ri).pointee.fullLabel
+                v.inputLabel = UTF8Key(label) == UTF8Key(formRowAt(fi).pointee.label) ? formRowAt(fi).pointee.label : label
+                v.location = grid.location(row: rowAt(ri).pointee.gridRow, column: valueColumn)
+                v.formula = rowAt(ri).pointee.valueCell?.formula
+                if v.formula != nil, let f = formulaWithoutValue(rowAt(ri).pointee.valueCell, location: v.location,
+                                                                 formRow: formRowAt(fi).pointee, form: form) {
                     findings.append(f)
                 }
                 if v.classification != nil,
-                   let f = ambiguity(v, formRow: formRow, form: form, locale: locale, evidence: evidence, mixed: mixed) {
+                   let f = ambiguity(v, formRow: formRowAt(fi).pointee, form: form, locale: locale, evidence: evidence, mixed: mixed) {
                     findings.append(f)
                 }
-                appendix.values[formRow.id] = v
+                appendix.values[formRowAt(fi).pointee.id] = v
             }
         } }
         appendix.readingFindings = findings
@@ -449,9 +453,9 @@ enum RowMatcher {
         func add(_ text: String) {
             var t = text
             t.withUTF8 { p in
-                let n = UInt32(truncatingIfNeeded: p.count)
-                bytes.append(UInt8(truncatingIfNeeded: n)); bytes.append(UInt8(truncatingIfNeeded: n >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: n >> 16)); bytes.append(UInt8(truncatingIfNeeded: n >> 24))
+                // The length as four little-endian bytes, appended at once.
+                var n = UInt32(truncatingIfNeeded: p.count).littleEndian
+                withUnsafeBytes(of: &n) { bytes.append(contentsOf: $0) }
                 bytes.append(contentsOf: p)
             }
         }

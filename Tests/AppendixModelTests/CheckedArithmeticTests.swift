@@ -87,4 +87,25 @@ struct CheckedArithmeticTests {
         #expect(ExactDecimal(significand: big, scale: 2).normalized.scale == 0)
         #expect(ExactDecimal(significand: -7_000, scale: 30).normalized.scale == 27)
     }
+
+    @Test("plain decimals read on the 64-bit path equal the general reading (forced by an exponent of 0)")
+    func plainDecimalsAgreeWithTheGeneralReading() {
+        var texts = ["0", "-0", "+5", "5.", ".5", "0.9836065573770492", "136284", "-12.500", "000123.4500",
+                     "123456789012345678", "12345678901234567.8", "-0.000000000000000001", "999999999999999999"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let whole = String(UInt64.random(in: 0...999_999_999, using: &generator))
+            let fraction = String(UInt64.random(in: 0...999_999_999, using: &generator))
+            texts.append(Bool.random(using: &generator) ? "\(whole).\(fraction)" : "-\(whole)")
+        }
+        for t in texts {
+            let fast = ExactDecimal(t), general = ExactDecimal(t + "E0")
+            #expect(fast != nil, "\(t)")
+            #expect(fast?.significand == general?.significand && fast?.scale == general?.scale, "\(t)")
+        }
+        for t in ["", "-", "+", ".", "-.", "1.2.3", "1-", "1 2", "١", "1234567890123456789012345678901234567890"] {
+            #expect(ExactDecimal(t) == nil || t.count > 18, "\(t)")
+        }
+        #expect(ExactDecimal("1234567890123456789.5")?.description == "1234567890123456789.5")
+    }
 }

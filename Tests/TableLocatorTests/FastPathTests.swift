@@ -143,4 +143,16 @@ struct FastPathTests {
         #expect(!MetadataReader.mayNameReferenceOrDate("BIỂU THỐNG KÊ SỐ LIỆU"))
         #expect(!MetadataReader.mayNameReferenceOrDate("Quý I năm 2023"))
     }
+
+    @Test("lines are lowercased as String.lowercased() lowercases them, on the fast path or not")
+    func lowercasedAgreesWithTheStandardLibrary() {
+        let lines = Self.samples + [
+            "ỦY BAN NHÂN DÂN HUYỆN NGÂN SƠN", "(KÈM THEO BÁO CÁO SỐ 1/BC-UBND NGÀY 15/3/2023 CỦA UBND XÃ SỐ 001)",
+            "İstanbul", "ǅ", "ΣΑΣ", "Ⅻ", "ＡＢＣ", "ẞ", "Ǆ", "Ĳ", "ÀÉÎÕÜ ĂĐĨŨƠƯ ẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ",
+        ]
+        for line in lines {
+            #expect(Array(TextNormalization.lowercased(line).unicodeScalars) == Array(line.lowercased().unicodeScalars),
+                    "\(line.debugDescription)")
+        }
+    }
 }
