@@ -171,20 +171,34 @@ public enum MergeJob {
         return results.items.map { $0! }
     }
 
+    /// Inputs up to this size are read once into memory, hashed and opened from there; larger
+    /// ones (never a real appendix) are hashed and read from the file.
+    static let inMemoryInputBytes = 16 << 20
+
     static func readOne(_ file: String, library: FormLibrary, formID: String?) -> ReadOutcome {
+        // A regular file is read once: its bytes are hashed and the workbook opened from them.
+        // Anything else (missing, a folder, a pipe, a huge file) takes the path by name, which
+        // reports it as before.
+        let contents = FileContents.load(file, maxBytes: inMemoryInputBytes)
         let sha: String
-        do { sha = try SHA256.hexOfFile(file) } catch {
-            let message = (error as? BieuMauError)?.message
-                ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
-            return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
+        if let contents {
+            sha = SHA256.hex(of: contents.bytes)
+        } else {
+            do { sha = try SHA256.hexOfFile(file) } catch {
+                let message = (error as? BieuMauError)?.message
+                    ?? Localized(vi: "không đọc được tệp (\(error))", en: "cannot read the file (\(error))")
+                return .rejected(Rejection(file: file, kind: .unreadable, reason: message))
+            }
         }
         do {
-            var appendix = try AppendixReader(library: library).read(path: file, formID: formID).appendix
+            let reader = AppendixReader(library: library)
+            var appendix = try contents.map { try reader.read(path: file, contents: $0.bytes, formID: formID) }?.appendix
+                ?? reader.read(path: file, formID: formID).appendix
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
             // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
             let findings = Validator.validate(appendix)
-            let modified = Self.modificationDate(file)
+            let modified = contents?.modified ?? Self.modificationDate(file)
             return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
                                    sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
         } catch let e as BieuMauError {
