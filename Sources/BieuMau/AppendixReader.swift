@@ -64,6 +64,24 @@ public struct AppendixReader: Sendable {
         }
     }
 
+    /// Reads the appendix from the file at `path` whose bytes the caller read whole (to hash them
+    /// as well): a workbook is opened from those bytes, without opening the file again; other
+    /// formats are read from the file. Results and errors are those of `read(path:formID:sheet:)`.
+    func read(path: String, contents: [UInt8], formID: String? = nil) throws -> LoadedAppendix {
+        do {
+            let format = InputFormat.sniff(contents: contents)
+            guard format == .xlsx else {
+                return try read(format: format, path: path, displayName: path, formID: formID, sheet: nil)
+            }
+            let document = try contents.withUnsafeBytes {
+                try XLSXWorkbook(contents: $0, path: path, limits: .appendix)
+            }
+            return try read(document: document, format: format, displayName: path, formID: formID, sheet: nil)
+        } catch let error as BieuMauError {
+            throw error.inFile(path)
+        }
+    }
+
     /// Reads the appendix from bytes in memory (an upload). `name` is what messages and cell
     /// locations call the file (e.g. the uploaded file's name); it is never opened.
     ///
@@ -168,6 +186,11 @@ public struct AppendixReader: Sendable {
                                en: "--sheet applies to workbooks and Word documents (table N) only; \(displayName) is a CSV file.")
         }
         let document = try Self.openDocument(format, path: path, asAppendix: true)
+        return try read(document: document, format: format, displayName: displayName, formID: formID, sheet: sheet)
+    }
+
+    func read(document: any SheetDocument, format: InputFormat, displayName: String, formID: String?,
+              sheet: String?) throws -> LoadedAppendix {
         // Workbooks carry no encoding of their own: their readers convert the cells whose font is a
         // TCVN3/VNI font; text in such encodings under another font is found here by character
         // statistics (CSV and Word readers convert by themselves).

@@ -54,7 +54,11 @@ public enum InputFormat: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Sniffs bytes in memory (an upload).
     public static func sniff(bytes: Data) -> InputFormat {
-        let all = [UInt8](bytes)
+        sniff(contents: [UInt8](bytes))
+    }
+
+    /// Sniffs a file's bytes read whole (the same judgement as `sniff(path:)` on that file).
+    static func sniff(contents all: [UInt8]) -> InputFormat {
         if isZip(all) {
             return zipFormat(size: all.count) { offset, count in
                 guard offset >= 0, offset < all.count else { return [] }

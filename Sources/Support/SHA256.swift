@@ -8,17 +8,6 @@ public struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
     public init() { buffer.reserveCapacity(64) }
 
     /// Adds bytes to the message.
@@ -96,35 +85,148 @@ public struct SHA256: Sendable {
         return out
     }
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+    @inline(__always) private static func s0(_ x: UInt32) -> UInt32 { rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3) }
+    @inline(__always) private static func s1(_ x: UInt32) -> UInt32 { rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10) }
 
+    /// One round, with the eight working variables renamed instead of moved: `d` becomes the new
+    /// `e` and `h` the new `a` (FIPS 180-4, 6.2.2 step 3).
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ k: UInt32, _ w: UInt32, _ bc: inout UInt32) {
+        let ab = a ^ b
+        // Σ1(e) = (e ⋙ 6) ^ (e ⋙ 11) ^ (e ⋙ 25) and Σ0(a) = (a ⋙ 2) ^ (a ⋙ 13) ^ (a ⋙ 22), nested
+        // to need fewer copies; Ch(e,f,g) = g ^ (e & (f ^ g)); Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)),
+        // where b ^ c is the previous round's a ^ b (carried in `bc`).
+        let t1 = h &+ rotr(e ^ rotr(e ^ rotr(e, 14), 5), 6) &+ (g ^ (e & (f ^ g))) &+ k &+ w
+        d = d &+ t1
+        h = t1 &+ rotr(a ^ rotr(a ^ rotr(a, 9), 11), 2) &+ (b ^ (ab & bc))
+        bc = ab
+    }
+
+    /// Compresses the 64-byte block at `p` (read as 16 big-endian words; `p` needs no alignment).
+    /// The 64 rounds are written out with their constants, and the message schedule kept in 16
+    /// local words, so that nothing is looked up, copied or bounds-checked per round.
     private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        let k = SHA256.k
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func word(_ i: Int) -> UInt32 { UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)) }
+        var w0 = word(0), w1 = word(1), w2 = word(2), w3 = word(3), w4 = word(4), w5 = word(5), w6 = word(6), w7 = word(7)
+        var w8 = word(8), w9 = word(9), w10 = word(10), w11 = word(11), w12 = word(12), w13 = word(13), w14 = word(14), w15 = word(15)
         var (a, b, c, d, e, f, g, h) = state
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            k.withUnsafeBufferPointer { k in
-                for i in 0..<16 {
-                    w[i] = UInt32(p[i &* 4]) << 24 | UInt32(p[i &* 4 &+ 1]) << 16
-                        | UInt32(p[i &* 4 &+ 2]) << 8 | UInt32(p[i &* 4 &+ 3])
-                }
-                for i in 16..<64 {
-                    let x = w[i &- 15], y = w[i &- 2]
-                    let s0 = SHA256.rotr(x, 7) ^ SHA256.rotr(x, 18) ^ (x >> 3)
-                    let s1 = SHA256.rotr(y, 17) ^ SHA256.rotr(y, 19) ^ (y >> 10)
-                    w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
-                }
-                for i in 0..<64 {
-                    let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-                    let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
-                }
-            }
-        }
+        var bc = b ^ c
+        Self.round(a, b, c, &d, e, f, g, &h, 0x428a2f98, w0, &bc)
+        Self.round(h, a, b, &c, d, e, f, &g, 0x71374491, w1, &bc)
+        Self.round(g, h, a, &b, c, d, e, &f, 0xb5c0fbcf, w2, &bc)
+        Self.round(f, g, h, &a, b, c, d, &e, 0xe9b5dba5, w3, &bc)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x3956c25b, w4, &bc)
+        Self.round(d, e, f, &g, h, a, b, &c, 0x59f111f1, w5, &bc)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x923f82a4, w6, &bc)
+        Self.round(b, c, d, &e, f, g, h, &a, 0xab1c5ed5, w7, &bc)
+        Self.round(a, b, c, &d, e, f, g, &h, 0xd807aa98, w8, &bc)
+        Self.round(h, a, b, &c, d, e, f, &g, 0x12835b01, w9, &bc)
+        Self.round(g, h, a, &b, c, d, e, &f, 0x243185be, w10, &bc)
+        Self.round(f, g, h, &a, b, c, d, &e, 0x550c7dc3, w11, &bc)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x72be5d74, w12, &bc)
+        Self.round(d, e, f, &g, h, a, b, &c, 0x80deb1fe, w13, &bc)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x9bdc06a7, w14, &bc)
+        Self.round(b, c, d, &e, f, g, h, &a, 0xc19bf174, w15, &bc)
+        w0 = w0 &+ Self.s0(w1) &+ w9 &+ Self.s1(w14)
+        Self.round(a, b, c, &d, e, f, g, &h, 0xe49b69c1, w0, &bc)
+        w1 = w1 &+ Self.s0(w2) &+ w10 &+ Self.s1(w15)
+        Self.round(h, a, b, &c, d, e, f, &g, 0xefbe4786, w1, &bc)
+        w2 = w2 &+ Self.s0(w3) &+ w11 &+ Self.s1(w0)
+        Self.round(g, h, a, &b, c, d, e, &f, 0x0fc19dc6, w2, &bc)
+        w3 = w3 &+ Self.s0(w4) &+ w12 &+ Self.s1(w1)
+        Self.round(f, g, h, &a, b, c, d, &e, 0x240ca1cc, w3, &bc)
+        w4 = w4 &+ Self.s0(w5) &+ w13 &+ Self.s1(w2)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x2de92c6f, w4, &bc)
+        w5 = w5 &+ Self.s0(w6) &+ w14 &+ Self.s1(w3)
+        Self.round(d, e, f, &g, h, a, b, &c, 0x4a7484aa, w5, &bc)
+        w6 = w6 &+ Self.s0(w7) &+ w15 &+ Self.s1(w4)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x5cb0a9dc, w6, &bc)
+        w7 = w7 &+ Self.s0(w8) &+ w0 &+ Self.s1(w5)
+        Self.round(b, c, d, &e, f, g, h, &a, 0x76f988da, w7, &bc)
+        w8 = w8 &+ Self.s0(w9) &+ w1 &+ Self.s1(w6)
+        Self.round(a, b, c, &d, e, f, g, &h, 0x983e5152, w8, &bc)
+        w9 = w9 &+ Self.s0(w10) &+ w2 &+ Self.s1(w7)
+        Self.round(h, a, b, &c, d, e, f, &g, 0xa831c66d, w9, &bc)
+        w10 = w10 &+ Self.s0(w11) &+ w3 &+ Self.s1(w8)
+        Self.round(g, h, a, &b, c, d, e, &f, 0xb00327c8, w10, &bc)
+        w11 = w11 &+ Self.s0(w12) &+ w4 &+ Self.s1(w9)
+        Self.round(f, g, h, &a, b, c, d, &e, 0xbf597fc7, w11, &bc)
+        w12 = w12 &+ Self.s0(w13) &+ w5 &+ Self.s1(w10)
+        Self.round(e, f, g, &h, a, b, c, &d, 0xc6e00bf3, w12, &bc)
+        w13 = w13 &+ Self.s0(w14) &+ w6 &+ Self.s1(w11)
+        Self.round(d, e, f, &g, h, a, b, &c, 0xd5a79147, w13, &bc)
+        w14 = w14 &+ Self.s0(w15) &+ w7 &+ Self.s1(w12)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x06ca6351, w14, &bc)
+        w15 = w15 &+ Self.s0(w0) &+ w8 &+ Self.s1(w13)
+        Self.round(b, c, d, &e, f, g, h, &a, 0x14292967, w15, &bc)
+        w0 = w0 &+ Self.s0(w1) &+ w9 &+ Self.s1(w14)
+        Self.round(a, b, c, &d, e, f, g, &h, 0x27b70a85, w0, &bc)
+        w1 = w1 &+ Self.s0(w2) &+ w10 &+ Self.s1(w15)
+        Self.round(h, a, b, &c, d, e, f, &g, 0x2e1b2138, w1, &bc)
+        w2 = w2 &+ Self.s0(w3) &+ w11 &+ Self.s1(w0)
+        Self.round(g, h, a, &b, c, d, e, &f, 0x4d2c6dfc, w2, &bc)
+        w3 = w3 &+ Self.s0(w4) &+ w12 &+ Self.s1(w1)
+        Self.round(f, g, h, &a, b, c, d, &e, 0x53380d13, w3, &bc)
+        w4 = w4 &+ Self.s0(w5) &+ w13 &+ Self.s1(w2)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x650a7354, w4, &bc)
+        w5 = w5 &+ Self.s0(w6) &+ w14 &+ Self.s1(w3)
+        Self.round(d, e, f, &g, h, a, b, &c, 0x766a0abb, w5, &bc)
+        w6 = w6 &+ Self.s0(w7) &+ w15 &+ Self.s1(w4)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x81c2c92e, w6, &bc)
+        w7 = w7 &+ Self.s0(w8) &+ w0 &+ Self.s1(w5)
+        Self.round(b, c, d, &e, f, g, h, &a, 0x92722c85, w7, &bc)
+        w8 = w8 &+ Self.s0(w9) &+ w1 &+ Self.s1(w6)
+        Self.round(a, b, c, &d, e, f, g, &h, 0xa2bfe8a1, w8, &bc)
+        w9 = w9 &+ Self.s0(w10) &+ w2 &+ Self.s1(w7)
+        Self.round(h, a, b, &c, d, e, f, &g, 0xa81a664b, w9, &bc)
+        w10 = w10 &+ Self.s0(w11) &+ w3 &+ Self.s1(w8)
+        Self.round(g, h, a, &b, c, d, e, &f, 0xc24b8b70, w10, &bc)
+        w11 = w11 &+ Self.s0(w12) &+ w4 &+ Self.s1(w9)
+        Self.round(f, g, h, &a, b, c, d, &e, 0xc76c51a3, w11, &bc)
+        w12 = w12 &+ Self.s0(w13) &+ w5 &+ Self.s1(w10)
+        Self.round(e, f, g, &h, a, b, c, &d, 0xd192e819, w12, &bc)
+        w13 = w13 &+ Self.s0(w14) &+ w6 &+ Self.s1(w11)
+        Self.round(d, e, f, &g, h, a, b, &c, 0xd6990624, w13, &bc)
+        w14 = w14 &+ Self.s0(w15) &+ w7 &+ Self.s1(w12)
+        Self.round(c, d, e, &f, g, h, a, &b, 0xf40e3585, w14, &bc)
+        w15 = w15 &+ Self.s0(w0) &+ w8 &+ Self.s1(w13)
+        Self.round(b, c, d, &e, f, g, h, &a, 0x106aa070, w15, &bc)
+        w0 = w0 &+ Self.s0(w1) &+ w9 &+ Self.s1(w14)
+        Self.round(a, b, c, &d, e, f, g, &h, 0x19a4c116, w0, &bc)
+        w1 = w1 &+ Self.s0(w2) &+ w10 &+ Self.s1(w15)
+        Self.round(h, a, b, &c, d, e, f, &g, 0x1e376c08, w1, &bc)
+        w2 = w2 &+ Self.s0(w3) &+ w11 &+ Self.s1(w0)
+        Self.round(g, h, a, &b, c, d, e, &f, 0x2748774c, w2, &bc)
+        w3 = w3 &+ Self.s0(w4) &+ w12 &+ Self.s1(w1)
+        Self.round(f, g, h, &a, b, c, d, &e, 0x34b0bcb5, w3, &bc)
+        w4 = w4 &+ Self.s0(w5) &+ w13 &+ Self.s1(w2)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x391c0cb3, w4, &bc)
+        w5 = w5 &+ Self.s0(w6) &+ w14 &+ Self.s1(w3)
+        Self.round(d, e, f, &g, h, a, b, &c, 0x4ed8aa4a, w5, &bc)
+        w6 = w6 &+ Self.s0(w7) &+ w15 &+ Self.s1(w4)
+        Self.round(c, d, e, &f, g, h, a, &b, 0x5b9cca4f, w6, &bc)
+        w7 = w7 &+ Self.s0(w8) &+ w0 &+ Self.s1(w5)
+        Self.round(b, c, d, &e, f, g, h, &a, 0x682e6ff3, w7, &bc)
+        w8 = w8 &+ Self.s0(w9) &+ w1 &+ Self.s1(w6)
+        Self.round(a, b, c, &d, e, f, g, &h, 0x748f82ee, w8, &bc)
+        w9 = w9 &+ Self.s0(w10) &+ w2 &+ Self.s1(w7)
+        Self.round(h, a, b, &c, d, e, f, &g, 0x78a5636f, w9, &bc)
+        w10 = w10 &+ Self.s0(w11) &+ w3 &+ Self.s1(w8)
+        Self.round(g, h, a, &b, c, d, e, &f, 0x84c87814, w10, &bc)
+        w11 = w11 &+ Self.s0(w12) &+ w4 &+ Self.s1(w9)
+        Self.round(f, g, h, &a, b, c, d, &e, 0x8cc70208, w11, &bc)
+        w12 = w12 &+ Self.s0(w13) &+ w5 &+ Self.s1(w10)
+        Self.round(e, f, g, &h, a, b, c, &d, 0x90befffa, w12, &bc)
+        w13 = w13 &+ Self.s0(w14) &+ w6 &+ Self.s1(w11)
+        Self.round(d, e, f, &g, h, a, b, &c, 0xa4506ceb, w13, &bc)
+        w14 = w14 &+ Self.s0(w15) &+ w7 &+ Self.s1(w12)
+        Self.round(c, d, e, &f, g, h, a, &b, 0xbef9a3f7, w14, &bc)
+        w15 = w15 &+ Self.s0(w0) &+ w8 &+ Self.s1(w13)
+        Self.round(b, c, d, &e, f, g, h, &a, 0xc67178f2, w15, &bc)
+
         state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
                  state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
     }

@@ -37,6 +37,10 @@ struct SheetHandler: XMLHandler {
     private var nextRowIndex = 0
     private var rowHidden = false
     private var cells: [Cell] = []
+    /// The column of the last cell in `cells` (-1 when none), so appending needs no copy of it.
+    private var lastColumn = -1
+    /// How many cells the previous row held: the next row's array is reserved that size.
+    private var lastRowCells = 8
     private var sorted = true
     private var nextColumn = 0
 
@@ -67,7 +71,6 @@ struct SheetHandler: XMLHandler {
         self.date1904 = date1904
         self.maxCells = maxCells
         self.maxBytes = maxBytes
-        cells.reserveCapacity(64)
         valueBytes.reserveCapacity(64)
     }
 
@@ -157,7 +160,8 @@ struct SheetHandler: XMLHandler {
         inRow = true
         sorted = true
         nextColumn = 0
-        cells.removeAll(keepingCapacity: true)
+        lastColumn = -1
+        if !cells.isEmpty { cells.removeAll(keepingCapacity: true) }
     }
 
     private mutating func endRow() {
@@ -171,14 +175,18 @@ struct SheetHandler: XMLHandler {
             }
             cells = out
         }
+        lastRowCells = max(cells.count, 1)
         ready.append(GridRow(index: rowIndex, cells: cells, hidden: rowHidden))
         rowCount += 1
         nextRowIndex = rowIndex + 1
-        cells.removeAll(keepingCapacity: true)
+        // The row owns the array now: the next row starts a fresh one of the last row's size.
+        cells = []
+        lastColumn = -1
     }
 
     private mutating func startCell(_ a: XMLAttributes) throws {
-        if let r = a.raw("r"), r.count > 0 {
+        let (rAttribute, tAttribute, sAttribute) = a.raw("r", "t", "s")
+        if let r = rAttribute, r.count > 0 {
             guard let ref = Self.parseReference(r) else {
                 throw CellProblem.badReference(String(decoding: r, as: UTF8.self))
             }
@@ -195,7 +203,7 @@ struct SheetHandler: XMLHandler {
         }
         nextColumn = column + 1
         cellType = .number
-        if let t = a.raw("t"), t.count > 0 {
+        if let t = tAttribute, t.count > 0 {
             switch t[0] {
             case UInt8(ascii: "s"): cellType = t.count == 1 ? .shared : .formulaString
             case UInt8(ascii: "i"): cellType = .inline
@@ -205,7 +213,7 @@ struct SheetHandler: XMLHandler {
             default: cellType = .number
             }
         }
-        styleIndex = a.raw("s")?.parseInt() ?? 0
+        styleIndex = sAttribute?.parseInt() ?? 0
         hasValue = false
         hasFormula = false
         hasInline = false
@@ -217,7 +225,8 @@ struct SheetHandler: XMLHandler {
 
     private mutating func endCell() throws {
         collect = .none
-        let format: ResolvedFormat? = styleIndex < formats.count ? formats[styleIndex] : nil
+        // The cell's format, read in place (fields, not a copy of the whole format per cell).
+        let hasFormat = styleIndex < formats.count
         var value: CellValue
         sharedIndex = -1
         switch cellType {
@@ -249,7 +258,8 @@ struct SheetHandler: XMLHandler {
                     value = .empty
                 } else {
                     let text = String(decoding: t, as: UTF8.self)
-                    if let f = format, f.temporal != .none, let iso = SerialDates.iso(text, kind: f.temporal, date1904: date1904) {
+                    if hasFormat, formats[styleIndex].temporal != .none,
+                       let iso = SerialDates.iso(text, kind: formats[styleIndex].temporal, date1904: date1904) {
                         value = .date(iso)
                     } else {
                         value = .number(text)
@@ -261,16 +271,19 @@ struct SheetHandler: XMLHandler {
         // more for any other cell).
         if hasInline && inlineRuns.contains(where: { $0.font != nil }) {
             // Runs that name their fonts: each converted by its own (the others by the cell's).
-            value = .text(SharedStringsHandler.text(of: inlineRichRuns(), cellFont: format?.legacyFont, converted: &converted))
-        } else if let font = format?.legacyFont, case .text(let text) = value {
+            value = .text(SharedStringsHandler.text(of: inlineRichRuns(), cellFont: hasFormat ? formats[styleIndex].legacyFont : nil,
+                                                             converted: &converted))
+        } else if hasFormat, let font = formats[styleIndex].legacyFont, case .text(let text) = value {
             value = .text(legacyText(text, font: font))
         }
         let formula = hasFormula && !formulaBytes.isEmpty ? String(decoding: formulaBytes, as: UTF8.self) : nil
         if case .empty = value, formula == nil { return }
         cellCount += 1
         if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
-        if let last = cells.last, last.column >= column { sorted = false }
-        cells.append(Cell(column: column, value: value, style: format?.style ?? CellStyle(), formula: formula))
+        if lastColumn >= column { sorted = false }
+        lastColumn = column
+        if cells.capacity == 0 { cells.reserveCapacity(lastRowCells) }
+        cells.append(Cell(column: column, value: value, style: hasFormat ? formats[styleIndex].style : CellStyle(), formula: formula))
     }
 
     /// The text of a cell whose font is a legacy font, in Unicode. A shared string whose runs

@@ -18,16 +18,28 @@ public enum XLSXSniffer {
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4096)) ?? Data()
-        if head.isEmpty { return .empty }
-        let bytes = [UInt8](head)
+        return kind(head: [UInt8](head)) {
+            try? handle.seek(toOffset: 0)
+            return [UInt8]((try? handle.read(upToCount: 64 << 20)) ?? Data())
+        }
+    }
+
+    /// The kind of a file held in memory (read once by the caller): the same judgement as
+    /// `kind(of:)` makes from the file.
+    public static func kind(ofContents bytes: UnsafeRawBufferPointer) -> Kind {
+        kind(head: [UInt8](bytes.prefix(4096))) { [UInt8](bytes.prefix(64 << 20)) }
+    }
+
+    /// `head`: the first 4,096 bytes (fewer when the file is shorter); `whole`: the first 64 MiB.
+    static func kind(head bytes: [UInt8], whole: () -> [UInt8]) -> Kind {
+        if bytes.isEmpty { return .empty }
         if bytes.count >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4B && (bytes[2] == 3 || bytes[2] == 5 || bytes[2] == 7) {
             return .zip
         }
         let ole: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
         if bytes.count >= 8 && Array(bytes[0..<8]) == ole {
             // The directory holds stream names in UTF-16LE; look for "EncryptionInfo" (first 64 MiB).
-            try? handle.seek(toOffset: 0)
-            let all = [UInt8]((try? handle.read(upToCount: 64 << 20)) ?? Data())
+            let all = whole()
             let needle = Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
             return .ole(encrypted: contains(all, needle))
         }
@@ -75,8 +87,18 @@ public enum XLSXSniffer {
 
     /// Throws a BieuMauError unless the file looks like a zip package.
     public static func check(path: String) throws {
+        try check(kind: try kind(of: path), path: path)
+    }
+
+    /// Throws a BieuMauError unless the bytes (the file at `path`, read by the caller) look like
+    /// a zip package.
+    public static func check(contents: UnsafeRawBufferPointer, path: String) throws {
+        try check(kind: kind(ofContents: contents), path: path)
+    }
+
+    static func check(kind: Kind, path: String) throws {
         let loc = SourceLocation(file: path)
-        switch try kind(of: path) {
+        switch kind {
         case .zip:
             return
         case .empty:

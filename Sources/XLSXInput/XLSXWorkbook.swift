@@ -46,9 +46,7 @@ public final class XLSXWorkbook {
     public private(set) var convertedLegacyText: Set<LegacyVietnameseEncoding> = []
     private var inflated: UInt64 = 0
 
-    public init(path: String, limits: XLSXLimits = .default) throws {
-        self.path = path
-        self.limits = limits
+    public convenience init(path: String, limits: XLSXLimits = .default) throws {
         try XLSXSniffer.check(path: path)
         let archive: ZipArchive
         do {
@@ -56,6 +54,26 @@ public final class XLSXWorkbook {
         } catch {
             throw Self.zipError(error, file: path, part: nil)
         }
+        try self.init(archive: archive, path: path, limits: limits)
+    }
+
+    /// Opens the workbook from the bytes of the file at `path`, read once by the caller (who may
+    /// hash the same bytes): no file is opened again; `path` names the file in messages and
+    /// cell locations. Accepts and refuses exactly what `init(path:limits:)` does with that file.
+    public convenience init(contents: UnsafeRawBufferPointer, path: String, limits: XLSXLimits = .default) throws {
+        try XLSXSniffer.check(contents: contents, path: path)
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(bytes: contents, path: path)
+        } catch {
+            throw Self.zipError(error, file: path, part: nil)
+        }
+        try self.init(archive: archive, path: path, limits: limits)
+    }
+
+    private init(archive: ZipArchive, path: String, limits: XLSXLimits) throws {
+        self.path = path
+        self.limits = limits
         self.archive = archive
         if let mimetype = archive.entry(named: "mimetype"),
            let bytes = try? archive.readAll(mimetype, maxBytes: 256),
@@ -218,7 +236,10 @@ public final class XLSXWorkbook {
         let summary = try forEachRow(in: sheet) { row in
             if !row.cells.isEmpty || row.hidden { rows.append(row) }
         }
-        if zip(rows, rows.dropFirst()).contains(where: { $0.index >= $1.index }) {
+        // Rows out of order or repeated (compared by index only: no copies of the rows).
+        var ordered = true
+        for k in rows.indices.dropFirst() where rows[k - 1].index >= rows[k].index { ordered = false; break }
+        if !ordered {
             var byIndex: [Int: GridRow] = [:]
             for r in rows {
                 if var existing = byIndex[r.index] {
@@ -341,6 +362,11 @@ enum PartNames {
     /// `worksheets/sheet1.xml` relative to `xl/workbook.xml` → `xl/worksheets/sheet1.xml`;
     /// `/xl/styles.xml` is absolute; backslashes count as slashes.
     static func resolve(_ target: String, relativeTo source: String) -> String {
+        resolveASCII(target, relativeTo: source) ?? resolveGeneral(target, relativeTo: source)
+    }
+
+    /// `resolve` for any name, on characters.
+    static func resolveGeneral(_ target: String, relativeTo source: String) -> String {
         var t = target
         // Foundation's string functions only when needed (part names rarely hold either).
         if t.utf8.contains(UInt8(ascii: "\\")) { t = t.replacingOccurrences(of: "\\", with: "/") }
@@ -359,6 +385,50 @@ enum PartNames {
             parts.append(p)
         }
         return parts.joined(separator: "/")
+    }
+
+    /// `resolve` on bytes, for the usual part names: ASCII without `\\`, `#` or `%` (then a byte
+    /// is a character and the result is the same); nil for any other name.
+    static func resolveASCII(_ target: String, relativeTo source: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(source.utf8.count + target.utf8.count)
+        var starts: [Int] = []
+        func segments(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+            var plain = true
+            text.utf8.withContiguousStorageIfAvailable { p in
+                for b in p where b >= 0x80 || b == UInt8(ascii: "\\") || b == UInt8(ascii: "#") || b == UInt8(ascii: "%") {
+                    plain = false
+                    return
+                }
+                var i = 0
+                while i < p.count {
+                    var j = i
+                    while j < p.count && p[j] != UInt8(ascii: "/") { j += 1 }
+                    if j > i { body(UnsafeBufferPointer(rebasing: p[i..<j])) }
+                    i = j + 1
+                }
+            } ?? { plain = false }()
+            return plain
+        }
+        func push(_ segment: UnsafeBufferPointer<UInt8>) {
+            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+            starts.append(out.count)
+            out.append(contentsOf: segment)
+        }
+        func pop() {
+            guard let start = starts.popLast() else { return }
+            out.removeSubrange(max(start - 1, 0)...)
+        }
+        if target.utf8.first != UInt8(ascii: "/") {
+            guard segments(source, push) else { return nil }
+            pop()
+        }
+        let plain = segments(target) { segment in
+            if segment.count == 1 && segment[0] == UInt8(ascii: ".") { return }
+            if segment.count == 2 && segment[0] == UInt8(ascii: ".") && segment[1] == UInt8(ascii: ".") { pop(); return }
+            push(segment)
+        }
+        return plain ? String(decoding: out, as: UTF8.self) : nil
     }
 
     /// `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`.

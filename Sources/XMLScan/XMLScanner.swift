@@ -39,6 +39,21 @@ public struct XMLAttributes {
         return nil
     }
 
+    /// The raw values of three attributes by local name, in one pass over the tag's attributes
+    /// (each the first of its name, as `raw` gives): for the hot tags of a sheet (`<c r t s>`).
+    @inlinable
+    public func raw(_ first: StaticString, _ second: StaticString, _ third: StaticString) -> (XMLBytes?, XMLBytes?, XMLBytes?) {
+        var a: XMLBytes?, b: XMLBytes?, c: XMLBytes?
+        for s in spans {
+            let name = XMLBytes(start: base + s.0, count: s.1 - s.0)
+            let value = XMLBytes(start: base + s.2, count: s.3 - s.2)
+            if a == nil && name.equals(first) { a = value }
+            else if b == nil && name.equals(second) { b = value }
+            else if c == nil && name.equals(third) { c = value }
+        }
+        return (a, b, c)
+    }
+
     /// The raw value of the attribute `prefix:localName` (when two namespaces use one local name,
     /// e.g. ODF's `office:value-type` and `calcext:value-type`).
     @inlinable

@@ -56,13 +56,52 @@ public final class ZipArchive {
     public let entries: [ZipEntry]
     private let byLowercasedName: [String: Int]
 
+    /// The bytes of an archive opened from memory (owned: freed after libzip lets go of them).
+    private let ownedBytes: UnsafeMutableRawBufferPointer?
+
     public init(path: String) throws(ZipError) {
         var errorCode: Int32 = 0
         guard let h = zip_open(path, ZIP_RDONLY, &errorCode) else {
             throw ZipArchive.openError(errorCode)
         }
         handle = h
+        ownedBytes = nil
         self.path = path
+        (entries, byLowercasedName) = try ZipArchive.directory(h)
+    }
+
+    /// Opens an archive held in memory (a file read once, e.g. to hash it too); `path` only names
+    /// it in messages. The bytes are copied, so the caller's buffer may go away afterwards. Reading
+    /// works and fails exactly as from the file (libzip reads both through its sources).
+    public init(bytes: UnsafeRawBufferPointer, path: String) throws(ZipError) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let base = bytes.baseAddress, bytes.count > 0 { copy.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(copy.baseAddress, UInt64(bytes.count), 0, &error) else {
+            copy.deallocate()
+            throw ZipArchive.openError(zip_error_code_zip(&error))
+        }
+        guard let h = zip_open_from_source(source, ZIP_RDONLY, &error) else {
+            zip_source_free(source)
+            copy.deallocate()
+            throw ZipArchive.openError(zip_error_code_zip(&error))
+        }
+        handle = h
+        ownedBytes = copy
+        self.path = path
+        do {
+            (entries, byLowercasedName) = try ZipArchive.directory(h)
+        } catch {
+            copy.deallocate()
+            throw error
+        }
+    }
+
+    /// The central directory: entries in order and the lookup by normalised lower-case name.
+    /// Discards the archive (`h`) when it throws.
+    private static func directory(_ h: OpaquePointer) throws(ZipError) -> ([ZipEntry], [String: Int]) {
         let count = zip_get_num_entries(h, 0)
         var list: [ZipEntry] = []
         var lookup: [String: Int] = [:]
@@ -92,12 +131,12 @@ public final class ZipArchive {
                 list.append(entry)
             }
         }
-        entries = list
-        byLowercasedName = lookup
+        return (list, lookup)
     }
 
     deinit {
         zip_discard(handle)
+        ownedBytes?.deallocate()
     }
 
     /// The entry with this name, ignoring case, backslashes and a leading slash.
