@@ -255,6 +255,26 @@ public struct XMLScanner<H: XMLHandler> {
             guard i + 1 < n else { if final { throw malformed("truncated tag", i) }; return i }
             let c = p[i + 1]
             if c == UInt8(ascii: "/") {
+                // The usual end tag: the open element's name right after "</", then '>'. (Its
+                // bytes hold no '>' or space, so this is what the general path below finds.)
+                if let top = nameLengths.last, i + 2 + top < n, p[i + 2 + top] == UInt8(ascii: ">") {
+                    let s = i + 2
+                    let topStart = nameStackCount - top
+                    let same = nameStack.withUnsafeBufferPointer { stack in
+                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
+                        return true
+                    }
+                    if same {
+                        nameStackCount = topStart
+                        nameLengths.removeLast()
+                        if nameLengths.isEmpty { rootClosed = true }
+                        let e = s + top
+                        let ls = Self.localStart(p, s, e)
+                        try handler.endElement(XMLBytes(start: base + ls, count: e - ls))
+                        i = e + 1
+                        continue
+                    }
+                }
                 guard let gt = Self.find(UInt8(ascii: ">"), in: p, from: i + 2) else {
                     if final { throw malformed("truncated end tag", i) }
                     return i
