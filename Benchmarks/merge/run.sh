@@ -6,6 +6,8 @@
 # reference live in Benchmarks/reference/ (Benchmarks/bench.py uses the same scripts). Not a test.
 # usage: Benchmarks/merge/run.sh [N]   (work files under ${BENCH_DIR:-/tmp/bieumau-bench-merge};
 #        release build in ${SCRATCH:-.build-release}; OPENPYXL=1 also times the openpyxl variant)
+# Both tools do the same work: with per-unit sheets up to 200 units (bieumau's `auto`), without them
+# above (the scale case: `--unit-sheets no` / `--no-unit-sheets`), passed explicitly to both.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-700}"
@@ -35,11 +37,12 @@ run() { # label, command...
 }
 : > "$DIR/results.txt"
 UNIT="ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+if [ "$N" -gt 200 ]; then BM_SHEETS=(--unit-sheets no); PY_SHEETS=(--no-unit-sheets); else BM_SHEETS=(--unit-sheets yes); PY_SHEETS=(); fi
 printf "%-28s %8s %8s %8s %10s\n" "merge of $N units" "wall s" "user s" "sys s" "peak RSS"
-BIEUMAU_TIMING=1 run bieumau "$BIN" merge "$DIR/units" -o "$DIR/merged.xlsx" --unit "$UNIT" --period "Quý I/2023" --force
-run python-calamine+xlsxwriter python3 "$REF/merge_calamine.py" "$DIR/units" "$DIR/python.xlsx" --unit "$UNIT"
+BIEUMAU_TIMING=1 run bieumau "$BIN" merge "$DIR/units" -o "$DIR/merged.xlsx" --unit "$UNIT" --period "Quý I/2023" --force "${BM_SHEETS[@]}"
+run python-calamine+xlsxwriter python3 "$REF/merge_calamine.py" "${PY_SHEETS[@]}" "$DIR/units" "$DIR/python.xlsx" --unit "$UNIT"
 if [ -n "${OPENPYXL:-}" ]; then
-  run openpyxl+xlsxwriter python3 "$REF/merge_calamine.py" --openpyxl "$DIR/units" "$DIR/openpyxl.xlsx" --unit "$UNIT"
+  run openpyxl+xlsxwriter python3 "$REF/merge_calamine.py" --openpyxl "${PY_SHEETS[@]}" "$DIR/units" "$DIR/openpyxl.xlsx" --unit "$UNIT"
 fi
 grep timing "$DIR/bieumau.err" || true
 awk 'NR==1{bu=$3+$4} NR==2{pu=$3+$4} END{ if (bu>0) printf "CPU (user+sys) ratio python/bieumau: %.2fx\n", pu/bu }' "$DIR/results.txt"

@@ -37,10 +37,14 @@ public struct MergeJobOptions: Sendable {
     public var unitSheets: UnitSheets
     public var maxInputs: Int
     public var force: Bool
+    /// Files read at once (nil: one per core this process may run on), at most
+    /// `Merger.maxInputsReadAtOnce`. The result does not depend on it.
+    public var readers: Int?
 
     public init(inputs: [String], output: String, unit: String, parentBody: String? = nil, formID: String? = nil,
                 period: Period? = nil, expectedUnits: [String] = [], allowPartial: Bool = false, latest: Bool = false,
-                unitSheets: UnitSheets = .auto, maxInputs: Int = InputLimits.maxInputs, force: Bool = false) {
+                unitSheets: UnitSheets = .auto, maxInputs: Int = InputLimits.maxInputs, force: Bool = false,
+                readers: Int? = nil) {
         self.inputs = inputs
         self.output = output
         self.unit = unit
@@ -53,6 +57,7 @@ public struct MergeJobOptions: Sendable {
         self.unitSheets = unitSheets
         self.maxInputs = maxInputs
         self.force = force
+        self.readers = readers
     }
 }
 
@@ -81,7 +86,7 @@ public enum MergeJob {
         var clock = PhaseClock()
         clock.start()
         let outcomes = readAll(files, library: library, formID: library.formIDForReading(current: options.formID),
-                               progress: progress)
+                               readers: options.readers, progress: progress)
         clock.lap("read+validate")
         var units: [UnitInput] = []
         var unreadable: [Rejection] = []
@@ -121,9 +126,13 @@ public enum MergeJob {
         case rejected(Rejection)
     }
 
-    /// Reads, hashes and validates every file, a few at a time (`Merger.maxInputsReadAtOnce`),
-    /// keeping the input order; each unit is kept compact once validated.
-    static func readAll(_ files: [String], library: FormLibrary, formID: String?, progress: MergeProgress?) -> [ReadOutcome] {
+    /// Reads, hashes and validates every file, one worker per core (at most
+    /// `Merger.maxInputsReadAtOnce`, or `readers`), keeping the input order; each unit is kept
+    /// compact once validated. Each worker keeps its own memo tables (`MemoWorker`): the workers
+    /// share no mutable state but the queue of files and the results, so the answers do not depend
+    /// on which worker read which file.
+    static func readAll(_ files: [String], library: FormLibrary, formID: String?, readers: Int? = nil,
+                        progress: MergeProgress?) -> [ReadOutcome] {
         ProcessMemory.keepFreedMemoryForReuse()
         final class Results: @unchecked Sendable {
             let lock = NSLock()
@@ -139,18 +148,25 @@ public enum MergeJob {
             }
         }
         let results = Results(files.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Merger.maxInputsReadAtOnce, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = results.take() {
-                var outcome = readOne(files[i], library: library, formID: formID)
-                if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
-                results.lock.lock()
-                results.items[i] = outcome
-                results.done += 1
-                let done = results.done
-                progress?(done, files.count, files[i])
-                results.lock.unlock()
+        let workers = max(1, min(readers ?? Processors.usable, Merger.maxInputsReadAtOnce, files.count))
+        @Sendable func work() {
+            MemoWorker.run {
+                while let i = results.take() {
+                    var outcome = readOne(files[i], library: library, formID: formID)
+                    if case .unit(let u) = outcome { outcome = .unit(u.compacted()) }
+                    results.lock.lock()
+                    results.items[i] = outcome
+                    results.done += 1
+                    let done = results.done
+                    progress?(done, files.count, files[i])
+                    results.lock.unlock()
+                }
             }
+        }
+        if workers == 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
         }
         return results.items.map { $0! }
     }
@@ -181,9 +197,10 @@ public enum MergeJob {
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
             // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
-            let findings = Validator.validate(appendix)
+            let counts = Validator.counts(appendix)
             let modified = contents?.modified ?? Self.modificationDate(file)
-            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
+            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, errorCount: counts.errors,
+                                   warningCount: counts.warnings, modified: modified,
                                    sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
         } catch let e as BieuMauError {
             func place(_ lang: Language) -> String {

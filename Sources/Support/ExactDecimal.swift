@@ -305,7 +305,21 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// For the spreadsheet writer only: XLSX stores numbers as IEEE doubles.
-    public var doubleValue: Double { Double(description) ?? .nan }
+    /// The nearest `Double` (as `Double(description)` reads it). When the significand and the power
+    /// of ten are both exact doubles (|significand| ≤ 2^53, scale ≤ 22), one correctly rounded
+    /// division gives that nearest double (Clinger's fast path, as strtod takes it) without making
+    /// and parsing the text: the writer converts every number of a merged workbook.
+    public var doubleValue: Double {
+        let m = significand.magnitude
+        if m <= 1 << 53 && scale <= 22 {
+            let d = Double(Int64(significand))
+            return scale == 0 ? d : d / Self.exactPowersOfTen[scale]
+        }
+        return Double(description) ?? .nan
+    }
+
+    /// 10^0 … 10^22: every one an exact double.
+    private static let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { x, _ in x * 10 } }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -62,3 +62,25 @@ struct CheckedArithmeticTests {
         #expect(NumberParser.classify("1.2.3") == .notANumber)
     }
 }
+
+@Suite("ExactDecimal → Double")
+struct ExactDecimalDoubleTests {
+    @Test("doubleValue is the double the decimal text reads as, on the fast path and off it")
+    func sameAsParsingTheText() {
+        var samples: [ExactDecimal] = []
+        let texts = ["0", "1", "-1", "0.1", "0.3", "2.304717", "136284", "-0.000001", "9007199254740992",
+                     "9007199254740993", "-9007199254740993", "1.0000000000000000000001", "123456789012345678901234567890",
+                     "0.0000000000000000000001", "0.00000000000000000000001", "4.35", "99.995", "1e22", "33.333333333333333333"]
+        samples += texts.map { ExactDecimal($0)! }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let bits = Int.random(in: 1...60, using: &rng)
+            let sig = Int128(Int64.random(in: -(1 << bits)...(1 << bits), using: &rng))
+            samples.append(ExactDecimal(significand: sig, scale: Int.random(in: 0...ExactDecimal.maxScale, using: &rng)))
+        }
+        for d in samples {
+            let expected = Double(d.description)!
+            #expect(d.doubleValue.bitPattern == expected.bitPattern, "\(d.description)")
+        }
+    }
+}
