@@ -16,52 +16,59 @@ public enum Merger {
     public static func merge(_ inputs: [UnitInput], unreadable: [Rejection], form: FormDefinition,
                              options: MergeOptions) throws -> MergeResult {
         var rejected = unreadable
+        // The inputs are chosen by index (a unit is copied once, into `accepted`); each unit's
+        // name and identity key are found once.
+        var units = inputs
         // 1. The form.
-        var candidates: [UnitInput] = []
+        var candidates: [Int] = []
         var carried: [CarriedUnit] = []
-        for input in inputs {
+        for i in inputs.indices {
+            let input = inputs[i]
             if input.appendix.form.id != form.id, let c = input.appendix.carried(to: form) {
                 // Last year's form, read through the new form's row map: the rows both have are merged.
-                var unit = input
-                unit.appendix = c.appendix
-                candidates.append(unit)
+                units[i].appendix = c.appendix
+                candidates.append(i)
                 carried.append(CarriedUnit(file: input.file, unit: input.unitName, carried: c))
             } else if input.appendix.form.id != form.id {
                 rejected.append(rejection(input, .otherForm, Localized(
                     vi: "biểu mẫu '\(input.appendix.form.id)', không phải '\(form.id)'",
                     en: "form '\(input.appendix.form.id)', not '\(form.id)'")))
             } else {
-                candidates.append(input)
+                candidates.append(i)
             }
         }
         // 2. The period: the one asked for, else the one most inputs name.
-        let period = try options.period ?? majorityPeriod(candidates)
+        let period = try options.period ?? majorityPeriod(candidates.map { units[$0].appendix.metadata.period })
         if let period {
-            var kept: [UnitInput] = []
-            for input in candidates {
-                if let p = input.appendix.metadata.period, p != period {
-                    rejected.append(rejection(input, .otherPeriod, Localized(
-                        vi: "kỳ báo cáo \(p.vietnamese), không phải \(period.vietnamese)",
-                        en: "period \(p.kind.english) \(p.year), not \(period.kind.english) \(period.year)")))
-                } else {
-                    kept.append(input)
-                }
+            candidates = candidates.filter { i in
+                guard let p = units[i].appendix.metadata.period, p != period else { return true }
+                rejected.append(rejection(units[i], .otherPeriod, Localized(
+                    vi: "kỳ báo cáo \(p.vietnamese), không phải \(period.vietnamese)",
+                    en: "period \(p.kind.english) \(p.year), not \(period.kind.english) \(period.year)")))
+                return false
             }
-            candidates = kept
         }
+        var names = [String](repeating: "", count: units.count)
+        var keys = [String](repeating: "", count: units.count)
+        for i in candidates {
+            names[i] = units[i].unitName
+            keys[i] = UnitIdentity.key(names[i])
+        }
+        let identified = IdentifiedUnits(units: units, names: names, keys: keys)
         // 3. A previous merge output among the inputs would count its units twice.
-        candidates = setAsidePreviousMerges(candidates, options: options, rejected: &rejected)
+        candidates = setAsidePreviousMerges(candidates, of: identified, options: options, rejected: &rejected)
         // 4. One submission per unit.
-        let (accepted, conflicts) = oneSubmissionPerUnit(candidates, options: options, rejected: &rejected)
+        let (acceptedIndices, conflicts) = oneSubmissionPerUnit(candidates, of: identified, options: options, rejected: &rejected)
+        let accepted = acceptedIndices.map { units[$0] }
         // 5. Expected units; a unit whose files disagree is missing.
-        let acceptedKeys = Set(accepted.map { UnitIdentity.key($0.unitName) })
+        let acceptedKeys = Set(acceptedIndices.map { keys[$0] })
         var missing = options.expectedUnits.filter { !acceptedKeys.contains(UnitIdentity.key($0)) }
         let missingKeys = Set(missing.map(UnitIdentity.key))
         for c in conflicts where !missingKeys.contains(UnitIdentity.key(c.unit)) { missing.append(c.unit) }
         var unexpected: [String] = []
         if !options.expectedUnits.isEmpty {
             let expectedKeys = Set(options.expectedUnits.map(UnitIdentity.key))
-            unexpected = accepted.map(\.unitName).filter { !expectedKeys.contains(UnitIdentity.key($0)) }
+            unexpected = acceptedIndices.filter { !expectedKeys.contains(keys[$0]) }.map { names[$0] }
         }
         // 6. All or nothing unless partial merges are allowed.
         // (A file superseded under --latest, or a second copy of the same submission, is listed, not an error.)
@@ -76,7 +83,7 @@ public enum Merger {
                 en: "No input could be merged." + (rejected.isEmpty ? "" : "\n" + listing(rejected, missing: missing, .en))))
         }
         // 7. Row by row.
-        var rows = mergeRows(accepted, form: form)
+        var rows = mergeRows(accepted, names: acceptedIndices.map { names[$0] }, form: form)
         // A row the old form did not have is not "blank" in an old-form file: say so.
         for c in carried {
             for absent in c.carried.absent {
@@ -106,19 +113,29 @@ public enum Merger {
 
     /// A merged workbook (its own sheets backing its claim: `UnitInput.sourceUnits`) is set aside
     /// when it is the unit being produced, or when units it merged are also among the inputs.
-    static func setAsidePreviousMerges(_ inputs: [UnitInput], options: MergeOptions,
-                                       rejected: inout [Rejection]) -> [UnitInput] {
+    /// The inputs with each one's unit name and identity key (`UnitIdentity.key`), by index.
+    struct IdentifiedUnits {
+        let units: [UnitInput]
+        let names: [String]
+        let keys: [String]
+    }
+
+    /// Of `candidates` (indices in `all.units`), those kept.
+    static func setAsidePreviousMerges(_ candidates: [Int], of all: IdentifiedUnits, options: MergeOptions,
+                                       rejected: inout [Rejection]) -> [Int] {
         let parentKey = UnitIdentity.key(options.parentUnit)
         // Every unit an input stands for: itself, or the units a merged workbook merged.
         var holders: [String: [Int]] = [:]
-        for (i, input) in inputs.enumerated() {
-            let names = input.isMerged ? (input.sourceUnits ?? []) : [input.unitName]
-            for key in Set(names.map(UnitIdentity.key)) { holders[key, default: []].append(i) }
+        for i in candidates {
+            let input = all.units[i]
+            let keys = input.isMerged ? Set((input.sourceUnits ?? []).map(UnitIdentity.key)) : [all.keys[i]]
+            for key in keys { holders[key, default: []].append(i) }
         }
-        var kept: [UnitInput] = []
-        for (i, input) in inputs.enumerated() {
-            guard input.isMerged else { kept.append(input); continue }
-            if UnitIdentity.key(input.unitName) == parentKey {
+        var kept: [Int] = []
+        for i in candidates {
+            let input = all.units[i]
+            guard input.isMerged else { kept.append(i); continue }
+            if all.keys[i] == parentKey {
                 rejected.append(rejection(input, .previousMerge, Localized(
                     vi: "tệp là kết quả tổng hợp của chính đơn vị đang tổng hợp (\(input.unitName)); tổng hợp lại nó sẽ tính các đơn vị hai lần. Bỏ tệp này khỏi đầu vào",
                     en: "the file is a merge output of the unit being produced (\(input.unitName)); merging it again would count its units twice. Remove it from the inputs")))
@@ -133,7 +150,7 @@ public enum Merger {
                     en: "the file is an earlier merge output; \(overlap.count) of its units are also among the other inputs (\(names(overlap, .en))) and would be counted twice. Remove the old merge output from the inputs")))
                 continue
             }
-            kept.append(input)
+            kept.append(i)
         }
         return kept
     }
@@ -143,48 +160,53 @@ public enum Merger {
     /// Groups the inputs by unit. One file: accepted. With `latestWins`: the newest. Otherwise
     /// files with the same values are one submission (the first is kept, the others listed), and
     /// files with different values are all set aside: the merge never picks one by argument order.
-    static func oneSubmissionPerUnit(_ inputs: [UnitInput], options: MergeOptions,
-                                     rejected: inout [Rejection]) -> ([UnitInput], [SubmissionConflict]) {
+    static func oneSubmissionPerUnit(_ candidates: [Int], of all: IdentifiedUnits, options: MergeOptions,
+                                     rejected: inout [Rejection]) -> ([Int], [SubmissionConflict]) {
         var order: [String] = []
-        var groups: [String: [UnitInput]] = [:]
-        for input in inputs {
-            let key = UnitIdentity.key(input.unitName)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(input)
+        var groupOf: [String: [Int]] = [:]
+        for i in candidates {
+            let key = all.keys[i]
+            if groupOf[key] == nil { order.append(key) }
+            groupOf[key, default: []].append(i)
         }
-        var accepted: [UnitInput] = []
+        var accepted: [Int] = []
         var conflicts: [SubmissionConflict] = []
         for key in order {
-            let group = groups[key]!
-            if group.count == 1 { accepted.append(group[0]); continue }
+            let indices = groupOf[key]!
+            if indices.count == 1 { accepted.append(indices[0]); continue }
+            // The unit sent several files (rare): its inputs themselves.
+            let group = indices.map { all.units[$0] }
             if options.latestWins {
-                var kept = group[0]
-                for input in group.dropFirst() {
+                var keptIndex = indices[0]
+                for (input, i) in zip(group, indices).dropFirst() {
+                    let kept = all.units[keptIndex]
                     if let newer = input.modified, newer > (kept.modified ?? .distantPast) {
                         rejected.append(rejection(kept, .superseded, Localized(
                             vi: "đơn vị \(kept.unitName) đã có tệp mới hơn \(input.file) (--latest)",
                             en: "unit \(kept.unitName) has a newer file \(input.file) (--latest)")))
-                        kept = input
+                        keptIndex = i
                     } else {
                         rejected.append(rejection(input, .superseded, Localized(
                             vi: "đơn vị \(input.unitName) đã có tệp mới hơn hoặc cùng ngày \(kept.file) (--latest)",
                             en: "unit \(input.unitName) has a newer or same-date file \(kept.file) (--latest)")))
                     }
                 }
-                accepted.append(kept)
+                accepted.append(keptIndex)
                 continue
             }
             var distinct: [UnitInput] = []
-            for input in group {
+            var distinctIndices: [Int] = []
+            for (input, i) in zip(group, indices) {
                 if let same = distinct.first(where: { sameSubmission($0, input) }) {
                     rejected.append(rejection(input, .sameSubmission, Localized(
                         vi: "cùng số liệu với tệp \(same.file) của đơn vị \(same.unitName): tính là một lần gửi",
                         en: "the same values as \(same.file) of unit \(same.unitName): counted as one submission")))
                 } else {
                     distinct.append(input)
+                    distinctIndices.append(i)
                 }
             }
-            if distinct.count == 1 { accepted.append(distinct[0]); continue }
+            if distinct.count == 1 { accepted.append(distinctIndices[0]); continue }
             let rows = differingRows(distinct)
             let conflict = SubmissionConflict(unit: distinct[0].unitName, files: distinct.map(\.file), rows: rows)
             conflicts.append(conflict)
@@ -236,11 +258,12 @@ public enum Merger {
                   period: input.appendix.metadata.period, errorCount: input.errorCount, warningCount: input.warningCount)
     }
 
-    static func majorityPeriod(_ inputs: [UnitInput]) throws -> Period? {
+    /// The period most inputs name (each input's period, nil when it names none).
+    static func majorityPeriod(_ periods: [Period?]) throws -> Period? {
         var counts: [Period: Int] = [:]
         var firstSeen: [Period] = []
-        for i in inputs {
-            guard let p = i.appendix.metadata.period else { continue }
+        for period in periods {
+            guard let p = period else { continue }
             if counts[p] == nil { firstSeen.append(p) }
             counts[p, default: 0] += 1
         }
@@ -279,31 +302,48 @@ public enum Merger {
 
     // MARK: - Rows
 
-    static func mergeRows(_ units: [UnitInput], form: FormDefinition) -> [RowMerge] {
+    /// What the merge of a row needs to know of each unit besides its value, found once per unit
+    /// (a unit's name is normalized text: not worth recomputing on every row).
+    struct UnitFacts {
+        let name: String
+        let isMerged: Bool
+    }
+
+    static func mergeRows(_ units: [UnitInput], names: [String]? = nil, form: FormDefinition) -> [RowMerge] {
+        let names = names ?? units.map(\.unitName)
+        let facts = units.indices.map { UnitFacts(name: names[$0], isMerged: units[$0].isMerged) }
         var byID: [String: RowMerge] = [:]
         // Sums first: ratios are computed from the merged numerator and denominator rows.
         for row in form.rows where row.merge != .ratio {
-            byID[row.id] = mergeRow(row, units: units, form: form)
+            byID[row.id] = mergeRow(row, units: units, facts: facts, form: form)
         }
         for row in form.rows where row.merge == .ratio {
-            byID[row.id] = mergeRatio(row, units: units, form: form, merged: byID)
+            byID[row.id] = mergeRatio(row, units: units, facts: facts, form: form, merged: byID)
         }
         return form.rows.compactMap { byID[$0.id] }
     }
 
-    static func mergeRow(_ row: FormRow, units: [UnitInput], form: FormDefinition) -> RowMerge {
-        let values = units.map { $0.appendix.value(row.id) }
+    /// Each unit's value on a row, in the order of `units`.
+    static func rowValues(_ rowID: String, in units: [UnitInput]) -> [RowValue] {
+        var values: [RowValue] = []
+        values.reserveCapacity(units.count)
+        for i in units.indices { values.append(units[i].appendix.values[rowID] ?? .empty) }
+        return values
+    }
+
+    static func mergeRow(_ row: FormRow, units: [UnitInput], facts: [UnitFacts], form: FormDefinition) -> RowMerge {
+        let values = rowValues(row.id, in: units)
         var result = RowMerge(row: row, rule: row.merge, merged: .empty, units: values, notMerged: [], note: nil,
                               choiceCounts: [])
         switch row.merge {
         case .none, .ratio:
             break
         case .sum:
-            mergeSum(&result, units: units)
+            mergeSum(&result, units: facts)
         case .countYes:
-            mergeCountYes(&result, units: units, form: form)
+            mergeCountYes(&result, units: facts, form: form)
         case .choices:
-            mergeChoices(&result, units: units)
+            mergeChoices(&result, units: facts)
         case .perUnit:
             result.note = Localized(vi: "Không tổng hợp được; xem số liệu từng đơn vị ở trang Chi tiết",
                                     en: "Not mergeable; see each unit's value on the Chi tiết sheet")
@@ -363,13 +403,15 @@ public enum Merger {
         return shown + (lang == .en ? " and \(more) more" : " và \(more) đơn vị khác")
     }
 
-    static func mergeSum(_ result: inout RowMerge, units: [UnitInput]) {
+    static func mergeSum(_ result: inout RowMerge, units: [UnitFacts]) {
         var total = ExactDecimal.zero
         var any = false, overflowed = false
         var decimals: Int?
         var left = Leftovers()
-        for (i, v) in result.units.enumerated() {
-            let name = units[i].unitName
+        let values = result.units
+        for i in values.indices {
+            let v = values[i]
+            var name: String { units[i].name }
             switch v.value {
             case .number(let n):
                 guard !overflowed, let t = total.adding(n) else {
@@ -411,14 +453,16 @@ public enum Merger {
         }
     }
 
-    static func mergeCountYes(_ result: inout RowMerge, units: [UnitInput], form: FormDefinition) {
+    static func mergeCountYes(_ result: inout RowMerge, units: [UnitFacts], form: FormDefinition) {
         var yes = 0
         var noUnits: [String] = []
         var left = Leftovers()
         var carried: [String] = []
-        for (i, v) in result.units.enumerated() {
+        let values = result.units
+        for i in values.indices {
+            let v = values[i]
             let unit = units[i]
-            let name = unit.unitName
+            let name = unit.name
             switch v.value {
             case .yesNo(true):
                 yes += 1
@@ -458,15 +502,17 @@ public enum Merger {
         result.merged = RowValue(raw: String(yes), value: .number(ExactDecimal(yes)), decimals: 0, note: result.note!.vi)
     }
 
-    static func mergeChoices(_ result: inout RowMerge, units: [UnitInput]) {
+    static func mergeChoices(_ result: inout RowMerge, units: [UnitFacts]) {
         let row = result.row
         var counts: [String: Int] = [:]
         var other: [String: Int] = [:]
         var otherOrder: [String] = []
         var left = Leftovers()
-        for (i, v) in result.units.enumerated() {
+        let values = result.units
+        for i in values.indices {
+            let v = values[i]
             let unit = units[i]
-            let name = unit.unitName
+            let name = unit.name
             switch v.value {
             case .choices(let list):
                 for c in Set(list) { counts[c, default: 0] += 1 }
@@ -495,9 +541,9 @@ public enum Merger {
         result.merged = RowValue(raw: text, value: text.isEmpty ? .empty : .text(text), note: result.note?.vi ?? "")
     }
 
-    static func mergeRatio(_ row: FormRow, units: [UnitInput], form: FormDefinition,
+    static func mergeRatio(_ row: FormRow, units: [UnitInput], facts: [UnitFacts], form: FormDefinition,
                            merged: [String: RowMerge]) -> RowMerge {
-        let values = units.map { $0.appendix.value(row.id) }
+        let values = rowValues(row.id, in: units)
         var result = RowMerge(row: row, rule: .ratio, merged: .empty, units: values, notMerged: [], note: nil,
                               choiceCounts: [])
         let places = row.decimals ?? 2
@@ -510,11 +556,11 @@ public enum Merger {
         }
         // Units that gave only one of the two parts distort the quotient: name them.
         var partial: [String] = []
-        for (i, u) in units.enumerated() {
+        for i in units.indices {
             let hasNum = num.units[i].value.number != nil, hasDen = den.units[i].value.number != nil
             if hasNum != hasDen {
-                partial.append(u.unitName)
-                result.notMerged.append(NotMerged(unit: u.unitName, raw: values[i].raw, reason: Localized(
+                partial.append(facts[i].name)
+                result.notMerged.append(NotMerged(unit: facts[i].name, raw: values[i].raw, reason: Localized(
                     vi: hasNum ? "có tử số, thiếu mẫu số" : "có mẫu số, thiếu tử số",
                     en: hasNum ? "numerator without denominator" : "denominator without numerator")))
             }

@@ -39,6 +39,14 @@ public struct UnitInput: Sendable {
         self.notes = notes
     }
 
+    /// An input whose findings were only counted (`Validator.counts`): what a merge keeps of them.
+    public init(file: String, sha256: String, appendix: Appendix, errorCount: Int, warningCount: Int,
+                modified: Date? = nil, sourceUnits: [String]? = nil, notes: [Localized] = []) {
+        self.init(file: file, sha256: sha256, appendix: appendix, modified: modified, sourceUnits: sourceUnits, notes: notes)
+        self.errorCount = errorCount
+        self.warningCount = warningCount
+    }
+
     /// The unit's name as given in the file, or the file's base name when the file names no unit.
     public var unitName: String {
         if let u = appendix.metadata.unit.map({ TextNormalization.collapseWhitespace(TextNormalization.nfc($0)) }), !u.isEmpty {
@@ -61,10 +69,9 @@ public struct UnitInput: Sendable {
         c.appendix.readingFindings = []
         c.appendix.unmatched = []
         c.appendix.metadata.locations = [:]
-        for (id, v) in c.appendix.values {
-            var slim = RowValue(raw: v.raw, value: v.value, decimals: v.decimals, percentSign: v.percentSign, note: v.note)
-            slim.location = nil
-            c.appendix.values[id] = slim
+        // (mapValues keeps the dictionary's layout: no key is hashed again.)
+        c.appendix.values = c.appendix.values.mapValues { v in
+            RowValue(raw: v.raw, value: v.value, decimals: v.decimals, percentSign: v.percentSign, note: v.note)
         }
         return c
     }

@@ -34,19 +34,38 @@ public enum Validator {
     /// All findings, in this order: document level (period, unit), problems noticed while reading,
     /// then the rows in form order. With `options.strict` every warning is an error.
     public static func validate(_ appendix: Appendix, options: ValidationOptions = .init()) -> [Finding] {
-        var c = Checker(appendix: appendix, options: options)
+        run(Checker(appendix: appendix, options: options, detailed: true))
+    }
+
+    /// How many errors and warnings `validate` reports, without writing the findings' texts (a
+    /// merge keeps only these counts of each unit): the same checks and the same merging of a
+    /// problem found twice, on findings that keep only their severity, rule, row and (for the rules
+    /// merged when found twice) expected value.
+    public static func counts(_ appendix: Appendix, options: ValidationOptions = .init()) -> ValidationReport.Summary {
+        let findings = run(Checker(appendix: appendix, options: options, detailed: false))
+        var errors = 0, warnings = 0
+        for f in findings {
+            if f.severity == .error { errors += 1 } else { warnings += 1 }
+        }
+        return ValidationReport.Summary(errors: errors, warnings: warnings)
+    }
+
+    static func run(_ c: Checker) -> [Finding] {
         c.checkDocument()
-        c.findings += appendix.readingFindings
+        c.findings += c.appendix.readingFindings
         c.checkRows()
         c.checkRatios()
         c.checkCrossRules()
         c.checkCumulative()
         var result = deduplicated(c.findings)
-        if options.strict {
+        if c.options.strict {
             for i in result.indices where result[i].severity == .warning { result[i].severity = .error }
         }
         return result
     }
+
+    /// Rules whose findings are merged when the same problem is found twice (`deduplicated`).
+    static func mergesDuplicates(_ rule: Rule) -> Bool { rule == .partExceedsWhole || rule == .sumMismatch }
 
     /// Whether `options.previous` can be compared with `appendix` (same form, same unit, same year,
     /// an earlier cumulative period), with the reason when it cannot. Nil when there is no previous appendix.
@@ -70,13 +89,18 @@ public enum Validator {
     /// same rows) is reported once, at its most severe.
     static func deduplicated(_ findings: [Finding]) -> [Finding] {
         var out: [Finding] = []
-        var indexByKey: [String: Int] = [:]
+        struct Key: Hashable {
+            let rule: Rule
+            let row: String
+            let expected: String
+        }
+        var indexByKey: [Key: Int] = [:]
         for f in findings {
-            guard let row = f.rowID, f.rule == .partExceedsWhole || f.rule == .sumMismatch else {
+            guard let row = f.rowID, mergesDuplicates(f.rule) else {
                 out.append(f)
                 continue
             }
-            let key = "\(f.rule.rawValue)|\(row)|\(f.expected ?? "")"
+            let key = Key(rule: f.rule, row: row, expected: f.expected ?? "")
             if let i = indexByKey[key] {
                 if f.severity < out[i].severity { out[i] = f }
             } else {
@@ -133,15 +157,20 @@ extension Period {
     public var english: String { "\(kind.english) \(year)" }
 }
 
-/// The state of one validation run.
-struct Checker {
+/// The state of one validation run. Every finding's texts (`found`, `expected`, the message) are
+/// arguments evaluated only when `detailed`: `Validator.counts` runs the same checks without them.
+final class Checker {
     let appendix: Appendix
     let options: ValidationOptions
+    /// False for `Validator.counts`: findings keep severity, rule and row (and `expected` for the
+    /// rules merged when found twice), not their texts.
+    let detailed: Bool
     var findings: [Finding] = []
 
-    init(appendix: Appendix, options: ValidationOptions) {
+    init(appendix: Appendix, options: ValidationOptions, detailed: Bool = true) {
         self.appendix = appendix
         self.options = options
+        self.detailed = detailed
     }
 
     var form: FormDefinition { appendix.form }
@@ -158,14 +187,24 @@ struct Checker {
 
     func number(_ n: ExactDecimal, places: Int? = nil) -> String { n.formatted(locale, places: places) }
 
-    mutating func add(_ severity: Severity, _ rule: Rule, row: FormRow?, location: SourceLocation? = nil,
-                      found: String? = nil, expected: String? = nil, vi: String, en: String) {
+    /// Records a finding on `row` (or on the document: `row` nil, `label` and `location` given).
+    /// The texts are evaluated only for a detailed run.
+    func add(_ severity: Severity, _ rule: Rule, row: FormRow?, label: @autoclosure () -> String? = nil,
+             location: @autoclosure () -> SourceLocation? = nil,
+             found: @autoclosure () -> String? = nil, expected: @autoclosure () -> String? = nil,
+             vi: @autoclosure () -> String, en: @autoclosure () -> String) {
+        guard detailed else {
+            findings.append(Finding(severity: severity, rule: rule, rowID: row?.id,
+                                    expected: Validator.mergesDuplicates(rule) ? expected() : nil,
+                                    message: Localized(vi: "", en: "")))
+            return
+        }
         findings.append(Finding(
             severity: severity, rule: rule, rowID: row?.id,
             code: row.map { form.displayCode(of: $0.id) } ?? "",
-            label: row?.label ?? "",
-            location: location ?? row.flatMap { appendix.values[$0.id]?.location },
-            found: found, expected: expected, message: Localized(vi: vi, en: en)))
+            label: label() ?? row?.label ?? "",
+            location: location() ?? row.flatMap { appendix.values[$0.id]?.location },
+            found: found(), expected: expected(), message: Localized(vi: vi(), en: en())))
     }
 
     /// `1.6 «Tổ chức đối thoại…»` for messages.
@@ -204,11 +243,10 @@ struct Checker {
 
     // MARK: document level
 
-    mutating func checkDocument() {
+    func checkDocument() {
         let md = appendix.metadata
-        let periodLocation = md.locations["period"] ?? md.locations["title"]
         if let expected = options.expectedPeriod, let actual = md.period, expected != actual {
-            add(.error, .periodMismatch, row: nil, location: periodLocation,
+            add(.error, .periodMismatch, row: nil, location: md.locations["period"] ?? md.locations["title"],
                 found: actual.vietnamese, expected: expected.vietnamese,
                 vi: "Tệp ghi kỳ báo cáo \(actual.vietnamese) nhưng cần \(expected.vietnamese). Kiểm tra lại có gửi nhầm tệp không, hoặc sửa kỳ báo cáo ở tiêu đề.",
                 en: "The file reports on \(actual.english) but \(expected.english) is expected. Check that this is the right file, or correct the period in the title.")
@@ -220,7 +258,7 @@ struct Checker {
             checkReportDate(date, period: period)
         }
         if let expectedUnit = options.expectedUnit {
-            let location = md.locations["unit"] ?? md.locations["reportReference"]
+            var location: SourceLocation? { md.locations["unit"] ?? md.locations["reportReference"] }
             if let unit = md.unit {
                 if !UnitIdentity.same(unit, expectedUnit) {
                     add(.error, .unitMismatch, row: nil, location: location, found: SafeText.excerpt(unit), expected: expectedUnit,
@@ -245,107 +283,115 @@ struct Checker {
         }
     }
 
-    mutating func checkReportDate(_ date: ReportDate, period: Period) {
+    func checkReportDate(_ date: ReportDate, period: Period) {
         let md = appendix.metadata
-        let location = md.locations["reportDate"] ?? md.locations["reportReference"] ?? md.locations["title"]
         let months = Self.months(for: period.kind)
-        let monthsText = period.kind == .year ? "11, 12 hoặc 1 năm sau" : months.map(String.init).joined(separator: " hoặc ")
-        let monthsTextEn = period.kind == .year ? "11, 12 or January of the next year" : months.map(String.init).joined(separator: " or ")
-        let reference = md.reportReference.map { Self.shorten(TextNormalization.collapseWhitespace($0), to: 90) }
-            ?? "(Kèm theo Báo cáo số … ngày …)"
-        let printed = date.vietnamese
+        // The texts, for findings only.
+        var location: SourceLocation? { md.locations["reportDate"] ?? md.locations["reportReference"] ?? md.locations["title"] }
+        var monthsText: String { period.kind == .year ? "11, 12 hoặc 1 năm sau" : months.map(String.init).joined(separator: " hoặc ") }
+        var monthsTextEn: String { period.kind == .year ? "11, 12 or January of the next year" : months.map(String.init).joined(separator: " or ") }
+        var reference: String {
+            md.reportReference.map { Self.shorten(TextNormalization.collapseWhitespace($0), to: 90) } ?? "(Kèm theo Báo cáo số … ngày …)"
+        }
+        var printed: String { date.vietnamese }
         guard date.isValid else {
-            findings.append(Finding(
-                severity: .error, rule: .periodMismatch, code: "", label: reference, location: location,
+            add(.error, .periodMismatch, row: nil, label: reference, location: location,
                 found: printed, expected: "ngày/tháng/năm có thật",
-                message: Localized(
-                    vi: "Ngày báo cáo \(printed) không có thật (tháng từ 1 đến 12, ngày trong tháng đó). Sửa ngày trong dòng «\(reference)».",
-                    en: "The report date \(printed) does not exist (months run 1–12, days within the month). Correct the date in the line '\(reference)'.")))
+                vi: "Ngày báo cáo \(printed) không có thật (tháng từ 1 đến 12, ngày trong tháng đó). Sửa ngày trong dòng «\(reference)».",
+                en: "The report date \(printed) does not exist (months run 1–12, days within the month). Correct the date in the line '\(reference)'.")
             return
         }
         if let year = date.year {
             let fine = year == period.year || (period.kind == .year && year == period.year + 1 && date.month == 1)
             if !fine {
                 let expectedYear = period.year
-                let expected = ReportDate(day: date.day, month: date.month, year: expectedYear).vietnamese
-                findings.append(Finding(
-                    severity: .error, rule: .periodMismatch, code: "", label: reference, location: location,
-                    found: printed, expected: expected,
-                    message: Localized(
-                        vi: "Ngày báo cáo ghi năm \(year) nhưng kỳ báo cáo là \(period.vietnamese). Sửa năm trong dòng «\(reference)» thành \(expectedYear).",
-                        en: "The report is dated \(year) but the period is \(period.english). Correct the year in the line '\(reference)' to \(expectedYear).")))
+                add(.error, .periodMismatch, row: nil, label: reference, location: location,
+                    found: printed, expected: ReportDate(day: date.day, month: date.month, year: expectedYear).vietnamese,
+                    vi: "Ngày báo cáo ghi năm \(year) nhưng kỳ báo cáo là \(period.vietnamese). Sửa năm trong dòng «\(reference)» thành \(expectedYear).",
+                    en: "The report is dated \(year) but the period is \(period.english). Correct the year in the line '\(reference)' to \(expectedYear).")
                 return
             }
         }
         if let month = date.month, !months.contains(month) {
-            let expected = period.kind == .year ? "tháng 11, 12 hoặc 1" : "tháng " + months.map(String.init).joined(separator: "–")
-            findings.append(Finding(
-                severity: .warning, rule: .periodMismatch, code: "", label: reference, location: location,
-                found: printed, expected: expected,
-                message: Localized(
-                    vi: "Ngày báo cáo ghi tháng \(month), không khớp kỳ \(period.vietnamese) (thường lập vào tháng \(monthsText)). Kiểm tra lại ngày báo cáo hoặc kỳ báo cáo.",
-                    en: "The report is dated month \(month), which does not fit \(period.english) (usually dated in month \(monthsTextEn)). Check the report date or the period.")))
+            add(.warning, .periodMismatch, row: nil, label: reference, location: location,
+                found: printed, expected: period.kind == .year ? "tháng 11, 12 hoặc 1" : "tháng " + months.map(String.init).joined(separator: "–"),
+                vi: "Ngày báo cáo ghi tháng \(month), không khớp kỳ \(period.vietnamese) (thường lập vào tháng \(monthsText)). Kiểm tra lại ngày báo cáo hoặc kỳ báo cáo.",
+                en: "The report is dated month \(month), which does not fit \(period.english) (usually dated in month \(monthsTextEn)). Check the report date or the period.")
         }
     }
 
     // MARK: each row
 
-    mutating func checkRows() {
+    func checkRows() {
         let missing = missingSections()
         let inMissingSection = Set(missing.flatMap { $0.rows })
         reportMissingSections(missing)
-        for row in form.rows {
-            guard let rv = appendix.values[row.id] else {
-                if row.kind.holdsValue && !inMissingSection.contains(row.id) {
-                    if row.required {
-                        add(.error, .missingRow, row: row, found: nil, expected: row.unit.isEmpty ? nil : row.unit,
-                            vi: "Thiếu dòng \(name(row)), là dòng bắt buộc. Thêm dòng này theo đúng biểu mẫu và điền số liệu.",
-                            en: "The row \(name(row)) is missing and it is required. Add it as in the form and fill in its value.")
-                    } else {
-                        add(.warning, .missingRow, row: row, found: nil, expected: nil,
-                            vi: "Thiếu dòng \(name(row)) so với biểu mẫu \(form.id). Thêm dòng này (để trống nếu chưa có số liệu), hoặc kiểm tra có dùng đúng mẫu không.",
-                            en: "The row \(name(row)) of the form \(form.id) is missing. Add it (blank if there is no figure yet), or check that the right form was used.")
-                    }
-                }
-                continue
+        let rows = form.rows
+        let values = appendix.values
+        for i in rows.indices {
+            // The row and its value are passed from where they are held (not copied per row).
+            if let v = values.index(forKey: rows[i].id) {
+                check(rows[i], values.values[v])
+            } else {
+                checkAbsent(rows[i], inMissingSection: inMissingSection)
             }
-            check(row, rv)
         }
         checkEmptyAppendix()
+    }
+
+    /// A row of the form that is not in the input (outside a section reported missing as a whole).
+    func checkAbsent(_ row: FormRow, inMissingSection: Set<String>) {
+        guard row.kind.holdsValue && !inMissingSection.contains(row.id) else { return }
+        if row.required {
+            add(.error, .missingRow, row: row, found: nil, expected: row.unit.isEmpty ? nil : row.unit,
+                vi: "Thiếu dòng \(name(row)), là dòng bắt buộc. Thêm dòng này theo đúng biểu mẫu và điền số liệu.",
+                en: "The row \(name(row)) is missing and it is required. Add it as in the form and fill in its value.")
+        } else {
+            add(.warning, .missingRow, row: row, found: nil, expected: nil,
+                vi: "Thiếu dòng \(name(row)) so với biểu mẫu \(form.id). Thêm dòng này (để trống nếu chưa có số liệu), hoặc kiểm tra có dùng đúng mẫu không.",
+                en: "The row \(name(row)) of the form \(form.id) is missing. Add it (blank if there is no figure yet), or check that the right form was used.")
+        }
     }
 
     /// Sections of the form none of whose rows is in the input (a file cut off after section 3,
     /// a page not copied): the section row and the ids of its value rows.
     func missingSections() -> [(section: FormRow, rows: [String])] {
+        let rows = form.rows
         var out: [(section: FormRow, rows: [String])] = []
-        var current: (section: FormRow, rows: [String], present: Bool)?
-        func close() {
-            if let c = current, !c.present, !c.rows.isEmpty { out.append((c.section, c.rows)) }
+        var sections = 0
+        // The current section's index, and whether any of its rows (itself included) is in the input.
+        var current: Int?
+        var present = false
+        func close(before end: Int) {
+            guard let s = current, !present else { return }
+            var ids: [String] = []
+            for i in (s + 1)..<end where rows[i].kind.holdsValue { ids.append(rows[i].id) }
+            if !ids.isEmpty { out.append((rows[s], ids)) }
         }
-        for row in form.rows {
-            if row.kind == .section {
-                close()
-                current = (row, [], appendix.values[row.id] != nil)
-                continue
+        for i in rows.indices {
+            if rows[i].kind == .section {
+                close(before: i)
+                sections += 1
+                current = i
+                present = appendix.values[rows[i].id] != nil
+            } else if current != nil, !present, appendix.values[rows[i].id] != nil {
+                present = true
             }
-            guard current != nil else { continue }
-            if appendix.values[row.id] != nil { current!.present = true }
-            if row.kind.holdsValue { current!.rows.append(row.id) }
         }
-        close()
+        close(before: rows.count)
         // Nothing read at all is another problem (no table rows): reported as an empty appendix.
-        if out.count == form.rows.filter({ $0.kind == .section }).count { return [] }
+        if out.count == sections { return [] }
         return out
     }
 
     /// One error per missing section, naming where the table stops.
-    mutating func reportMissingSections(_ missing: [(section: FormRow, rows: [String])]) {
+    func reportMissingSections(_ missing: [(section: FormRow, rows: [String])]) {
         guard !missing.isEmpty else { return }
         // The last row read, in form order: where a cut-off table stops.
         let last = form.rows.last { appendix.values[$0.id]?.location != nil }
         let lastCell = last.flatMap { appendix.values[$0.id]?.location }
-        let stopVi = last.map { " Bảng dừng ở dòng \(name($0))\(lastCell?.cellText(.vi).map { " (\($0))" } ?? "")." } ?? ""
-        let stopEn = last.map { " The table stops at the row \(name($0))\(lastCell?.cellText(.en).map { " (\($0))" } ?? "")." } ?? ""
+        var stopVi: String { last.map { " Bảng dừng ở dòng \(name($0))\(lastCell?.cellText(.vi).map { " (\($0))" } ?? "")." } ?? "" }
+        var stopEn: String { last.map { " The table stops at the row \(name($0))\(lastCell?.cellText(.en).map { " (\($0))" } ?? "")." } ?? "" }
         for (section, rows) in missing {
             add(.error, .missingSection, row: section, location: lastCell, found: nil, expected: "\(rows.count) dòng",
                 vi: "Thiếu cả mục \(name(section)) (\(rows.count) dòng có số liệu) so với biểu mẫu \(form.id): tệp bị cắt cụt hoặc thiếu trang?\(stopVi) Bổ sung mục này theo đúng biểu mẫu (để trống dòng chưa có số liệu).",
@@ -354,20 +400,25 @@ struct Checker {
     }
 
     /// The table was found but no value row holds anything: an error (an empty form is not a report).
-    mutating func checkEmptyAppendix() {
+    func checkEmptyAppendix() {
         guard !isMerged else { return }
-        let valueRows = form.rows.filter { $0.kind.holdsValue }
-        guard !valueRows.isEmpty, valueRows.allSatisfy({ appendix.value($0.id).value.isEmpty }) else { return }
+        let rows = form.rows
+        var valueRows = 0
+        for i in rows.indices where rows[i].kind.holdsValue {
+            if let v = appendix.values[rows[i].id], !v.value.isEmpty { return }
+            valueRows += 1
+        }
+        guard valueRows > 0 else { return }
         // Numbers typed in the Ghi chú column are reported each at its cell instead.
         guard !findings.contains(where: { $0.rule == .valueInNoteColumn }) else { return }
-        let header = form.headers.value
+        var header: String { form.headers.value }
         add(.error, .emptyAppendix, row: nil, location: appendix.metadata.locations["title"], found: "", expected: nil,
             vi: "Phụ lục không có số liệu nào: mọi ô ở cột «\(header)» đều trống. Điền số liệu (hoặc một trạng thái của biểu: \(statusList)) trước khi gửi.",
             en: "The appendix holds no figure: every cell of the '\(header)' column is empty. Fill in the figures (or one of the form's status texts) before sending it.")
     }
 
-    mutating func check(_ row: FormRow, _ rv: RowValue) {
-        let found = shown(rv)
+    func check(_ row: FormRow, _ rv: RowValue) {
+        var found: String { shown(rv) }
         switch row.kind {
         case .section, .group:
             if !rv.value.isEmpty {
@@ -391,11 +442,11 @@ struct Checker {
         if case .status = rv.value { return }
         switch row.kind {
         case .count, .money, .ratio:
-            checkNumeric(row, rv, found: found)
+            checkNumeric(row, rv)
         case .yesno:
-            checkYesNo(row, rv, found: found)
+            checkYesNo(row, rv)
         case .choice:
-            checkChoice(row, rv, found: found)
+            checkChoice(row, rv)
         case .text, .section, .group:
             break
         }
@@ -403,12 +454,13 @@ struct Checker {
 
     /// A number typed in the Ghi chú column while the value cell is empty: the figure is in the
     /// wrong column (convert and merge would read the row as blank). True when reported.
-    mutating func checkValueInNote(_ row: FormRow, _ rv: RowValue) -> Bool {
+    func checkValueInNote(_ row: FormRow, _ rv: RowValue) -> Bool {
+        guard !rv.note.isEmpty else { return false }
         let note = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.note))
         guard !note.isEmpty, NumberParser.classify(note).reading(in: locale) != nil else { return false }
-        let shownNote = SafeText.excerpt(note)
-        let valueCell = rv.location?.cellText(.vi).map { " (\($0))" } ?? ""
-        let valueCellEn = rv.location?.cellText(.en).map { " (\($0))" } ?? ""
+        var shownNote: String { SafeText.excerpt(note) }
+        var valueCell: String { rv.location?.cellText(.vi).map { " (\($0))" } ?? "" }
+        var valueCellEn: String { rv.location?.cellText(.en).map { " (\($0))" } ?? "" }
         add(.error, .valueInNoteColumn, row: row, location: rv.noteLocation ?? rv.location, found: shownNote, expected: "",
             vi: "Dòng \(name(row)) có số «\(shownNote)» ở cột «\(form.headers.note)» nhưng ô «\(form.headers.value)»\(valueCell) để trống: số liệu ghi nhầm cột sẽ bị đọc là trống. Chuyển số này sang cột «\(form.headers.value)»; cột «\(form.headers.note)» chỉ để giải thích.",
             en: "The row \(name(row)) has the number '\(shownNote)' in the '\(form.headers.note)' column but its '\(form.headers.value)' cell\(valueCellEn) is empty: a figure in the wrong column is read as blank. Move it to the '\(form.headers.value)' column; '\(form.headers.note)' is for explanations.")
@@ -417,8 +469,9 @@ struct Checker {
 
     var yesNoText: String { "\(form.yesTexts.first ?? "Có")/\(form.noTexts.first ?? "Không")" }
 
-    mutating func checkNumeric(_ row: FormRow, _ rv: RowValue, found: String) {
-        let unit = row.unit.isEmpty ? "" : " (\(row.unit))"
+    func checkNumeric(_ row: FormRow, _ rv: RowValue) {
+        var found: String { shown(rv) }
+        var unit: String { row.unit.isEmpty ? "" : " (\(row.unit))" }
         guard case .number(let n) = rv.value else {
             if rv.classification == .outOfRange {
                 add(.error, .outOfRange, row: row, found: found, expected: Self.supportedRangeText(.vi),
@@ -440,7 +493,7 @@ struct Checker {
         if row.kind == .ratio, row.numerator == nil || row.denominator == nil, !rv.percentSign,
            !n.isZero, !n.isNegative, n <= ExactDecimal(1) {
             // `0,97` on a percent row: 0,97 % as written, or 97 % written as a fraction? Nothing to compute it from.
-            let asPercent = n.multiplied(by: ExactDecimal(100)).map { number($0) + "%" } ?? ""
+            var asPercent: String { n.multiplied(by: ExactDecimal(100)).map { number($0) + "%" } ?? "" }
             add(.warning, .ambiguousNumber, row: row, found: found, expected: "\(number(n))% / \(asPercent)",
                 vi: "Dòng \(name(row)) là tỷ lệ phần trăm nhưng ghi «\(found)» không có dấu %: là \(number(n))% hay \(asPercent) (ghi dưới dạng phân số)? Đã đọc là \(number(n))%. Ghi rõ kèm dấu %, ví dụ «\(asPercent)».",
                 en: "The row \(name(row)) is a percentage but reads '\(found)' without a % sign: is it \(number(n))% or \(asPercent) (written as a fraction)? It was read as \(number(n))%. Write it with the % sign, e.g. '\(asPercent)'.")
@@ -450,7 +503,7 @@ struct Checker {
                 vi: "Dòng \(name(row)) không được nhỏ hơn \(number(min)) nhưng ghi «\(found)». Kiểm tra lại số liệu.",
                 en: "The row \(name(row)) may not be below \(number(min)) but reads '\(found)'. Check the figure.")
         } else if let max = row.maximum, n > max {
-            let pct = row.kind == .ratio ? "%" : ""
+            var pct: String { row.kind == .ratio ? "%" : "" }
             add(.error, .outOfRange, row: row, found: found, expected: "≤ \(number(max))\(pct)",
                 vi: "Dòng \(name(row)) không được lớn hơn \(number(max))\(pct) nhưng ghi «\(found)». Kiểm tra lại số liệu\(row.kind == .ratio ? " (tỷ lệ ghi theo phần trăm, ví dụ 25%)" : "").",
                 en: "The row \(name(row)) may not exceed \(number(max))\(pct) but reads '\(found)'. Check the figure\(row.kind == .ratio ? " (ratios are written in percent, e.g. 25%)" : "").")
@@ -462,7 +515,8 @@ struct Checker {
         }
     }
 
-    mutating func checkYesNo(_ row: FormRow, _ rv: RowValue, found: String) {
+    func checkYesNo(_ row: FormRow, _ rv: RowValue) {
+        var found: String { shown(rv) }
         switch rv.value {
         case .yesNo:
             return
@@ -481,11 +535,12 @@ struct Checker {
         }
     }
 
-    mutating func checkChoice(_ row: FormRow, _ rv: RowValue, found: String) {
+    func checkChoice(_ row: FormRow, _ rv: RowValue) {
+        var found: String { shown(rv) }
         if case .choices = rv.value { return }
         if isMerged && ChoiceCounts.parse(TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(rv.raw)),
                                           choices: row.choices) != nil { return }
-        let list = row.choices.joined(separator: "; ")
+        var list: String { row.choices.joined(separator: "; ") }
         add(.error, .invalidChoice, row: row, found: found, expected: list,
             vi: "Dòng \(name(row)) chỉ nhận các lựa chọn: \(list) (có thể ghi nhiều, cách nhau bằng «;»), nhưng ô ghi «\(found)». Ghi đúng tên lựa chọn.",
             en: "The row \(name(row)) accepts only the choices: \(list) (several allowed, separated by ';'), but the cell reads '\(found)'. Write the choices as named.")
@@ -493,10 +548,14 @@ struct Checker {
 
     // MARK: between rows
 
-    mutating func checkRatios() {
-        for row in form.rows where row.kind == .ratio {
+    func checkRatios() {
+        let rows = form.rows
+        for i in rows.indices where rows[i].kind == .ratio {
+            let row = rows[i]
             guard let numID = row.numerator, let denID = row.denominator,
-                  let numRow = form.row(numID), let denRow = form.row(denID) else { continue }
+                  let numIndex = form.index(of: numID), let denIndex = form.index(of: denID) else { continue }
+            var numRow: FormRow { rows[numIndex] }
+            var denRow: FormRow { rows[denIndex] }
             let num = appendix.number(numID), den = appendix.number(denID)
             let ratioValue = appendix.values[row.id]
             // Part ≤ whole holds whatever the ratio cell says.
@@ -506,7 +565,7 @@ struct Checker {
                     en: "\(name(numRow)) (\(number(num))) is larger than \(name(denRow)) (\(number(den))), the whole of the ratio \(name(row)). Check both figures.")
             }
             guard let rv = ratioValue else { continue }
-            let found = shown(rv)
+            var found: String { shown(rv) }
             switch RatioAgreement.of(row, in: appendix) {
             case .notComparable, .agrees:
                 continue
@@ -520,7 +579,7 @@ struct Checker {
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",
                     en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0, so there is no ratio to compute (0 out of 0 is not 0%). Leave the ratio blank or write one of the form's status texts (\(statusList)), and explain in the Ghi chú column.")
             case .disagrees(_, let num, let den, let exact, let places):
-                let expectedText = number(exact, places: places) + (rv.percentSign ? "%" : "")
+                var expectedText: String { number(exact, places: places) + (rv.percentSign ? "%" : "") }
                 add(.error, .ratioMismatch, row: row, found: found, expected: expectedText,
                     vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(number(num)) / \(number(den)) × 100 = \(expectedText). Sửa tỷ lệ thành \(expectedText), hoặc sửa tử số (\(name(numRow))) / mẫu số (\(name(denRow))) nếu chúng sai.",
                     en: "The ratio \(name(row)) reads '\(found)' but \(number(num)) / \(number(den)) × 100 = \(expectedText). Correct it to \(expectedText), or correct the numerator (\(name(numRow))) / denominator (\(name(denRow))) if they are wrong.")
@@ -528,13 +587,13 @@ struct Checker {
         }
     }
 
-    mutating func checkCrossRules() {
+    func checkCrossRules() {
         for rule in form.rules {
             let severity = Self.severity(rule.level)
             switch rule.kind {
             case .partNotAboveWhole(let partID, let wholeID):
-                guard let part = form.row(partID), let whole = form.row(wholeID),
-                      let p = appendix.number(partID), let w = appendix.number(wholeID), p > w else { continue }
+                guard let p = appendix.number(partID), let w = appendix.number(wholeID), p > w,
+                      let part = form.row(partID), let whole = form.row(wholeID) else { continue }
                 add(severity, .partExceedsWhole, row: part, found: number(p), expected: "≤ \(number(w))",
                     vi: "\(name(part).capitalizedFirst) (\(number(p))) lớn hơn \(name(whole)) (\(number(w))), nhưng là một phần của nó. Kiểm tra lại hai số này.",
                     en: "\(name(part)) (\(number(p))) is larger than \(name(whole)) (\(number(w))), of which it is a part. Check both figures.")
@@ -544,13 +603,13 @@ struct Checker {
         }
     }
 
-    mutating func checkSum(totalID: String, partIDs: [String], severity: Severity) {
-        guard let totalRow = form.row(totalID), let totalValue = appendix.values[totalID] else { return }
+    func checkSum(totalID: String, partIDs: [String], severity: Severity) {
+        guard let totalIndex = form.index(of: totalID), let totalValue = appendix.values[totalID] else { return }
+        var totalRow: FormRow { form.rows[totalIndex] }
         var sum = ExactDecimal.zero
         var given = 0, blank = 0
         for id in partIDs {
-            let v = appendix.value(id).value
-            switch v {
+            switch appendix.values[id]?.value ?? .empty {
             case .number(let n):
                 guard let s = sum.adding(n) else {
                     add(.error, .outOfRange, row: totalRow, found: shown(appendix.value(totalID)), expected: Self.supportedRangeText(.vi),
@@ -567,16 +626,19 @@ struct Checker {
         guard given > 0 else { return }
         // Parts are named by their printed code; a breakdown printed under the total itself
         // (unnumbered, same code as the total) by its label.
-        let totalCode = form.displayCode(of: totalID)
-        let partNames = partIDs.compactMap { form.row($0) }.map { part -> String in
-            let code = form.displayCode(of: part.id)
-            return code.isEmpty || code == totalCode ? "«\(Self.shorten(part.label, to: 40))»" : code
+        // (The texts, for findings only.)
+        var partsText: String {
+            let totalCode = form.displayCode(of: totalID)
+            let partNames = partIDs.compactMap { form.row($0) }.map { part -> String in
+                let code = form.displayCode(of: part.id)
+                return code.isEmpty || code == totalCode ? "«\(Self.shorten(part.label, to: 40))»" : code
+            }
+            let distinctCodes = partNames.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            return distinctCodes.joined(separator: " + ")
         }
-        let distinctCodes = partNames.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let partsText = distinctCodes.joined(separator: " + ")
-        let partsLabel = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) dòng)"
-        let partsLabelEn = partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) rows)"
-        let found = shown(totalValue)
+        var partsLabel: String { partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) dòng)" }
+        var partsLabelEn: String { partIDs.count == 1 ? partsText : "\(partsText) (\(partIDs.count) rows)" }
+        var found: String { shown(totalValue) }
         switch totalValue.value {
         case .empty:
             add(severity, .sumMismatch, row: totalRow, found: "", expected: number(sum),
@@ -600,13 +662,13 @@ struct Checker {
 
     // MARK: against the previous period
 
-    mutating func checkCumulative() {
+    func checkCumulative() {
         guard let previous = Validator.previousAppendix(appendix, options: options)?.appendix,
               case .compared(let prevPeriod, _)? = Validator.previousComparison(appendix, options: options) else { return }
         for row in form.rows where row.cumulative {
             guard let now = appendix.number(row.id), let before = previous.number(row.id), now < before else { continue }
-            let prevCell = previous.values[row.id]?.location?.cellText(.vi).map { " (\($0))" } ?? ""
-            let prevCellEn = previous.values[row.id]?.location?.cellText(.en).map { " (\($0))" } ?? ""
+            var prevCell: String { previous.values[row.id]?.location?.cellText(.vi).map { " (\($0))" } ?? "" }
+            var prevCellEn: String { previous.values[row.id]?.location?.cellText(.en).map { " (\($0))" } ?? "" }
             add(.warning, .cumulativeDecrease, row: row, found: number(now), expected: "≥ \(number(before))",
                 vi: "Dòng \(name(row)) là số lũy kế từ đầu năm nhưng giảm từ \(number(before)) (\(prevPeriod.vietnamese)\(prevCell)) xuống \(number(now)). Kiểm tra lại; nếu số kỳ trước sai thì ghi rõ ở cột Ghi chú.",
                 en: "The row \(name(row)) accumulates from the start of the year but went down from \(number(before)) (\(prevPeriod.english)\(prevCellEn)) to \(number(now)). Check it; if the earlier figure was wrong, say so in the Ghi chú column.")

@@ -197,9 +197,10 @@ public enum MergeJob {
             // A merged workbook's claim (custom properties) is believed only when its own sheets back it.
             let check = MergedWorkbookCheck.verify(&appendix) { name in mergedWorkbookSheet(file, name) }
             // The validator knows a merged workbook's yes/no counts and "Name (n)" choice counts.
-            let findings = Validator.validate(appendix)
+            let counts = Validator.counts(appendix)
             let modified = contents?.modified ?? Self.modificationDate(file)
-            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, findings: findings, modified: modified,
+            return .unit(UnitInput(file: file, sha256: sha, appendix: appendix, errorCount: counts.errors,
+                                   warningCount: counts.warnings, modified: modified,
                                    sourceUnits: check.sourceUnits, notes: check.note.map { [$0] } ?? []))
         } catch let e as BieuMauError {
             func place(_ lang: Language) -> String {
