@@ -43,6 +43,7 @@ public struct CellStyle: Sendable, Hashable {
     public var italic: Bool
     /// The number format code (`0%`, `#,##0`, `General`), resolved from built-in ids.
     public var numberFormat: String?
+    @inlinable
     public init(bold: Bool = false, italic: Bool = false, numberFormat: String? = nil) {
         self.bold = bold
         self.italic = italic
@@ -141,6 +142,7 @@ public struct Cell: Sendable, Hashable {
     /// The formula text (without `=`) when the cell holds one; `value` is then its cached result.
     public var formula: String?
 
+    @inlinable
     public init(column: Int, value: CellValue, style: CellStyle = CellStyle(), formula: String? = nil) {
         self.column = column
         self.value = value

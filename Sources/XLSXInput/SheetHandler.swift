@@ -282,7 +282,7 @@ struct SheetHandler: XMLHandler {
         if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
         if lastColumn >= column { sorted = false }
         lastColumn = column
-        if cells.capacity == 0 { cells.reserveCapacity(lastRowCells) }
+        if cells.capacity == 0 { cells.reserveCapacity(max(lastRowCells, 4)) }
         cells.append(Cell(column: column, value: value, style: hasFormat ? formats[styleIndex].style : CellStyle(), formula: formula))
     }
 

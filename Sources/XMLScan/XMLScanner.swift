@@ -201,8 +201,9 @@ public struct XMLScanner<H: XMLHandler> {
 
     @inlinable static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
 
-    @inlinable static func isNameEnd(_ b: UInt8) -> Bool {
-        isSpace(b) || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
+    @inlinable @inline(__always) static func isNameEnd(_ b: UInt8) -> Bool {
+        // Letters and most name characters lie above '>': one comparison for them.
+        b <= UInt8(ascii: ">") && (isSpace(b) || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "="))
     }
 
     /// Local name start within [s, e): after the last colon.
@@ -254,6 +255,26 @@ public struct XMLScanner<H: XMLHandler> {
             guard i + 1 < n else { if final { throw malformed("truncated tag", i) }; return i }
             let c = p[i + 1]
             if c == UInt8(ascii: "/") {
+                // The usual end tag: the open element's name right after "</", then '>'. (Its
+                // bytes hold no '>' or space, so this is what the general path below finds.)
+                if let top = nameLengths.last, i + 2 + top < n, p[i + 2 + top] == UInt8(ascii: ">") {
+                    let s = i + 2
+                    let topStart = nameStackCount - top
+                    let same = nameStack.withUnsafeBufferPointer { stack in
+                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
+                        return true
+                    }
+                    if same {
+                        nameStackCount = topStart
+                        nameLengths.removeLast()
+                        if nameLengths.isEmpty { rootClosed = true }
+                        let e = s + top
+                        let ls = Self.localStart(p, s, e)
+                        try handler.endElement(XMLBytes(start: base + ls, count: e - ls))
+                        i = e + 1
+                        continue
+                    }
+                }
                 guard let gt = Self.find(UInt8(ascii: ">"), in: p, from: i + 2) else {
                     if final { throw malformed("truncated end tag", i) }
                     return i
@@ -313,7 +334,13 @@ public struct XMLScanner<H: XMLHandler> {
             // Start tag.
             let s = i + 1
             var j = s
-            while j < n && !Self.isNameEnd(p[j]) { j += 1 }
+            var ls = s
+            while j < n {
+                let b = p[j]
+                if Self.isNameEnd(b) { break }
+                if b == UInt8(ascii: ":") { ls = j + 1 }
+                j += 1
+            }
             if j >= n { if final { throw malformed("truncated start tag", i) }; return i }
             if j == s { throw malformed("empty element name", i) }
             let nameEnd = j
@@ -331,7 +358,13 @@ public struct XMLScanner<H: XMLHandler> {
                 }
                 // Attribute name.
                 let an = j
-                while j < n && !Self.isNameEnd(p[j]) { j += 1 }
+                var als = j
+                while j < n {
+                    let b = p[j]
+                    if Self.isNameEnd(b) { break }
+                    if b == UInt8(ascii: ":") { als = j + 1 }
+                    j += 1
+                }
                 if j == an { throw malformed("bad attribute", j) }
                 let anEnd = j
                 while j < n && Self.isSpace(p[j]) { j += 1 }
@@ -344,9 +377,18 @@ public struct XMLScanner<H: XMLHandler> {
                 guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
                     throw malformed("unquoted attribute value", j)
                 }
-                guard let close = Self.find(quote, in: p, from: j + 1) else { j = n; break }
-                for k in (j + 1)..<close where p[k] == UInt8(ascii: "<") { throw malformed("'<' in attribute value", k) }
-                let span = (Self.localStart(p, an, anEnd), anEnd, j + 1, close)
+                // The closing quote and the first '<' before it (refused), in one pass.
+                var close = j + 1
+                var lt = -1
+                while close < n {
+                    let b = p[close]
+                    if b == quote { break }
+                    if b == UInt8(ascii: "<") && lt < 0 { lt = close }
+                    close += 1
+                }
+                guard close < n else { j = n; break }
+                if lt >= 0 { throw malformed("'<' in attribute value", lt) }
+                let span = (als, anEnd, j + 1, close)
                 if attrCount < attrSpans.count { attrSpans[attrCount] = span } else { attrSpans.append(span) }
                 attrCount += 1
                 j = close + 1
@@ -363,7 +405,6 @@ public struct XMLScanner<H: XMLHandler> {
                 sawRoot = true
             }
             if nameLengths.count >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
-            let ls = Self.localStart(p, s, nameEnd)
             let local = XMLBytes(start: base + ls, count: nameEnd - ls)
             let count = attrCount
             try attrSpans.withUnsafeBufferPointer { spans in
@@ -396,7 +437,12 @@ public enum XMLText {
         var i = 0
         let n = raw.count
         var hasSpecial = false
-        for b in raw where b == UInt8(ascii: "&") || b == 0x0D { hasSpecial = true; break }
+        if n >= 32, let base = raw.baseAddress {
+            // Long texts (shared strings): two memchr calls beat a byte loop.
+            hasSpecial = memchr(base, Int32(UInt8(ascii: "&")), n) != nil || memchr(base, 0x0D, n) != nil
+        } else {
+            for b in raw where b == UInt8(ascii: "&") || b == 0x0D { hasSpecial = true; break }
+        }
         if !hasSpecial { out.append(contentsOf: raw); return }
         while i < n {
             let b = raw[i]

@@ -229,7 +229,9 @@ public final class ZipArchive {
 
 extension String {
     fileprivate func replacingAll(_ a: Character, with b: Character) -> String {
-        guard contains(a) else { return self }
+        // A byte test first (names are checked on every lookup): without the character's first
+        // byte the string cannot hold the character.
+        guard let first = a.utf8.first, utf8.contains(first), contains(a) else { return self }
         return String(map { $0 == a ? b : $0 })
     }
 }

@@ -13,9 +13,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.maxCellsPerSheet = 200_000
     limits.maxTotalUncompressedBytes = 64 << 20
     limits.maxPartBytes = 32 << 20
-    guard let wb = try? XLSXWorkbook(path: path, limits: limits) else { return 0 }
+    // The same bytes opened from memory (as the merge does) must read exactly as the file.
+    let fromMemory = try? XLSXWorkbook(contents: UnsafeRawBufferPointer(start: data, count: size), path: path, limits: limits)
+    guard let wb = try? XLSXWorkbook(path: path, limits: limits) else {
+        if fromMemory != nil { fatalError("opened from memory but not from the file") }
+        return 0
+    }
+    guard let memory = fromMemory else { fatalError("opened from the file but not from memory") }
     for s in wb.sheets {
-        _ = try? wb.readGrid(s)
+        let a = try? wb.readGrid(s)
+        let b = try? memory.readGrid(s)
+        if a?.rows != b?.rows || a?.merges != b?.merges { fatalError("sheet \(s.name) reads differently from memory") }
         _ = wb.declaredDimension(of: s)
     }
     return 0
