@@ -88,6 +88,16 @@ public enum MergeWorkbook {
         }
     }
 
+    /// A percentage (`25` for 25 %) as the fraction a percent-formatted cell holds, rounded to
+    /// `places + 2` decimals. When the number has at most `places` decimals the division by 100 is
+    /// exact (two more decimals, nothing to round): no division is made — the same number.
+    static func fraction(ofPercent n: ExactDecimal, places: Int) -> Double {
+        if n.scale <= places && n.scale + 2 <= ExactDecimal.maxScale {
+            return ExactDecimal(significand: n.significand, scale: n.scale + 2).doubleValue
+        }
+        return (n.divided(by: ExactDecimal(100), places: places + 2) ?? n).doubleValue
+    }
+
     static func writeDetail(_ result: MergeResult, book: XlsxWorkbook) throws {
         let ws = try book.addWorksheet(name: detailSheet)
         let title = book.addFormat(FormatSpec(fontSize: 13, bold: true))
@@ -142,8 +152,7 @@ public enum MergeWorkbook {
             case .number(let n):
                 if row.kind == .ratio {
                     let places = v.decimals ?? row.decimals ?? 2
-                    try ws.writeNumber(row: r, col: c, (n.divided(by: ExactDecimal(100), places: places + 2) ?? n).doubleValue,
-                                       format: percent(min(places, 4)))
+                    try ws.writeNumber(row: r, col: c, fraction(ofPercent: n, places: places), format: percent(min(places, 4)))
                 } else {
                     try ws.writeNumber(row: r, col: c, n.doubleValue, format: merged ? mergedNumber : number)
                 }
@@ -169,8 +178,9 @@ public enum MergeWorkbook {
                 for c in mergedColumn..<noteColumn { try ws.writeBlank(row: r, col: c, format: text) }
             } else {
                 try write(rm.merged, row: row, r: r, c: mergedColumn, merged: true)
-                for (j, v) in rm.units.enumerated() {
-                    try write(v, row: row, r: r, c: firstUnitColumn + j, merged: false)
+                // By index: each unit's value is read in place, not copied (a copy per cell retains its texts).
+                for j in rm.units.indices {
+                    try write(rm.units[j], row: row, r: r, c: firstUnitColumn + j, merged: false)
                 }
             }
             try ws.writeString(row: r, col: noteColumn, rm.note?.vi ?? "", format: note)
