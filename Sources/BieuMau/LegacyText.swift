@@ -12,7 +12,8 @@ enum LegacyText {
         var found: [(row: Int, cell: Int, encoding: LegacyVietnameseEncoding)] = []
         for (r, row) in grid.rows.enumerated() {
             for (c, cell) in row.cells.enumerated() {
-                guard case .text(let text) = cell.value, text.unicodeScalars.contains(where: { $0.value >= 0x80 }),
+                // A scalar beyond ASCII is a UTF-8 byte beyond ASCII (bytes are cheaper to test).
+                guard case .text(let text) = cell.value, Self.beyondASCII(text),
                       let encoding = VietnameseText.detect(fontText: text) else { continue }
                 found.append((r, c, encoding))
             }
@@ -25,6 +26,10 @@ enum LegacyText {
             converted.insert(f.encoding)
         }
         return converted
+    }
+
+    static func beyondASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains { $0 >= 0x80 } } ?? text.utf8.contains { $0 >= 0x80 }
     }
 
     static func notices(_ converted: Set<LegacyVietnameseEncoding>) -> [ReadingNotice] {

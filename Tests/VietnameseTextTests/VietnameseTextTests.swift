@@ -134,3 +134,25 @@ struct VietnameseTextTests {
         #expect(VietnameseText.detect(fontText: "Café crème brûlée") == nil)
     }
 }
+
+/// The byte test that lets `detect(fontText:)` give up early must never give up on text the
+/// scalar-by-scalar test would keep: every scalar it flags has no Windows-1252 byte.
+@Test func windows1252ByteShortcutFlagsOnlyScalarsWithoutAByte() {
+    var flagged = 0
+    for v in UInt32(0x80)...0x10FFFF {
+        guard let scalar = Unicode.Scalar(v) else { continue }
+        let text = "ab" + String(Character(scalar)) + "c"
+        if Windows1252.surelyLacks(text) {
+            flagged += 1
+            #expect(Windows1252.byte(for: scalar) == nil, "U+\(String(v, radix: 16, uppercase: true)) has a Windows-1252 byte")
+        }
+    }
+    // The ranges it is meant to catch: U+0100–U+013F, U+1000–U+1FFF and from U+3000 on.
+    #expect(flagged == 0x40 + 0x1000 + (0x110000 - 0x3000 - 0x800))
+    // Vietnamese in Unicode, and text that is not flagged (Latin-1 only) is still judged as before.
+    #expect(Windows1252.surelyLacks("Tỷ lệ hồ sơ"))
+    #expect(Windows1252.surelyLacks("đúng hạn"))
+    #expect(!Windows1252.surelyLacks("Không có"))
+    #expect(VietnameseText.detect(fontText: "Tû lÖ hå s¬ gi¶i quyÕt ®óng h¹n") == .tcvn3)
+    #expect(VietnameseText.detect(fontText: "Tỷ lệ hồ sơ giải quyết đúng hạn") == nil)
+}
