@@ -10,21 +10,6 @@ import TestSupport
 /// findings' texts: on every appendix it must give the errors and warnings of the full run.
 @Suite("Validator: counts without texts equal the full run's")
 struct ValidatorCountsTests {
-    /// A fixed pseudo-random sequence (SplitMix64), so that a failure names an appendix that can be rebuilt.
-    struct Sequence {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ list: [T]) -> T { list[below(list.count)] }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
-
     /// What people type in value cells: numbers in both conventions, percentages, words, status texts,
     /// yes/no, choices, numbers beyond the exact range, markup, long text, blanks.
     static let typed = [
@@ -43,7 +28,7 @@ struct ValidatorCountsTests {
     /// The `n`-th generated appendix: the seed or the clean appendix with cells retyped, notes
     /// filled, rows or whole sections left out, another report date, period or unit, or a merged workbook's properties.
     static func generated(_ n: Int) -> Appendix {
-        var seq = Sequence(state: UInt64(n) &* 7919 &+ 17)
+        var seq = SplitMix64(state: UInt64(n) &* 7919 &+ 17)
         let form = Build.form
         var values = seq.chance(50) ? Build.seedValues : Build.cleanValues
         var omit: Set<String> = []
@@ -82,7 +67,7 @@ struct ValidatorCountsTests {
     }
 
     static func options(_ n: Int) -> [ValidationOptions] {
-        var seq = Sequence(state: UInt64(n) &+ 1_000_003)
+        var seq = SplitMix64(state: UInt64(n) &+ 1_000_003)
         let q1 = Period(kind: .q1, year: 2023)
         return [
             .init(),

@@ -211,7 +211,7 @@ struct PortalLimitsTests {
                 #expect(reason.contains(name), "\(name): the message names the file: \(reason)")
             }
             // 150 copies of the seed with bytes flipped (a fixed sequence): whatever the reader says, an answer each.
-            var rng = SplitMix(seed: 11)
+            var rng = SplitMix64(state: 11)
             var outcomes: [String: Int] = [:]
             for i in 0..<150 {
                 var mutated = seed
@@ -229,18 +229,5 @@ struct PortalLimitsTests {
             #expect(result["outcome"] as? String == "checked", "\(result)")
             #expect(try h.portal.store.uploadCount() == 5 + 150 + 1)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that the flipped bytes are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -331,22 +331,13 @@ struct XLSLegacyFontRunTests {
 /// either read or refused with a located BieuMauError, in bounded time.
 @Suite("XLS reader: mutated files are read or refused, never crash")
 struct XLSMutationTests {
-    /// A small deterministic generator (SplitMix64), so a failure names a reproducible mutant.
-    struct SplitMix { var state: UInt64; mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    } }
-
     @Test(arguments: ["features.xls", "seed.xls", "xlrd-formula_test_sjmachin.xls", "xlrd-Formate.xls"])
     func bytesFlippedAndFilesCut(fixture: String) throws {
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: XLSFixtures.path(fixture))))
         let dir = TestPaths.temporaryFolder("xls-mutants")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("mutant.xls").path
-        var rng = SplitMix(state: UInt64(original.count))
+        var rng = SplitMix64(state: UInt64(original.count))
         var read = 0, refused = 0
         for round in 0..<400 {
             var bytes = original

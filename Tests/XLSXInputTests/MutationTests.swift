@@ -6,18 +6,6 @@ import TestSupport
 @testable import XLSXInput
 import XMLScan
 
-/// A deterministic generator, so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Mutated sheet XML fed in random chunk sizes must either read or fail with one of the reader's
 /// own errors; any trap (bounds, overflow) crashes the test run.
 @Suite struct MutationTests {
