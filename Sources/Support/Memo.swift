@@ -11,8 +11,9 @@ import Glibc
 /// - on a thread running inside ``MemoWorker/run(_:)`` (the readers of a merge), each memo keeps
 ///   the answers in a table of that worker's own: no lock, and the answers (strings, arrays) are
 ///   objects that worker made, so their reference counts are touched by one core only. Shared
-///   tables cost a lock per lookup and made two cores fight over the same cache lines (the lock's
-///   and the shared answers' reference counts): about 15 % more CPU time on two cores than on one.
+///   tables cost a lock per lookup and let two cores write the same cache lines (the lock's and
+///   the shared answers' reference counts); the overhead of two cores over one measured 2–7 %
+///   before and after this change, too close to the noise to show a gain (docs/performance-merge.md).
 ///   Each worker computes an answer once (the first file it reads); the tables go with the worker.
 /// - anywhere else, one table shared by all threads, behind a lock.
 ///
