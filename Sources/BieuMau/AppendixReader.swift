@@ -69,29 +69,42 @@ public struct AppendixReader: Sendable {
     /// formats are read from the file. Results and errors are those of `read(path:formID:sheet:)`.
     func read(path: String, contents: [UInt8], formID: String? = nil) throws -> LoadedAppendix {
         do {
-            let format = InputFormat.sniff(contents: contents)
-            guard format == .xlsx else {
-                return try read(format: format, path: path, displayName: path, formID: formID, sheet: nil)
+            return try readWorkbook(contents, name: path, formID: formID, sheet: nil) { format in
+                try read(format: format, path: path, displayName: path, formID: formID, sheet: nil)
             }
-            let document = try contents.withUnsafeBytes {
-                try XLSXWorkbook(contents: $0, path: path, limits: .appendix)
-            }
-            return try read(document: document, format: format, displayName: path, formID: formID, sheet: nil)
         } catch let error as BieuMauError {
             throw error.inFile(path)
         }
     }
 
+    /// An .xlsx workbook opened from `contents` (named `name` in messages and locations); any
+    /// other format is handed to `otherwise` with the format sniffed.
+    func readWorkbook(_ contents: [UInt8], name: String, formID: String?, sheet: String?,
+                      otherwise: (InputFormat) throws -> LoadedAppendix) throws -> LoadedAppendix {
+        let format = InputFormat.sniff(contents: contents)
+        guard format == .xlsx else { return try otherwise(format) }
+        let document = try contents.withUnsafeBytes {
+            try XLSXWorkbook(contents: $0, path: name, limits: .appendix)
+        }
+        return try read(document: document, format: format, displayName: name, formID: formID, sheet: sheet)
+    }
+
     /// Reads the appendix from bytes in memory (an upload). `name` is what messages and cell
     /// locations call the file (e.g. the uploaded file's name); it is never opened.
     ///
-    /// The bytes are sniffed in memory. Readers that need a file (the zip-based ones) get a
-    /// private temporary copy (a fresh folder only this user can read, removed before
-    /// returning); nothing of its path appears in the result or in errors.
+    /// The bytes are sniffed in memory; an .xlsx workbook is opened from them. Readers of the
+    /// other formats that need a file get a private temporary copy (a fresh folder only this
+    /// user can read, removed before returning); nothing of its path appears in the result or in
+    /// errors.
     public func read(bytes: Data, name: String, formID: String? = nil, sheet: String? = nil) throws -> LoadedAppendix {
-        let format = InputFormat.sniff(bytes: bytes)
-        return try Self.withPrivateCopy(of: bytes, name: name) { temporary in
-            try read(format: format, path: temporary, displayName: name, formID: formID, sheet: sheet)
+        do {
+            return try readWorkbook([UInt8](bytes), name: name, formID: formID, sheet: sheet) { format in
+                try Self.withPrivateCopy(of: bytes, name: name) { temporary in
+                    try read(format: format, path: temporary, displayName: name, formID: formID, sheet: sheet)
+                }
+            }
+        } catch let error as BieuMauError {
+            throw error.inFile(name)
         }
     }
 

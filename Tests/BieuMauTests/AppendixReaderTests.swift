@@ -45,6 +45,30 @@ import TestSupport
         #expect(upload.appendix.values["r6_1_1"]?.location?.cell == fromFile.appendix.values["r6_1_1"]?.location?.cell)
     }
 
+    /// An .xlsx upload is opened from memory: a damaged one is refused as the file would be, and
+    /// the refusal names the upload.
+    @Test func damagedWorkbookUploadIsRefusedNamingTheUpload() throws {
+        let csv = try reader().read(path: Self.seedCSV).appendix
+        let path = TestPaths.temporaryFolder("reader").appendingPathComponent("seed.xlsx").path
+        try OfficialWorkbookWriter.writeAppendix(csv, to: path, force: false)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = whole.prefix(whole.count * 2 / 3)
+        let cutPath = path + ".cut.xlsx"
+        try cut.write(to: URL(fileURLWithPath: cutPath))
+        var fromFile: BieuMauError?
+        do { _ = try reader().read(path: cutPath) } catch let e as BieuMauError { fromFile = e }
+        do {
+            _ = try reader().read(bytes: Data(cut), name: "bao-cao-hong.xlsx")
+            Issue.record("a cut workbook was read")
+        } catch let e as BieuMauError {
+            #expect(e.status == fromFile?.status)
+            #expect(e.status == .dataError)
+            #expect(e.location?.file == "bao-cao-hong.xlsx")
+            #expect(e.message.vi == fromFile?.message.vi.replacingOccurrences(of: cutPath, with: "bao-cao-hong.xlsx"))
+            #expect(!e.text(.vi).contains("bieumau-upload-"))
+        }
+    }
+
     @Test func uploadedCSVIsNamedAsUploaded() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.seedCSV))
         let upload = try reader().read(bytes: bytes, name: "ngan-son.csv")
