@@ -62,7 +62,7 @@ public enum TableLocator {
                 // Locations are built only for messages (they format a cell reference).
                 var labelLoc: SourceLocation { grid.location(row: rowAt(i).pointee.gridRow, column: labelColumn) }
                 if !rowAt(i).pointee.noteRows.isEmpty { findings += Self.noteRowFindings(rowAt(i).pointee, grid: grid, layout: layout) }
-                findings += Self.overlongCellFindings(rowAt(i).pointee, grid: grid, layout: layout)
+                Self.overlongCellFindings(rowAt(i), grid: grid, into: &findings)
                 guard let fi = matches[i].index else {
                     let row = rowAt(i).pointee, match = matches[i]
                     let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
@@ -185,13 +185,14 @@ public enum TableLocator {
     }
 
     /// Cells longer than a workbook cell can hold: an error at the cell (the writer would fail).
-    static func overlongCellFindings(_ row: InputRow, grid: Grid, layout: TableLayout) -> [Finding] {
-        var out: [Finding] = []
+    /// The row is read through its address (copying an `InputRow` retains its strings and arrays).
+    static func overlongCellFindings(_ rowAt: UnsafePointer<InputRow>, grid: Grid, into out: inout [Finding]) {
         let limit = AppendixLimits.maxCellCharacters
-        for cell in row.gridRow.cells {
+        for cell in rowAt.pointee.gridRow.cells {
             guard case .text(let t) = cell.value, t.utf8.count > limit else { continue }
             let count = t.count
             guard count > limit else { continue }
+            let row = rowAt.pointee
             out.append(Finding(
                 severity: .error, rule: .typeError, code: row.code, label: SafeText.excerpt(row.label, limit: 60),
                 location: grid.location(row: row.gridRow, column: cell.column), found: SafeText.excerpt(t, limit: 60),
@@ -199,7 +200,6 @@ public enum TableLocator {
                     vi: "ô dài \(count) ký tự, quá giới hạn \(limit) ký tự một ô của Excel. Hãy rút gọn nội dung ô này (phần giải thích dài có thể đưa vào báo cáo).",
                     en: "the cell holds \(count) characters, over Excel's limit of \(limit) per cell. Shorten it (a long explanation belongs in the report).")))
         }
-        return out
     }
 
     public static func cellInput(_ cell: Cell?) -> CellInput {
@@ -419,9 +419,32 @@ struct TableKey: Hashable {
     private let hashOfBytes: Int
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        hashOfBytes = Self.hash(bytes)
+    }
+
+    /// The hash of a key: its length and a sample of its bytes (the first and last 256 and one in
+    /// 64 between), not all ~10 KB of a table. Equal keys have equal samples; keys that differ only
+    /// outside the sample share a bucket and are told apart by `==`, which compares every byte.
+    static func hash(_ bytes: [UInt8]) -> Int {
         var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        hashOfBytes = hasher.finalize()
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { all in
+            let n = all.count, edge = 256
+            if n <= 3 * edge {
+                hasher.combine(bytes: all)
+                return
+            }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[0..<edge]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[(n - edge)..<n]))
+            var i = edge
+            var sample: UInt64 = 0
+            while i < n - edge {
+                sample = sample &* 31 &+ UInt64(all[i])
+                i += 64
+            }
+            hasher.combine(sample)
+        }
+        return hasher.finalize()
     }
     static func == (a: TableKey, b: TableKey) -> Bool { a.hashOfBytes == b.hashOfBytes && a.bytes == b.bytes }
     func hash(into hasher: inout Hasher) { hasher.combine(hashOfBytes) }
