@@ -116,7 +116,8 @@ public enum TableLocator {
             appendix.values.reserveCapacity(inputs.count)
             for entry in inputs {
                 let ri = entry.row, fi = entry.formRow
-                var v = ValueInterpreter.interpret(entry.input, row: formRowAt(fi).pointee, form: form, locale: locale)
+                var v = ValueInterpreter.interpret(entry.input, kind: formRowAt(fi).pointee.kind,
+                                                   choices: formRowAt(fi).pointee.choices, form: form, locale: locale)
                 v.note = rowAt(ri).pointee.note
                 if !rowAt(ri).pointee.note.isEmpty, let nc = noteColumn {
                     v.noteLocation = grid.location(row: rowAt(ri).pointee.gridRow, column: nc)
@@ -313,7 +314,8 @@ public enum TableLocator {
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
                                            namesSomething: index.labels.namesSomething)
             var coded = 0
-            for r in rows where r.hasCode { coded += 1 }
+            // By position: `for r in rows` copies each row (retaining its strings and arrays).
+            for i in rows.indices where !rows[i].code.isEmpty { coded += 1 }
             codedCount = max(codedCount, coded)
             // The score depends on the coded rows' codes and labels only, which the key of all
             // rows holds: remembered per table (the same key finds the table's matches).
@@ -482,16 +484,17 @@ enum RowMatcher {
                 bytes.append(contentsOf: p)
             }
         }
-        for r in rows {
-            add(r.code)
+        // By position: `for r in rows` copies each row (retaining its strings and arrays).
+        for i in rows.indices {
+            add(rows[i].code)
             // `candidateLabels`, without building the array.
-            if r.continuations.isEmpty {
+            if rows[i].continuations.isEmpty {
                 bytes.append(1)
-                add(r.label)
+                add(rows[i].label)
             } else {
                 bytes.append(2)
-                add(r.fullLabel)
-                add(r.label)
+                add(rows[i].fullLabel)
+                add(rows[i].label)
             }
         }
         return TableKey(bytes: bytes)
