@@ -39,6 +39,9 @@ let package = Package(
         // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.
         .target(name: "IconvWrapper", swiftSettings: swiftSettings),
         .target(name: "XlsxWriterWrapper", dependencies: ["CXlsxWriter", "Support"], swiftSettings: swiftSettings),
+        // libcrypto (OpenSSL) for SHA-256, with the processor's SHA instructions.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CryptoWrapper", dependencies: ["CCrypto", "Support"], swiftSettings: swiftSettings),
 
         // Shared plumbing: errors with exit codes, messages in two languages, atomic output.
         .target(name: "Support", swiftSettings: swiftSettings),
@@ -61,7 +64,7 @@ let package = Package(
         .target(name: "DOCXInput", dependencies: ["SheetGrid", "Support", "ZipWrapper", "XMLScan", "VietnameseText"],
                 swiftSettings: swiftSettings),
         // The schema module: form definitions are data under Templates/.
-        .target(name: "FormSchema", dependencies: ["Support", .product(name: "Yams", package: "Yams")],
+        .target(name: "FormSchema", dependencies: ["Support", "CryptoWrapper", .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
         // A filled appendix: form + metadata + one value per row; exact decimals; number parsing.
         .target(name: "AppendixModel", dependencies: ["FormSchema", "Support"], swiftSettings: swiftSettings),
@@ -88,8 +91,8 @@ let package = Package(
         // The façade every front end calls: one reader entry point (sniffing lives here only)
         // and one call per job.
         .target(name: "BieuMau",
-                dependencies: ["Support", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput", "VietnameseText",
-                               "FormSchema", "AppendixModel",
+                dependencies: ["Support", "CryptoWrapper", "SheetGrid", "CSVInput", "XLSXInput", "XLSInput", "ODSInput", "DOCXInput",
+                               "VietnameseText", "FormSchema", "AppendixModel",
                                "TableLocator", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "Crosscheck"],
                 swiftSettings: swiftSettings),
 
@@ -97,7 +100,7 @@ let package = Package(
         .target(name: "Portal",
                 dependencies: [
                     "BieuMau", "Support", "SheetGrid", "CSVInput", "XLSXInput", "FormSchema", "AppendixModel", "TableLocator",
-                    "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "ZipWrapper",
+                    "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "ZipWrapper", "CryptoWrapper",
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                     .product(name: "GRDB", package: "GRDB.swift"),
@@ -126,11 +129,11 @@ let package = Package(
         .testTarget(name: "CSVInputTests", dependencies: ["CSVInput", "SheetGrid", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "XLSXInputTests", dependencies: ["XLSXInput", "XMLScan", "SheetGrid", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "XLSInputTests", dependencies: ["XLSInput", "FreeXLWrapper", "SheetGrid", "Support", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ODSInputTests", dependencies: ["ODSInput", "SheetGrid", "Support", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TableLocatorTests",
                     dependencies: ["TableLocator", "CSVInput", "SheetGrid", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
@@ -141,26 +144,26 @@ let package = Package(
                     dependencies: ["AppendixValidation", "FormSchema", "AppendixModel", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AppendixMergeTests",
-                    dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    dependencies: ["AppendixMerge", "FormSchema", "AppendixModel", "CryptoWrapper", "TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "VietnameseTextTests", dependencies: ["VietnameseText", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "DOCXInputTests", dependencies: ["DOCXInput", "SheetGrid", "Support", "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "CrosscheckTests",
                     dependencies: ["Crosscheck", "BieuMau", "CSVInput", "TableLocator", "FormSchema", "AppendixModel", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "BieuMauTests",
                     dependencies: ["BieuMau", "FormSchema", "AppendixModel", "OfficialWorkbook", "Support", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "PortalTests",
-                    dependencies: ["Portal", "Support", "TestSupport",
+                    dependencies: ["Portal", "Support", "CryptoWrapper", "TestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Browser"], swiftSettings: swiftSettings),
         .testTarget(name: "FormImportTests",
                     dependencies: ["FormImport", "BieuMau", "FormSchema", "TableLocator", "SheetGrid",
                                    "AppendixModel", "AppendixValidation", "AppendixMerge", "OfficialWorkbook", "TestSupport"],
-                    exclude: ["Fixtures", "Snapshots"], swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )

@@ -4,6 +4,7 @@ import Glibc
 import AppendixMerge
 import AppendixModel
 import AppendixValidation
+import CryptoWrapper
 import FormSchema
 import Foundation
 import OfficialWorkbook

@@ -1,3 +1,4 @@
+import CryptoWrapper
 import Foundation
 import Support
 
@@ -47,13 +48,11 @@ enum FormCache {
     }
 
     static func path(for hash: [UInt8], in folder: String) -> String {
-        folder + "/form-" + SHA256.hex(of: hash) + ".cache"
+        folder + "/form-" + SHA256.hexString(hash) + ".cache"
     }
 
     static func hash(_ yaml: Data) -> [UInt8] {
-        var h = SHA256()
-        h.update(yaml)
-        return h.finalize()
+        SHA256.digest(of: yaml)
     }
 
     /// The cached form for this YAML text, or nil.

@@ -145,7 +145,7 @@ extension Portal {
         let ok = try await Portal.offload { () -> Bool in
             // An unknown name costs the same time as a wrong password.
             let hash = found?.1 ?? self.dummyHash
-            return (try? Bcrypt.verify(password, hash: hash)) ?? false
+            return Bcrypt.verify(password, hash: hash)
         }
         guard ok, let user = found?.0 else {
             await signInFailures.record(key)

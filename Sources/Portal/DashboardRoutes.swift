@@ -125,7 +125,7 @@ extension Portal {
             if entries.isEmpty {
                 // An empty archive is not written by libzip: say why inside instead.
                 let note = output.path + ".txt"
-                FileManager.default.createFile(atPath: note, contents: Data("Chưa đơn vị nào nộp. / No unit has submitted.\n".utf8))
+                try Data("Chưa đơn vị nào nộp. / No unit has submitted.\n".utf8).write(to: URL(fileURLWithPath: note))
                 defer { try? FileManager.default.removeItem(atPath: note) }
                 try zip.addFile(note, as: "README.txt")
                 try zip.close()

@@ -93,7 +93,9 @@ struct Jobs: Sendable {
         let options = MergeJobOptions(inputs: files.map(\.path), output: output.path, unit: collection.parentUnit,
                                       formID: collection.form, period: WorkbookProperty.decodePeriod(collection.period),
                                       expectedUnits: expectedUnits, allowPartial: true, latest: true, force: true)
-        try MergeJob.merge(options, library: library)
+        // The caller serves the workbook; the merge's own report (accepted, rejected, missing) is in
+        // the workbook's Nguồn sheet.
+        _ = try MergeJob.merge(options, library: library)
     }
 }
 

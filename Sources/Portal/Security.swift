@@ -1,3 +1,4 @@
+import CryptoWrapper
 import Foundation
 import Support
 

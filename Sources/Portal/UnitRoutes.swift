@@ -1,3 +1,4 @@
+import CryptoWrapper
 import AppendixModel
 import Foundation
 import Hummingbird
