@@ -136,3 +136,20 @@ public final class MemoWorker {
     private static func setCurrent(_ pointer: UnsafeMutableRawPointer?) {}
     #endif
 }
+
+/// An object of each merge worker's own (see ``MemoWorker``), made on the worker's first use:
+/// for caches that are not a plain key → value memo. Nil on threads outside `MemoWorker.run`.
+public final class WorkerLocal<T: AnyObject>: Sendable {
+    let slot: Int
+    let make: @Sendable () -> T
+
+    public init(_ make: @escaping @Sendable () -> T) {
+        slot = MemoWorker.newSlot()
+        self.make = make
+    }
+
+    /// The calling worker's object, nil outside ``MemoWorker/run(_:)``.
+    public var current: T? {
+        MemoWorker.current?.table(slot, as: T.self, make: make)
+    }
+}

@@ -183,7 +183,8 @@ enum SerialDates {
 enum XEscapes {
     /// Decodes `_xHHHH_` escapes (ECMA-376 Part 1, 22.9.2.19): `_x000D_` is a carriage return,
     /// `_x005F_` an underscore (so `_x005F_x000D_` stays the literal text `_x000D_`).
-    static func decode(_ bytes: [UInt8]) -> String {
+    /// With an `interner` (a merge's reader), a text without escapes is the interner's string.
+    static func decode(_ bytes: [UInt8], interner: TextInterner? = nil) -> String {
         let n = bytes.count
         // Most texts hold no `_`: one memchr, then the String straight from the bytes.
         let hasEscape = n >= 7 && bytes.withUnsafeBufferPointer { p -> Bool in
@@ -195,7 +196,7 @@ enum XEscapes {
             }
             return false
         }
-        if !hasEscape { return String(decoding: bytes, as: UTF8.self) }
+        if !hasEscape { return interner?.string(bytes) ?? String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(n)
         var i = 0

@@ -1,3 +1,4 @@
+import Support
 import SheetGrid
 import VietnameseText
 import XMLScan
@@ -175,6 +176,8 @@ struct SharedStringsHandler: XMLHandler {
     var converted: Set<LegacyVietnameseEncoding> = []
     let maxCount: Int
     let maxBytes: Int
+    /// A merge reader's strings made once for all its files (nil elsewhere).
+    let interner = TextInterner.forCurrentWorker
     private var current: [UInt8] = []
     private var inItem = false
     private var inT = false
@@ -222,7 +225,7 @@ struct SharedStringsHandler: XMLHandler {
                 runs[strings.count] = itemRuns.contains(where: { $0.font == nil }) ? itemRuns : []
                 strings.append(Self.text(of: itemRuns, cellFont: nil, converted: &converted))
             } else {
-                strings.append(XEscapes.decode(current))
+                strings.append(XEscapes.decode(current, interner: interner))
             }
             inItem = false
         } else if name.equals("rPh") {

@@ -278,7 +278,7 @@ public final class XLSXWorkbook {
         if let s = sharedStringsCache { return s }
         var strings = SharedStringsHandler(maxCount: limits.maxCellsPerSheet, maxBytes: limits.maxStringBytes)
         if let part = sharedStringsPart, let e = archive.entry(named: part) {
-            strings = try Self.scan(archive, e, strings, file: path, limits: limits, inflated: &inflated)
+            strings = try Self.scan(archive, e, strings, file: path, limits: limits, inflated: &inflated, reuse: false)
         }
         sharedStringsCache = strings
         return strings
@@ -306,8 +306,38 @@ public final class XLSXWorkbook {
 
     // MARK: Part scanning and error mapping
 
+    /// `handler` scanned over the part. With `reuse` (only for a handler in its initial state, whose
+    /// result depends on the part's bytes alone), a merge worker keeps the result for the next file.
     static func scan<H: XMLHandler>(_ archive: ZipArchive, _ entry: ZipEntry, _ handler: H, file: String,
-                                    limits: XLSXLimits, inflated: inout UInt64) throws -> H {
+                                    limits: XLSXLimits, inflated: inout UInt64, reuse: Bool = true) throws -> H {
+        // A small package part stored exactly as in a file read before (every unit's rels,
+        // workbook and styles, from one template) is not inflated and scanned again: the same
+        // stored bytes (method, CRC, size) inflate to the same bytes, which scan to the same result.
+        let remaining = limits.maxTotalUncompressedBytes > inflated ? limits.maxTotalUncompressedBytes - inflated : 0
+        var cacheKey: PartCache.Key?
+        let cache = reuse ? PartCache.forCurrentWorker : nil
+        if let cache, !entry.isEncrypted, entry.compressedSize <= UInt64(PartCache.maxStoredBytes),
+           entry.uncompressedSize <= UInt64(PartCache.maxPartBytes), entry.uncompressedSize <= min(limits.maxPartBytes, remaining),
+           let stored = archive.storedBytes(entry, maxBytes: PartCache.maxStoredBytes) {
+            let key = PartCache.Key(handler: ObjectIdentifier(H.self), method: entry.compressionMethod, crc: entry.crc32,
+                                    size: entry.uncompressedSize, maxDepth: limits.maxNestingDepth,
+                                    maxString: limits.maxStringBytes, stored: stored)
+            if let hit = cache.results[key], hit.produced <= min(limits.maxPartBytes, remaining), let result = hit.handler as? H {
+                inflated += hit.produced
+                return result
+            }
+            cacheKey = key
+        }
+        let result = try scanPart(archive, entry, handler, file: file, limits: limits, inflated: &inflated)
+        if let cache, let cacheKey {
+            if cache.results.count >= PartCache.maxEntries { cache.results.removeAll(keepingCapacity: true) }
+            cache.results[cacheKey] = (result.handler, result.produced)
+        }
+        return result.handler
+    }
+
+    private static func scanPart<H: XMLHandler>(_ archive: ZipArchive, _ entry: ZipEntry, _ handler: H, file: String,
+                                                limits: XLSXLimits, inflated: inout UInt64) throws -> (handler: H, produced: UInt64) {
         var scanner = XMLScanner(handler: handler, maxDepth: limits.maxNestingDepth, maxTokenBytes: limits.maxStringBytes + (1 << 16))
         let remaining = limits.maxTotalUncompressedBytes > inflated ? limits.maxTotalUncompressedBytes - inflated : 0
         var produced: UInt64 = 0
@@ -323,7 +353,7 @@ public final class XLSXWorkbook {
         } catch {
             throw convert(error, file: file, part: entry.name, sheet: nil, limits: limits)
         }
-        return scanner.handler
+        return (scanner.handler, produced)
     }
 
     static func convert(_ error: Error, file: String, part: String, sheet: String?, limits: XLSXLimits) -> Error {
@@ -355,6 +385,36 @@ public final class XLSXWorkbook {
     static func zipError(_ error: ZipError, file: String, part: String?, sheet: String? = nil) -> BieuMauError {
         error.userError(file: file, part: part, sheet: sheet, format: .xlsx)
     }
+}
+
+/// Package parts already scanned by this merge worker, by their stored bytes (see `XLSXWorkbook.scan`).
+final class PartCache {
+    static let maxStoredBytes = 16 << 10
+    static let maxPartBytes = 256 << 10
+    static let maxEntries = 256
+
+    struct Key: Hashable {
+        var handler: ObjectIdentifier
+        var method: Int32
+        var crc: UInt32
+        var size: UInt64
+        var maxDepth: Int
+        var maxString: Int
+        var stored: [UInt8]
+
+        /// The declared CRC already tells parts apart; the stored bytes are compared, not hashed.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(handler)
+            hasher.combine(crc)
+            hasher.combine(size)
+            hasher.combine(stored.count)
+        }
+    }
+    var results: [Key: (handler: Any, produced: UInt64)] = [:]
+
+    private static let perWorker = WorkerLocal { PartCache() }
+    /// The calling merge worker's cache; nil on other threads (nothing is kept).
+    static var forCurrentWorker: PartCache? { perWorker.current }
 }
 
 /// OPC part names: relationship targets resolved against their source part.

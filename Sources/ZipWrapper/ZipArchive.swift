@@ -40,6 +40,9 @@ public struct ZipEntry: Sendable, Hashable {
     public var uncompressedSize: UInt64
     public var compressedSize: UInt64
     public var isEncrypted: Bool
+    /// The CRC-32 and compression method the central directory declares (0 when not given).
+    public var crc32: UInt32 = 0
+    public var compressionMethod: Int32 = 0
     public var isDirectory: Bool { name.hasSuffix("/") }
 
     /// Declared uncompressed bytes per compressed byte (0 for an empty entry).
@@ -116,7 +119,9 @@ public final class ZipArchive {
                 while name.hasPrefix("/") { name.removeFirst() }
                 let entry = ZipEntry(index: Int(i), name: name, rawName: raw,
                                      uncompressedSize: st.size, compressedSize: st.comp_size,
-                                     isEncrypted: st.encryption_method != UInt16(ZIP_EM_NONE))
+                                     isEncrypted: st.encryption_method != UInt16(ZIP_EM_NONE),
+                                     crc32: st.valid & UInt64(ZIP_STAT_CRC) != 0 ? st.crc : 0,
+                                     compressionMethod: st.valid & UInt64(ZIP_STAT_COMP_METHOD) != 0 ? Int32(st.comp_method) : -1)
                 let key = name.lowercased()
                 if let first = lookup[key] {
                     // Folders may repeat harmlessly; a part may not.
@@ -184,6 +189,29 @@ public final class ZipArchive {
             }
             if try !body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(n))) { return }
         }
+    }
+
+    /// The entry's data as stored (still compressed, not checked against its CRC), when it is at
+    /// most `maxBytes` long; nil when it is longer or cannot be read (reading it inflated then
+    /// says why). Two entries whose stored data, method, CRC and size are equal inflate to the
+    /// same bytes, or fail the same way.
+    public func storedBytes(_ entry: ZipEntry, maxBytes: Int) -> [UInt8]? {
+        guard !entry.isEncrypted, entry.compressedSize <= UInt64(maxBytes),
+              let file = zip_fopen_index(handle, UInt64(entry.index), ZIP_FL_COMPRESSED) else { return nil }
+        defer { zip_fclose(file) }
+        let size = Int(entry.compressedSize)
+        var out = [UInt8](repeating: 0, count: size + 1)
+        var total = 0
+        while total <= size {
+            let n = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + total, UInt64(size + 1 - total)) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            total += Int(n)
+        }
+        // Exactly the declared compressed size, or it is not the entry the directory describes.
+        guard total == size else { return nil }
+        out.removeLast()
+        return out
     }
 
     /// The whole entry as bytes (for small parts), capped at `maxBytes`.

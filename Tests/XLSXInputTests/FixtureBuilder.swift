@@ -94,6 +94,11 @@ struct WorkbookFixture {
     }
 
     func bytes(corruptCRCOf: String? = nil, encrypted: Set<String> = []) -> [UInt8] {
+        ZipBuilder.zip(parts(), corruptCRCOf: corruptCRCOf, encrypted: encrypted)
+    }
+
+    /// The package's parts, in the order `bytes` stores them.
+    func parts() -> [(String, [UInt8])] {
         var parts: [(String, [UInt8])] = [
             ("[Content_Types].xml", Array(contentTypes.utf8)),
             ("_rels/.rels", Array(rootRels.utf8)),
@@ -106,8 +111,7 @@ struct WorkbookFixture {
         for (k, v) in sheets.sorted(by: { $0.key < $1.key }) { parts.append((k, Array(v.utf8))) }
         parts = parts.filter { !omit.contains($0.0) }
         let extraNames = Set(extra.map(\.0))
-        parts = parts.filter { !extraNames.contains($0.0) } + extra
-        return ZipBuilder.zip(parts, corruptCRCOf: corruptCRCOf, encrypted: encrypted)
+        return parts.filter { !extraNames.contains($0.0) } + extra
     }
 
     /// Writes the package to a fresh temporary file and returns its path.
