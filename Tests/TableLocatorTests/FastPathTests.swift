@@ -196,6 +196,18 @@ struct TableKeyTests {
         #expect(key(rowsA) == key(rowsA))
         #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.1", "Văn bản.")]))
         #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.2", "Văn bản")]))
+        #expect(key([]) == key([]))
+        #expect(key([]) != key([("", "")]))
+        // A label split over two rows (a page break) is another table than the label printed whole,
+        // and the key of the split row holds both its labels.
+        var split = InputRow(gridRow: GridRow(index: 0, cells: []), position: 0, code: "1", marker: "",
+                             label: "Số văn bản chỉ đạo", unit: "", valueCell: nil, note: "")
+        split.absorb("CCHC đã ban hành", from: GridRow(index: 1, cells: []))
+        let whole = key([("1", "Số văn bản chỉ đạo CCHC đã ban hành")])
+        #expect(RowMatcher.key([split]) != whole)
+        #expect(RowMatcher.key([split]) == RowMatcher.key([split]))
+        let n = split.fullLabel.utf8.count, m = split.label.utf8.count
+        #expect(RowMatcher.key([split]).bytes.count == 4 + 1 + 1 + 4 + n + 4 + m)
     }
 }
 
