@@ -94,7 +94,12 @@ public enum ValueInterpreter {
     /// grouping thousands (1234), as in Vietnamese. Nil when the rule does not apply (the reader
     /// reports it as `ambiguous-number` when it does: `isCountRowRegrouping`).
     public static func countReading(_ c: NumberClassification, row: FormRow, locale: NumberLocale) -> NumberReading? {
-        guard row.kind == .count, locale == .en, case .ambiguous(let vi, let en) = c,
+        countReading(c, kind: row.kind, locale: locale)
+    }
+
+    /// `countReading(_:row:locale:)` for a row of this kind.
+    public static func countReading(_ c: NumberClassification, kind: RowKind, locale: NumberLocale) -> NumberReading? {
+        guard kind == .count, locale == .en, case .ambiguous(let vi, let en) = c,
               vi.value.isInteger, !en.value.isInteger, !vi.isPercent else { return nil }
         return vi
     }
@@ -108,6 +113,13 @@ public enum ValueInterpreter {
 
     public static func interpret(_ input: CellInput, row: FormRow, form: FormDefinition,
                                  locale: NumberLocale) -> RowValue {
+        interpret(input, kind: row.kind, choices: row.choices, form: form, locale: locale)
+    }
+
+    /// `interpret(_:row:form:locale:)` given all it reads of the row, its kind and choices (a
+    /// caller that holds the row in place passes these rather than a copy of the whole row).
+    public static func interpret(_ input: CellInput, kind: RowKind, choices: [String], form: FormDefinition,
+                                 locale: NumberLocale) -> RowValue {
         switch input {
         case .empty:
             return RowValue(raw: "", value: .empty)
@@ -119,7 +131,7 @@ public enum ValueInterpreter {
             let raw = n.description
             // A workbook number is an IEEE double: digits past `maxDecimals` are binary noise.
             var value = n.normalized.scale > ExactDecimal.maxDecimals ? n.rounded(toPlaces: ExactDecimal.maxDecimals) : n
-            if pct && row.kind == .ratio { value = value.multiplied(by: ExactDecimal(100)) ?? ExactDecimal(significand: .max, scale: 0) }
+            if pct && kind == .ratio { value = value.multiplied(by: ExactDecimal(100)) ?? ExactDecimal(significand: .max, scale: 0) }
             guard value.isWithinSupportedRange else {
                 return RowValue(raw: raw, value: .text(raw), percentSign: pct, classification: .outOfRange)
             }
@@ -140,20 +152,20 @@ public enum ValueInterpreter {
             if let canonical = form.statusTexts.first(where: sameAsClean) {
                 return RowValue(raw: raw, value: .status(canonical))
             }
-            if row.kind == .yesno || row.kind == .text || row.kind == .choice {
+            if kind == .yesno || kind == .text || kind == .choice {
                 if form.yesTexts.contains(where: sameAsClean) { return RowValue(raw: raw, value: .yesNo(true)) }
                 if form.noTexts.contains(where: sameAsClean) { return RowValue(raw: raw, value: .yesNo(false)) }
             }
-            if row.kind == .choice {
+            if kind == .choice {
                 let parts = clean.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "\n" })
                     .map { TextNormalization.collapseWhitespace(String($0)) }.filter { !$0.isEmpty }
-                let matched = parts.compactMap { p in row.choices.first { LabelKey.same($0, p) } }
+                let matched = parts.compactMap { p in choices.first { LabelKey.same($0, p) } }
                 if !parts.isEmpty && matched.count == parts.count { return RowValue(raw: raw, value: .choices(matched)) }
                 return RowValue(raw: raw, value: .text(clean))
             }
-            if row.kind == .text { return RowValue(raw: raw, value: .text(clean)) }
+            if kind == .text { return RowValue(raw: raw, value: .text(clean)) }
             let c = NumberParser.classify(clean)
-            if let r = countReading(c, row: row, locale: locale) ?? c.reading(in: locale) {
+            if let r = countReading(c, kind: kind, locale: locale) ?? c.reading(in: locale) {
                 return RowValue(raw: raw, value: .number(r.value), decimals: r.decimals, percentSign: r.isPercent,
                                 classification: c)
             }

@@ -273,6 +273,26 @@ public enum CellReference {
     private static let singleLetters = (0..<26).map { String(UnicodeScalar(UInt8(65 + $0))) }
 
     public static func a1(row: Int, column: Int) -> String {
+        // Columns A…ZZ and rows 1…10⁹: the bytes written at once into one small string (a value's
+        // location is made for every row of every unit); `general` for the rest.
+        guard column >= 0 && column < 702 && row >= 0 && row < 999_999_999 else { return general(row: row, column: column) }
+        return String(unsafeUninitializedCapacity: 11) { out in
+            var n = 0
+            if column >= 26 { out[n] = UInt8(64 + column / 26); n += 1 }
+            out[n] = UInt8(65 + column % 26); n += 1
+            var digits = 1, number = row + 1
+            while number >= 10 { number /= 10; digits += 1 }
+            number = row + 1
+            for i in stride(from: n + digits - 1, through: n, by: -1) {
+                out[i] = UInt8(48 + number % 10)
+                number /= 10
+            }
+            return n + digits
+        }
+    }
+
+    /// `a1` as letters and the row's decimal text joined (any column and row).
+    static func general(row: Int, column: Int) -> String {
         columnLetters(column) + String(row + 1)
     }
 

@@ -254,6 +254,7 @@ enum InputRowReader {
     static func read(grid: Grid, layout: TableLayout, vocabulary: HeaderVocabulary,
                      namesSomething: (String) -> Bool) -> [InputRow] {
         var rows: [InputRow] = []
+        rows.reserveCapacity(max(0, grid.rows.count - layout.firstDataRow))
         let cc = layout.columns[.code], lc = layout.columns[.label]
         let uc = layout.columns[.unit], vc = layout.columns[.value], nc = layout.columns[.note]
         // The table's columns by position (a handful: arrays, not hashed sets, on every cell).

@@ -62,7 +62,7 @@ public enum TableLocator {
                 // Locations are built only for messages (they format a cell reference).
                 var labelLoc: SourceLocation { grid.location(row: rowAt(i).pointee.gridRow, column: labelColumn) }
                 if !rowAt(i).pointee.noteRows.isEmpty { findings += Self.noteRowFindings(rowAt(i).pointee, grid: grid, layout: layout) }
-                findings += Self.overlongCellFindings(rowAt(i).pointee, grid: grid, layout: layout)
+                Self.overlongCellFindings(rowAt(i), grid: grid, into: &findings)
                 guard let fi = matches[i].index else {
                     let row = rowAt(i).pointee, match = matches[i]
                     let raw = row.valueCell.map { TextNormalization.nfc($0.value.plainText) } ?? ""
@@ -116,7 +116,8 @@ public enum TableLocator {
             appendix.values.reserveCapacity(inputs.count)
             for entry in inputs {
                 let ri = entry.row, fi = entry.formRow
-                var v = ValueInterpreter.interpret(entry.input, row: formRowAt(fi).pointee, form: form, locale: locale)
+                var v = ValueInterpreter.interpret(entry.input, kind: formRowAt(fi).pointee.kind,
+                                                   choices: formRowAt(fi).pointee.choices, form: form, locale: locale)
                 v.note = rowAt(ri).pointee.note
                 if !rowAt(ri).pointee.note.isEmpty, let nc = noteColumn {
                     v.noteLocation = grid.location(row: rowAt(ri).pointee.gridRow, column: nc)
@@ -185,13 +186,14 @@ public enum TableLocator {
     }
 
     /// Cells longer than a workbook cell can hold: an error at the cell (the writer would fail).
-    static func overlongCellFindings(_ row: InputRow, grid: Grid, layout: TableLayout) -> [Finding] {
-        var out: [Finding] = []
+    /// The row is read through its address (copying an `InputRow` retains its strings and arrays).
+    static func overlongCellFindings(_ rowAt: UnsafePointer<InputRow>, grid: Grid, into out: inout [Finding]) {
         let limit = AppendixLimits.maxCellCharacters
-        for cell in row.gridRow.cells {
+        for cell in rowAt.pointee.gridRow.cells {
             guard case .text(let t) = cell.value, t.utf8.count > limit else { continue }
             let count = t.count
             guard count > limit else { continue }
+            let row = rowAt.pointee
             out.append(Finding(
                 severity: .error, rule: .typeError, code: row.code, label: SafeText.excerpt(row.label, limit: 60),
                 location: grid.location(row: row.gridRow, column: cell.column), found: SafeText.excerpt(t, limit: 60),
@@ -199,7 +201,6 @@ public enum TableLocator {
                     vi: "ô dài \(count) ký tự, quá giới hạn \(limit) ký tự một ô của Excel. Hãy rút gọn nội dung ô này (phần giải thích dài có thể đưa vào báo cáo).",
                     en: "the cell holds \(count) characters, over Excel's limit of \(limit) per cell. Shorten it (a long explanation belongs in the report).")))
         }
-        return out
     }
 
     public static func cellInput(_ cell: Cell?) -> CellInput {
@@ -313,7 +314,8 @@ public enum TableLocator {
             let rows = InputRowReader.read(grid: grid, layout: layout, vocabulary: vocabulary,
                                            namesSomething: index.labels.namesSomething)
             var coded = 0
-            for r in rows where r.hasCode { coded += 1 }
+            // By position: `for r in rows` copies each row (retaining its strings and arrays).
+            for i in rows.indices where !rows[i].code.isEmpty { coded += 1 }
             codedCount = max(codedCount, coded)
             // The score depends on the coded rows' codes and labels only, which the key of all
             // rows holds: remembered per table (the same key finds the table's matches).
@@ -419,9 +421,32 @@ struct TableKey: Hashable {
     private let hashOfBytes: Int
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        hashOfBytes = Self.hash(bytes)
+    }
+
+    /// The hash of a key: its length and a sample of its bytes (the first and last 256 and one in
+    /// 64 between), not all ~10 KB of a table. Equal keys have equal samples; keys that differ only
+    /// outside the sample share a bucket and are told apart by `==`, which compares every byte.
+    static func hash(_ bytes: [UInt8]) -> Int {
         var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        hashOfBytes = hasher.finalize()
+        hasher.combine(bytes.count)
+        bytes.withUnsafeBytes { all in
+            let n = all.count, edge = 256
+            if n <= 3 * edge {
+                hasher.combine(bytes: all)
+                return
+            }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[0..<edge]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: all[(n - edge)..<n]))
+            var i = edge
+            var sample: UInt64 = 0
+            while i < n - edge {
+                sample = sample &* 31 &+ UInt64(all[i])
+                i += 64
+            }
+            hasher.combine(sample)
+        }
+        return hasher.finalize()
     }
     static func == (a: TableKey, b: TableKey) -> Bool { a.hashOfBytes == b.hashOfBytes && a.bytes == b.bytes }
     func hash(into hasher: inout Hasher) { hasher.combine(hashOfBytes) }
@@ -459,16 +484,17 @@ enum RowMatcher {
                 bytes.append(contentsOf: p)
             }
         }
-        for r in rows {
-            add(r.code)
+        // By position: `for r in rows` copies each row (retaining its strings and arrays).
+        for i in rows.indices {
+            add(rows[i].code)
             // `candidateLabels`, without building the array.
-            if r.continuations.isEmpty {
+            if rows[i].continuations.isEmpty {
                 bytes.append(1)
-                add(r.label)
+                add(rows[i].label)
             } else {
                 bytes.append(2)
-                add(r.fullLabel)
-                add(r.label)
+                add(rows[i].fullLabel)
+                add(rows[i].label)
             }
         }
         return TableKey(bytes: bytes)

@@ -182,19 +182,22 @@ public enum VietnameseText {
         // Most Unicode Vietnamese holds a letter that Windows-1252 lacks (ă đ ĩ ũ ơ ư, ạ…ỹ); the loop
         // below would give up at it, a byte scan finds it sooner (read on every text cell of a workbook).
         if Windows1252.surelyLacks(text) { return nil }
+        // Text that reads as it is with fewer than two foreign characters is kept whatever the
+        // readings below would say (the last test): most text cells (`Có`, `Ghi chú`) stop here.
+        let asIs = score(text)
+        guard asIs.foreign >= 2 else { return nil }
         var bytes: [UInt8] = []
         for s in text.unicodeScalars {
             guard let b = Windows1252.byte(for: s) else { return nil }
             bytes.append(b)
         }
         guard bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        let asIs = score(text)
         let candidates: [(LegacyVietnameseEncoding, Score)] = [(.tcvn3, score(decodeTCVN3(bytes, capitals: false))),
                                                               (.vni, score(decodeVNI(bytes)))]
         let best = candidates.min { a, b in
             a.1.foreign != b.1.foreign ? a.1.foreign < b.1.foreign : a.1.vietnamese > b.1.vietnamese
         }!
-        guard best.1.vietnamese > 0, best.1.foreign * 2 < max(asIs.foreign, 1), asIs.foreign >= 2 else { return nil }
+        guard best.1.vietnamese > 0, best.1.foreign * 2 < max(asIs.foreign, 1) else { return nil }
         return best.0
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import SheetGrid
 import Support
 @testable import TableLocator
+import TestSupport
 import Testing
 
 /// The locator's fast paths (taken on every cell of every unit in a merge) must give the same
@@ -155,4 +156,70 @@ struct FastPathTests {
                     "\(line.debugDescription)")
         }
     }
+}
+
+/// A table's key is hashed on a sample of its bytes; keys are still told apart by every byte.
+@Suite("Table key")
+struct TableKeyTests {
+    @Test("keys that differ in one byte anywhere are different keys, equal bytes are equal keys")
+    func everyByteCounts() {
+        var random = SplitMix64(state: 0x7AB1E)
+        for length in [0, 1, 100, 767, 768, 769, 1_000, 10_000] {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let key = TableKey(bytes: bytes)
+            #expect(key == TableKey(bytes: bytes))
+            #expect(key.hashValue == TableKey(bytes: bytes).hashValue)
+            // One byte changed at every position (every 7th on long keys): never equal, and a
+            // dictionary keeps both.
+            for i in stride(from: 0, to: length, by: length > 1_000 ? 7 : 1) {
+                var other = bytes
+                other[i] ^= 0x01
+                let changed = TableKey(bytes: other)
+                #expect(changed != key, "length \(length), byte \(i)")
+                let both: [TableKey: Int] = [key: 1, changed: 2]
+                #expect(both[key] == 1 && both[changed] == 2)
+            }
+            // A longer key with the same opening is another key.
+            #expect(TableKey(bytes: bytes + [0]) != key)
+        }
+    }
+
+    @Test("a table's key: the same rows give the same key, a changed label another")
+    func keyOfRows() {
+        let rowsA = [("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.1", "Văn bản")]
+        func key(_ rows: [(String, String)]) -> TableKey {
+            RowMatcher.key(rows.enumerated().map { i, r in
+                InputRow(gridRow: GridRow(index: i, cells: []), position: i, code: r.0, marker: "", label: r.1, unit: "",
+                         valueCell: nil, note: "")
+            })
+        }
+        #expect(key(rowsA) == key(rowsA))
+        #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.1", "Văn bản.")]))
+        #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.2", "Văn bản")]))
+    }
+}
+
+/// `CellReference.a1` writes the common references' bytes at once; the same text as the column's
+/// letters and the row's number joined.
+@Test("cell references: letters and row number, every column to ZZ and beyond, rows at every length")
+func cellReferencesAgreeWithLettersAndNumber() {
+    func joined(_ row: Int, _ column: Int) -> String { CellReference.columnLetters(column) + String(row + 1) }
+    var rows = Array(0..<1_200)
+    var p = 1
+    while p < 2_000_000_000 { rows += [p - 2, p - 1, p, p + 1]; p *= 10 }
+    rows += [1_048_575, 999_999_997, 999_999_998, 999_999_999, Int(Int32.max)]
+    for column in 0..<760 {
+        for row in rows where row >= 0 {
+            let text = CellReference.a1(row: row, column: column)
+            if text != joined(row, column) {
+                Issue.record("row \(row), column \(column): \(text), expected \(joined(row, column))")
+                return
+            }
+        }
+    }
+    #expect(CellReference.a1(row: 0, column: 0) == "A1")
+    #expect(CellReference.a1(row: 22, column: 3) == "D23")
+    #expect(CellReference.a1(row: 1_048_575, column: 16_383) == "XFD1048576")
+    #expect(CellReference.a1(row: 9, column: 701) == "ZZ10")
+    #expect(CellReference.a1(row: 9, column: 702) == "AAA10")
 }
