@@ -33,7 +33,9 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter",
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        .target(name: "ZipWrapper", dependencies: ["CZip", "Support"], swiftSettings: swiftSettings),
+        // libdeflate: a small deflated part inflated whole (faster than zlib's streaming, CRC-32 by PCLMUL).
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .target(name: "ZipWrapper", dependencies: ["CZip", "CDeflate", "Support"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"])]),
         .target(name: "FreeXLWrapper", dependencies: ["CFreeXL"], swiftSettings: swiftSettings),
         // iconv (the C library's), for Windows-1258 and UTF-16 CSV files.

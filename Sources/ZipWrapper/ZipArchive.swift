@@ -1,3 +1,4 @@
+import CDeflate
 import CZip
 
 /// Why a zip archive or one of its entries could not be read. Callers turn these into
@@ -61,6 +62,12 @@ public final class ZipArchive {
 
     /// The bytes of an archive opened from memory (owned: freed after libzip lets go of them).
     private let ownedBytes: UnsafeMutableRawBufferPointer?
+    /// libdeflate's decompressor, made on first use (see `inflateWhole`).
+    private var decompressor: OpaquePointer?
+    /// False: every entry is streamed through libzip (tests compare both ways).
+    var inflatesWhole = true
+    /// Entries up to this size (declared, inflated) are inflated whole when they are deflated.
+    static let maxWholeBytes: UInt64 = 1 << 20
 
     public init(path: String) throws(ZipError) {
         var errorCode: Int32 = 0
@@ -140,6 +147,7 @@ public final class ZipArchive {
     }
 
     deinit {
+        if let decompressor { libdeflate_free_decompressor(decompressor) }
         zip_discard(handle)
         ownedBytes?.deallocate()
     }
@@ -169,6 +177,17 @@ public final class ZipArchive {
         if entry.uncompressedSize > (1 << 20), entry.uncompressedSize / max(entry.compressedSize, 1) > maxRatio {
             throw ZipError.compressionRatioExceeded(entry: entry.name, limit: maxRatio)
         }
+        if let whole = inflateWhole(entry) {
+            defer { whole.deallocate() }
+            let step = max(1024, chunkSize)
+            var start = 0
+            while start < whole.count {
+                let n = min(step, whole.count - start)
+                if try !body(UnsafeRawBufferPointer(rebasing: whole[start..<start + n])) { return }
+                start += n
+            }
+            return
+        }
         guard let file = zip_fopen_index(handle, UInt64(entry.index), 0) else {
             throw entryError(zip_get_error(handle), entry: entry.name)
         }
@@ -189,6 +208,30 @@ public final class ZipArchive {
             }
             if try !body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(n))) { return }
         }
+    }
+
+    /// A small deflated entry inflated in one call with libdeflate, when that gives exactly the
+    /// declared size and CRC-32; nil otherwise (not deflated, larger than `maxWholeBytes`, empty,
+    /// unreadable, corrupt, longer or shorter than declared, wrong CRC), and the caller then streams
+    /// it through libzip, which reads or refuses it as always. The same bytes either way: a deflate
+    /// stream has one decoding, and the declared CRC-32 and size are checked on it.
+    func inflateWhole(_ entry: ZipEntry) -> UnsafeMutableRawBufferPointer? {
+        guard inflatesWhole, entry.compressionMethod == 8, !entry.isEncrypted, entry.uncompressedSize > 0,
+              entry.uncompressedSize <= Self.maxWholeBytes, entry.compressedSize <= Self.maxWholeBytes,
+              let stored = storedBytes(entry, maxBytes: Int(Self.maxWholeBytes)) else { return nil }
+        if decompressor == nil { decompressor = libdeflate_alloc_decompressor() }
+        guard let decompressor else { return nil }
+        let size = Int(entry.uncompressedSize)
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        let result = stored.withUnsafeBytes { input in
+            // No `actual_out_nbytes_ret`: anything but exactly `size` bytes is a failure.
+            libdeflate_deflate_decompress(decompressor, input.baseAddress, input.count, out.baseAddress, size, nil)
+        }
+        guard result == LIBDEFLATE_SUCCESS, libdeflate_crc32(0, out.baseAddress, size) == entry.crc32 else {
+            out.deallocate()
+            return nil
+        }
+        return out
     }
 
     /// The entry's data as stored (still compressed, not checked against its CRC), when it is at
