@@ -234,17 +234,28 @@ public enum TableLocator {
             return known.value(format) { (style.isPercentFormat, style.formatDecimals) }
         }
 
-        /// The last format read and what it shows: the cells of a column share one format, so
-        /// the shared memo (a lock and a hash of the format text) is asked once per change.
+        /// The last four formats read and what they show: a table's value column mixes a few
+        /// formats (counts, percentages with decimals), so the shared memo (a lock and a hash of
+        /// the format text) is asked once per format, not at every change of format.
         struct Recent {
-            var format: String?
-            var reading: (percent: Bool, decimals: Int?) = (false, nil)
+            static let slots = 4
+            var formats: [String] = []
+            var readings: [(percent: Bool, decimals: Int?)] = []
+            /// The slot the next new format replaces, once all are taken.
+            var next = 0
 
             mutating func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
                 guard let f = style.numberFormat else { return (style.isPercentFormat, nil) }
-                if let last = format, last == f { return reading }
-                reading = NumberFormatMemo.reading(style)
-                format = f
+                for i in formats.indices where formats[i] == f { return readings[i] }
+                let reading = NumberFormatMemo.reading(style)
+                if formats.count < Self.slots {
+                    formats.append(f)
+                    readings.append(reading)
+                } else {
+                    formats[next] = f
+                    readings[next] = reading
+                    next = (next + 1) % Self.slots
+                }
                 return reading
             }
         }
