@@ -141,14 +141,9 @@ public enum ValueInterpreter {
             let raw = TextNormalization.nfc(rawText)
             let clean = TextNormalization.collapseWhitespace(TextNormalization.stripMarkup(raw))
             if clean.isEmpty { return RowValue(raw: raw, value: .empty) }
-            // `LabelKey.same($0, clean)`, with the cell's keys made once for all the form's texts.
-            let cleanKey = LabelKey.make(clean)
-            var cleanLoose: String?
-            func sameAsClean(_ t: String) -> Bool {
-                if LabelKey.make(t) == cleanKey { return true }
-                if cleanLoose == nil { cleanLoose = LabelKey.loose(clean) }
-                return LabelKey.loose(t) == cleanLoose
-            }
+            // `LabelKey.same($0, clean)`, with the cell's key made once for all the form's texts.
+            let cleanKey = LabelKey.sameness(clean)
+            func sameAsClean(_ t: String) -> Bool { LabelKey.sameness(t) == cleanKey }
             if let canonical = form.statusTexts.first(where: sameAsClean) {
                 return RowValue(raw: raw, value: .status(canonical))
             }

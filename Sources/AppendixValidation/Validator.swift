@@ -335,7 +335,7 @@ final class Checker {
                 // inlined, so only the rows it passes on further are copied.
                 let row = buffer.baseAddress! + i
                 if let v = values.index(forKey: row.pointee.id) {
-                    check(row.pointee, values.values[v])
+                    check(row, values.values[v])
                 } else {
                     checkAbsent(row.pointee, inMissingSection: inMissingSection)
                 }
@@ -422,8 +422,11 @@ final class Checker {
             en: "The appendix holds no figure: every cell of the '\(header)' column is empty. Fill in the figures (or one of the form's status texts) before sending it.")
     }
 
+    /// The row is read through its address (`checkRows` reads it where the form holds it; passing
+    /// it on would copy it: a dozen strings and arrays retained and released per row).
     @inline(__always)
-    func check(_ row: FormRow, _ rv: RowValue) {
+    func check(_ rowAt: UnsafePointer<FormRow>, _ rv: RowValue) {
+        var row: FormRow { rowAt.pointee }
         var found: String { shown(rv) }
         switch row.kind {
         case .section, .group:
@@ -448,7 +451,7 @@ final class Checker {
         if case .status = rv.value { return }
         switch row.kind {
         case .count, .money, .ratio:
-            checkNumeric(row, rv)
+            checkNumeric(rowAt, rv)
         case .yesno:
             checkYesNo(row, rv)
         case .choice:
@@ -475,7 +478,9 @@ final class Checker {
 
     var yesNoText: String { "\(form.yesTexts.first ?? "Có")/\(form.noTexts.first ?? "Không")" }
 
-    func checkNumeric(_ row: FormRow, _ rv: RowValue) {
+    func checkNumeric(_ rowAt: UnsafePointer<FormRow>, _ rv: RowValue) {
+        // The row is read where the form holds it (see `check`).
+        var row: FormRow { rowAt.pointee }
         var found: String { shown(rv) }
         var unit: String { row.unit.isEmpty ? "" : " (\(row.unit))" }
         guard case .number(let n) = rv.value else {

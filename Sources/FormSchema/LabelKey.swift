@@ -194,11 +194,15 @@ public enum LabelKey {
         return looseCharacters.contains(c)
     }
 
-    /// True when two labels are the same for a person reading them.
+    /// True when two labels are the same for a person reading them: equal keys, or keys equal in
+    /// their letters and digits (`loose`). Equal keys have equal loose keys (the loose key is made
+    /// from the key), so the loose keys alone decide: see `sameness`.
     public static func same(_ a: String, _ b: String) -> Bool {
-        let ka = make(a), kb = make(b)
-        return ka == kb || loose(a) == loose(b)
+        sameness(a) == sameness(b)
     }
+
+    /// What `same` compares (one key per text: a text compared with many is keyed once).
+    public static func sameness(_ label: String) -> String { loose(label) }
 }
 
 extension FormRow {

@@ -234,17 +234,28 @@ public enum TableLocator {
             return known.value(format) { (style.isPercentFormat, style.formatDecimals) }
         }
 
-        /// The last format read and what it shows: the cells of a column share one format, so
-        /// the shared memo (a lock and a hash of the format text) is asked once per change.
+        /// The last four formats read and what they show: a table's value column mixes a few
+        /// formats (counts, percentages with decimals), so the shared memo (a lock and a hash of
+        /// the format text) is asked once per format, not at every change of format.
         struct Recent {
-            var format: String?
-            var reading: (percent: Bool, decimals: Int?) = (false, nil)
+            static let slots = 4
+            var formats: [String] = []
+            var readings: [(percent: Bool, decimals: Int?)] = []
+            /// The slot the next new format replaces, once all are taken.
+            var next = 0
 
             mutating func reading(_ style: SheetGrid.CellStyle) -> (percent: Bool, decimals: Int?) {
                 guard let f = style.numberFormat else { return (style.isPercentFormat, nil) }
-                if let last = format, last == f { return reading }
-                reading = NumberFormatMemo.reading(style)
-                format = f
+                for i in formats.indices where formats[i] == f { return readings[i] }
+                let reading = NumberFormatMemo.reading(style)
+                if formats.count < Self.slots {
+                    formats.append(f)
+                    readings.append(reading)
+                } else {
+                    formats[next] = f
+                    readings[next] = reading
+                    next = (next + 1) % Self.slots
+                }
                 return reading
             }
         }
@@ -448,7 +459,13 @@ struct TableKey: Hashable {
         }
         return hasher.finalize()
     }
-    static func == (a: TableKey, b: TableKey) -> Bool { a.hashOfBytes == b.hashOfBytes && a.bytes == b.bytes }
+    static func == (a: TableKey, b: TableKey) -> Bool {
+        guard a.hashOfBytes == b.hashOfBytes, a.bytes.count == b.bytes.count else { return false }
+        // `memcmp` (`Array ==` compares ~10 KB byte by byte, on every lookup of every file).
+        return a.bytes.withUnsafeBytes { x in b.bytes.withUnsafeBytes { y in
+            x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+        } }
+    }
     func hash(into hasher: inout Hasher) { hasher.combine(hashOfBytes) }
 }
 
@@ -473,29 +490,48 @@ enum RowMatcher {
     /// What the matching depends on, for every row: its code and candidate labels (each
     /// length-prefixed), as bytes.
     static func key(_ rows: [InputRow]) -> TableKey {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(rows.count * 96)
-        func add(_ text: String) {
-            var t = text
-            t.withUTF8 { p in
-                // The length as four little-endian bytes, appended at once.
-                var n = UInt32(truncatingIfNeeded: p.count).littleEndian
-                withUnsafeBytes(of: &n) { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: p)
-            }
-        }
-        // By position: `for r in rows` copies each row (retaining its strings and arrays).
+        // The size first, then the bytes copied into place (by position: `for r in rows` copies
+        // each row, retaining its strings and arrays).
+        var total = 0
         for i in rows.indices {
-            add(rows[i].code)
-            // `candidateLabels`, without building the array.
-            if rows[i].continuations.isEmpty {
-                bytes.append(1)
-                add(rows[i].label)
-            } else {
-                bytes.append(2)
-                add(rows[i].fullLabel)
-                add(rows[i].label)
+            total += 4 + rows[i].code.utf8.count + 1 + 4 + rows[i].label.utf8.count
+            if !rows[i].continuations.isEmpty { total += 4 + rows[i].fullLabel.utf8.count }
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            var at = 0
+            func add(_ text: String) {
+                var t = text
+                t.withUTF8 { p in
+                    // The length as four little-endian bytes, then the text's bytes.
+                    precondition(at + 4 + p.count <= total)
+                    let n = UInt32(truncatingIfNeeded: p.count)
+                    for k in 0..<4 { buffer[at + k] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(k))) }
+                    at += 4
+                    if let source = p.baseAddress, p.count > 0 {
+                        UnsafeMutableRawPointer(buffer.baseAddress! + at).copyMemory(from: source, byteCount: p.count)
+                    }
+                    at += p.count
+                }
             }
+            func mark(_ b: UInt8) {
+                precondition(at < total)
+                buffer[at] = b
+                at += 1
+            }
+            for i in rows.indices {
+                add(rows[i].code)
+                // `candidateLabels`, without building the array.
+                if rows[i].continuations.isEmpty {
+                    mark(1)
+                    add(rows[i].label)
+                } else {
+                    mark(2)
+                    add(rows[i].fullLabel)
+                    add(rows[i].label)
+                }
+            }
+            precondition(at == total)
+            count = at
         }
         return TableKey(bytes: bytes)
     }

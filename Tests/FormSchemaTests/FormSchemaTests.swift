@@ -241,3 +241,30 @@ private func codeLess(_ a: String, _ b: String) -> Bool {
         }
     }
 }
+
+/// `LabelKey.same` compares the loose keys alone: the same answers as "equal keys, or equal loose
+/// keys" (its definition) on every pair of the shipped form's labels, variants, status and yes/no
+/// texts, and those texts changed in case, punctuation, spacing, tones and markup.
+@Test func sameLabelsByLooseKeysAgreeWithKeysOrLooseKeys() throws {
+    let form = try FormLoader.load(file: shippedPath)
+    var texts = form.rows.flatMap(\.acceptedLabels) + form.statusTexts + form.yesTexts + form.noTexts
+        + form.rows.flatMap(\.choices) + ["", " ", "Có", "có", "CÓ", "Co", "Không", "không.", "x", "-", "1.234", "50%"]
+    texts += texts.prefix(60).flatMap { t in
+        [t.uppercased(), t.lowercased(), t + ".", "(" + t + ")", t.replacingOccurrences(of: " ", with: "  "),
+         t.replacingOccurrences(of: ",", with: ""), "<b>\(t)</b>", t.replacingOccurrences(of: "ả", with: "ã"),
+         t.decomposedStringWithCanonicalMapping]
+    }
+    var same = 0, compared = 0
+    for a in texts {
+        for b in texts.prefix(150) {
+            let expected = LabelKey.make(a) == LabelKey.make(b) || LabelKey.loose(a) == LabelKey.loose(b)
+            #expect(LabelKey.same(a, b) == expected, "«\(a)» «\(b)»")
+            compared += 1
+            if expected { same += 1 }
+        }
+    }
+    #expect(compared > 50_000)
+    #expect(same > texts.count / 2)
+    #expect(LabelKey.same("Có", "có"))
+    #expect(!LabelKey.same("Có", "Không"))
+}

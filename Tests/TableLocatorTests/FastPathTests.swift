@@ -196,6 +196,18 @@ struct TableKeyTests {
         #expect(key(rowsA) == key(rowsA))
         #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.1", "Văn bản.")]))
         #expect(key(rowsA) != key([("1", "Số văn bản chỉ đạo CCHC đã ban hành"), ("1.2", "Văn bản")]))
+        #expect(key([]) == key([]))
+        #expect(key([]) != key([("", "")]))
+        // A label split over two rows (a page break) is another table than the label printed whole,
+        // and the key of the split row holds both its labels.
+        var split = InputRow(gridRow: GridRow(index: 0, cells: []), position: 0, code: "1", marker: "",
+                             label: "Số văn bản chỉ đạo", unit: "", valueCell: nil, note: "")
+        split.absorb("CCHC đã ban hành", from: GridRow(index: 1, cells: []))
+        let whole = key([("1", "Số văn bản chỉ đạo CCHC đã ban hành")])
+        #expect(RowMatcher.key([split]) != whole)
+        #expect(RowMatcher.key([split]) == RowMatcher.key([split]))
+        let n = split.fullLabel.utf8.count, m = split.label.utf8.count
+        #expect(RowMatcher.key([split]).bytes.count == 4 + 1 + 1 + 4 + n + 4 + m)
     }
 }
 
@@ -222,4 +234,29 @@ func cellReferencesAgreeWithLettersAndNumber() {
     #expect(CellReference.a1(row: 1_048_575, column: 16_383) == "XFD1048576")
     #expect(CellReference.a1(row: 9, column: 701) == "ZZ10")
     #expect(CellReference.a1(row: 9, column: 702) == "AAA10")
+}
+
+/// The locator keeps the readings of the last few number formats of a table: the same answers
+/// as the shared memo for any sequence of formats (seeded random draws from eight formats, so
+/// formats come back after being pushed out).
+@Test("recent number formats read as the shared memo reads them")
+func recentNumberFormatsAgreeWithTheMemo() {
+    let formats: [String?] = [nil, "General", "0", "0.00", "0.0%", "0%", "#,##0", "0.000%", "#,##0.00"]
+    var recent = TableLocator.NumberFormatMemo.Recent()
+    var random = SplitMix64(state: 0xF0_4A_75)
+    var percents = 0
+    for _ in 0..<5_000 {
+        let style = CellStyle(numberFormat: random.pick(formats))
+        let got = recent.reading(style)
+        let expected = TableLocator.NumberFormatMemo.reading(style)
+        #expect(got.percent == expected.percent && got.decimals == expected.decimals, "\(style.numberFormat ?? "nil")")
+        if got.percent { percents += 1 }
+    }
+    #expect(recent.formats.count == TableLocator.NumberFormatMemo.Recent.slots)
+    #expect(percents > 0)
+    // The formats' own readings, as a user sees them.
+    let pct = recent.reading(CellStyle(numberFormat: "0.00%"))
+    #expect(pct.percent && pct.decimals == 2)
+    let count = recent.reading(CellStyle(numberFormat: "#,##0"))
+    #expect(!count.percent && count.decimals == 0)
 }
