@@ -36,11 +36,11 @@ struct SheetHandler: XMLHandler {
     private var rowHasIndex = false
     private var nextRowIndex = 0
     private var rowHidden = false
-    private var cells: [Cell] = []
-    /// The column of the last cell in `cells` (-1 when none), so appending needs no copy of it.
+    /// The cells of the open row (`rowCells` of them), moved into the row's array at its end.
+    private var cellScratch = Scratch<Cell?>(capacity: 16, initial: nil)
+    private var rowCells = 0
+    /// The column of the last cell of the row (-1 when none).
     private var lastColumn = -1
-    /// How many cells the previous row held: the next row's array is reserved that size.
-    private var lastRowCells = 8
     private var sorted = true
     private var nextColumn = 0
 
@@ -48,7 +48,9 @@ struct SheetHandler: XMLHandler {
     private var cellType = CellType.number
     private var styleIndex = 0
     private var collect = Collect.none
-    private var valueBytes: [UInt8] = []
+    /// The bytes of the cell's `<v>` (`valueCount` of them), decoded.
+    private var valueScratch = Scratch<UInt8>(capacity: 64, initial: 0)
+    private var valueCount = 0
     private var formulaBytes: [UInt8] = []
     private var inlineBytes: [UInt8] = []
     private var hasValue = false
@@ -71,7 +73,6 @@ struct SheetHandler: XMLHandler {
         self.date1904 = date1904
         self.maxCells = maxCells
         self.maxBytes = maxBytes
-        valueBytes.reserveCapacity(64)
     }
 
     mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes) throws {
@@ -134,8 +135,14 @@ struct SheetHandler: XMLHandler {
         switch collect {
         case .none: return
         case .value:
-            if cdata { valueBytes.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &valueBytes) }
-            if valueBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
+            if cdata || XMLText.isPlain(raw) {
+                appendValue(raw)
+            } else {
+                var decoded: [UInt8] = []
+                try XMLText.appendDecoded(raw, to: &decoded)
+                decoded.withUnsafeBufferPointer { appendValue($0) }
+            }
+            if valueCount > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
         case .formula:
             if cdata { formulaBytes.append(contentsOf: raw) } else { try XMLText.appendDecoded(raw, to: &formulaBytes) }
             if formulaBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
@@ -144,6 +151,17 @@ struct SheetHandler: XMLHandler {
             if inlineBytes.count > maxBytes { throw LimitExceeded.stringLength(maxBytes) }
         }
     }
+
+    private mutating func appendValue(_ bytes: XMLBytes) {
+        if valueCount + bytes.count > valueScratch.capacity {
+            valueScratch = valueScratch.grown(keeping: valueCount, toAtLeast: valueCount + bytes.count, initial: 0)
+        }
+        if let b = bytes.baseAddress { (valueScratch.base + valueCount).update(from: b, count: bytes.count) }
+        valueCount += bytes.count
+    }
+
+    /// The value's bytes so far (valid until the next cell starts).
+    private var valueBytes: XMLBytes { XMLBytes(start: valueScratch.base, count: valueCount) }
 
     private mutating func startRow(_ a: XMLAttributes) throws {
         if let r = a.raw("r") {
@@ -161,11 +179,19 @@ struct SheetHandler: XMLHandler {
         sorted = true
         nextColumn = 0
         lastColumn = -1
-        if !cells.isEmpty { cells.removeAll(keepingCapacity: true) }
+        for k in 0..<rowCells { cellScratch.base[k] = nil }
+        rowCells = 0
     }
 
     private mutating func endRow() {
         inRow = false
+        // The row's cells moved (not copied) out of the scratch into an array of their number.
+        let scratch = cellScratch.base
+        var cells = [Cell](unsafeUninitializedCapacity: rowCells) { buffer, count in
+            for k in 0..<rowCells { (buffer.baseAddress! + k).initialize(to: scratch[k].take()!) }
+            count = rowCells
+        }
+        rowCells = 0
         if !sorted {
             // Stable sort, then keep the last of duplicate columns.
             let indexed = cells.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }
@@ -175,12 +201,9 @@ struct SheetHandler: XMLHandler {
             }
             cells = out
         }
-        lastRowCells = max(cells.count, 1)
         ready.append(GridRow(index: rowIndex, cells: cells, hidden: rowHidden))
         rowCount += 1
         nextRowIndex = rowIndex + 1
-        // The row owns the array now: the next row starts a fresh one of the last row's size.
-        cells = []
         lastColumn = -1
     }
 
@@ -191,7 +214,7 @@ struct SheetHandler: XMLHandler {
                 throw CellProblem.badReference(String(decoding: r, as: UTF8.self))
             }
             column = ref.column
-            if let row = ref.row, !rowHasIndex, cells.isEmpty {
+            if let row = ref.row, !rowHasIndex, rowCells == 0 {
                 rowIndex = row
                 rowHasIndex = true
             }
@@ -217,7 +240,7 @@ struct SheetHandler: XMLHandler {
         hasValue = false
         hasFormula = false
         hasInline = false
-        if !valueBytes.isEmpty { valueBytes.removeAll(keepingCapacity: true) }
+        valueCount = 0
         if !formulaBytes.isEmpty { formulaBytes.removeAll(keepingCapacity: true) }
         if !inlineBytes.isEmpty { inlineBytes.removeAll(keepingCapacity: true) }
         if !inlineRuns.isEmpty { inlineRuns.removeAll(keepingCapacity: true) }
@@ -239,9 +262,9 @@ struct SheetHandler: XMLHandler {
             value = .text(shared[idx])
             sharedIndex = idx
         case .inline:
-            value = hasInline ? .text(XEscapes.decode(inlineBytes)) : (hasValue ? .text(XEscapes.decode(valueBytes)) : .empty)
+            value = hasInline ? .text(XEscapes.decode(inlineBytes)) : (hasValue ? .text(XEscapes.decode(Array(valueBytes))) : .empty)
         case .formulaString:
-            value = hasValue ? .text(XEscapes.decode(valueBytes)) : .empty
+            value = hasValue ? .text(XEscapes.decode(Array(valueBytes))) : .empty
         case .bool:
             let t = Self.trimmed(valueBytes)
             value = hasValue && !t.isEmpty ? .bool(t.equals("1") || t.equals("true") || t.equals("TRUE")) : .empty
@@ -282,8 +305,14 @@ struct SheetHandler: XMLHandler {
         if cellCount > maxCells { throw LimitExceeded.cells(maxCells) }
         if lastColumn >= column { sorted = false }
         lastColumn = column
-        if cells.capacity == 0 { cells.reserveCapacity(max(lastRowCells, 4)) }
-        cells.append(Cell(column: column, value: value, style: hasFormat ? formats[styleIndex].style : CellStyle(), formula: formula))
+        if rowCells == cellScratch.capacity {
+            let bigger = Scratch<Cell?>(capacity: rowCells * 2, initial: nil)
+            for k in 0..<rowCells { bigger.base[k] = cellScratch.base[k].take() }
+            cellScratch = bigger
+        }
+        cellScratch.base[rowCells] = Cell(column: column, value: value, style: hasFormat ? formats[styleIndex].style : CellStyle(),
+                                          formula: formula)
+        rowCells += 1
     }
 
     /// The text of a cell whose font is a legacy font, in Unicode. A shared string whose runs
@@ -309,11 +338,11 @@ struct SheetHandler: XMLHandler {
         return runs
     }
 
-    private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+    private static func trimmed(_ bytes: XMLBytes) -> XMLBytes {
         var s = 0, e = bytes.count
         while s < e && (bytes[s] == 0x20 || bytes[s] == 0x0A || bytes[s] == 0x09) { s += 1 }
         while e > s && (bytes[e - 1] == 0x20 || bytes[e - 1] == 0x0A || bytes[e - 1] == 0x09) { e -= 1 }
-        return bytes[s..<e]
+        return XMLBytes(rebasing: bytes[s..<e])
     }
 
     /// `B7`, `$B$7`, or a column alone (`B`); nil when malformed or beyond XFD1048576.
@@ -347,5 +376,30 @@ struct SheetHandler: XMLHandler {
               let a = CellReference.parse(parts[0]), let b = CellReference.parse(parts.last!) else { return nil }
         return CellRange(firstRow: min(a.row, b.row), firstColumn: min(a.column, b.column),
                          lastRow: max(a.row, b.row), lastColumn: max(a.column, b.column))
+    }
+}
+
+/// Memory of a handler's own, every element initialised (to `initial` at first), freed with it: the
+/// handler reaches it through constants, so no access pays an exclusivity check or a uniqueness test.
+final class Scratch<T> {
+    let base: UnsafeMutablePointer<T>
+    let capacity: Int
+
+    init(capacity: Int, initial: T) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+        base.initialize(repeating: initial, count: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: capacity)
+        base.deallocate()
+    }
+
+    /// A larger scratch (twice, or at least `toAtLeast`) with this one's first `count` elements copied.
+    func grown(keeping count: Int, toAtLeast wanted: Int, initial: T) -> Scratch<T> {
+        let bigger = Scratch(capacity: max(capacity * 2, wanted), initial: initial)
+        bigger.base.update(from: base, count: count)
+        return bigger
     }
 }

@@ -118,10 +118,12 @@ public struct XMLScanner<H: XMLHandler> {
     public var handler: H
     @usableFromInline var pending: [UInt8] = []
     /// Open element names, back to back; only the first `nameStackCount` bytes are live.
-    @usableFromInline var nameStack: [UInt8] = []
+    @usableFromInline var nameStack = ScanBuffer<UInt8>(capacity: 256)
     @usableFromInline var nameStackCount = 0
-    @usableFromInline var nameLengths: [Int] = []
-    @usableFromInline var attrSpans: [(Int, Int, Int, Int)] = []
+    /// The lengths of the open elements' names; `depth` of them are live.
+    @usableFromInline var nameLengths = ScanBuffer<Int>(capacity: 32)
+    @usableFromInline var depth = 0
+    @usableFromInline var attrSpans = ScanBuffer<(Int, Int, Int, Int)>(capacity: 16)
     @usableFromInline var attrCount = 0
     @usableFromInline var rootClosed = false
     @usableFromInline var sawRoot = false
@@ -135,7 +137,6 @@ public struct XMLScanner<H: XMLHandler> {
         self.handler = handler
         self.maxDepth = maxDepth
         self.maxTokenBytes = maxTokenBytes
-        attrSpans.reserveCapacity(16)
     }
 
     @inlinable
@@ -172,7 +173,7 @@ public struct XMLScanner<H: XMLHandler> {
         let buf = pending
         let used = try buf.withUnsafeBufferPointer { try parse($0, final: true) }
         pending.removeFirst(used)
-        if !pending.isEmpty || !nameLengths.isEmpty {
+        if !pending.isEmpty || depth > 0 {
             throw XMLScanError.malformed("unexpected end of document (unclosed element)", offset: consumedBefore + used)
         }
         if !sawRoot { throw XMLScanError.malformed("no root element", offset: consumedBefore) }
@@ -244,7 +245,7 @@ public struct XMLScanner<H: XMLHandler> {
                     if end == i { return i }
                 }
                 let slice = XMLBytes(start: base + i, count: end - i)
-                if nameLengths.isEmpty {
+                if depth == 0 {
                     for b in slice where !Self.isSpace(b) { throw malformed("text outside the root element", i) }
                 } else {
                     try handler.text(slice, cdata: false)
@@ -257,17 +258,16 @@ public struct XMLScanner<H: XMLHandler> {
             if c == UInt8(ascii: "/") {
                 // The usual end tag: the open element's name right after "</", then '>'. (Its
                 // bytes hold no '>' or space, so this is what the general path below finds.)
-                if let top = nameLengths.last, i + 2 + top < n, p[i + 2 + top] == UInt8(ascii: ">") {
+                if depth > 0, case let top = nameLengths.base[depth - 1], i + 2 + top < n, p[i + 2 + top] == UInt8(ascii: ">") {
                     let s = i + 2
                     let topStart = nameStackCount - top
-                    let same = nameStack.withUnsafeBufferPointer { stack in
-                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
-                        return true
-                    }
+                    let stack = nameStack.base
+                    var same = true
+                    for k in 0..<top where stack[topStart + k] != p[s + k] { same = false; break }
                     if same {
                         nameStackCount = topStart
-                        nameLengths.removeLast()
-                        if nameLengths.isEmpty { rootClosed = true }
+                        depth -= 1
+                        if depth == 0 { rootClosed = true }
                         let e = s + top
                         let ls = Self.localStart(p, s, e)
                         try handler.endElement(XMLBytes(start: base + ls, count: e - ls))
@@ -282,19 +282,18 @@ public struct XMLScanner<H: XMLHandler> {
                 var e = gt
                 while e > i + 2 && Self.isSpace(p[e - 1]) { e -= 1 }
                 let s = i + 2
-                guard let top = nameLengths.last else { throw malformed("end tag without start tag", i) }
+                guard depth > 0 else { throw malformed("end tag without start tag", i) }
+                let top = nameLengths.base[depth - 1]
                 let topStart = nameStackCount - top
                 var same = (e - s) == top
                 if same {
-                    same = nameStack.withUnsafeBufferPointer { stack in
-                        for k in 0..<top where stack[topStart + k] != p[s + k] { return false }
-                        return true
-                    }
+                    let stack = nameStack.base
+                    for k in 0..<top where stack[topStart + k] != p[s + k] { same = false; break }
                 }
                 if !same { throw malformed("mismatched end tag", i) }
                 nameStackCount = topStart
-                nameLengths.removeLast()
-                if nameLengths.isEmpty { rootClosed = true }
+                depth -= 1
+                if depth == 0 { rootClosed = true }
                 let ls = Self.localStart(p, s, e)
                 try handler.endElement(XMLBytes(start: base + ls, count: e - ls))
                 i = gt + 1
@@ -324,7 +323,7 @@ public struct XMLScanner<H: XMLHandler> {
                         if final { throw malformed("truncated CDATA section", i) }
                         return i
                     }
-                    if nameLengths.isEmpty { throw malformed("CDATA outside the root element", i) }
+                    if depth == 0 { throw malformed("CDATA outside the root element", i) }
                     try handler.text(XMLBytes(start: base + i + 9, count: q - i - 9), cdata: true)
                     i = q + 3
                     continue
@@ -389,7 +388,8 @@ public struct XMLScanner<H: XMLHandler> {
                 guard close < n else { j = n; break }
                 if lt >= 0 { throw malformed("'<' in attribute value", lt) }
                 let span = (als, anEnd, j + 1, close)
-                if attrCount < attrSpans.count { attrSpans[attrCount] = span } else { attrSpans.append(span) }
+                if attrCount == attrSpans.capacity { attrSpans = attrSpans.grown(keeping: attrCount) }
+                attrSpans.base[attrCount] = span
                 attrCount += 1
                 j = close + 1
                 if j < n && !(Self.isSpace(p[j]) || p[j] == UInt8(ascii: ">") || p[j] == UInt8(ascii: "/")) {
@@ -400,29 +400,26 @@ public struct XMLScanner<H: XMLHandler> {
                 if final { throw malformed("truncated start tag", i) }
                 return i
             }
-            if nameLengths.isEmpty {
+            if depth == 0 {
                 if rootClosed { throw malformed("content after the root element", i) }
                 sawRoot = true
             }
-            if nameLengths.count >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
+            if depth >= maxDepth { throw XMLScanError.depthExceeded(limit: maxDepth) }
             let local = XMLBytes(start: base + ls, count: nameEnd - ls)
-            let count = attrCount
-            try attrSpans.withUnsafeBufferPointer { spans in
-                try handler.startElement(local, XMLAttributes(base: base, spans: UnsafeBufferPointer(rebasing: spans[0..<count])))
-            }
+            try handler.startElement(local, XMLAttributes(base: base, spans: UnsafeBufferPointer(start: attrSpans.base, count: attrCount)))
             if selfClosing {
-                if nameLengths.isEmpty { rootClosed = true }
+                if depth == 0 { rootClosed = true }
                 try handler.endElement(local)
             } else {
                 let len = nameEnd - s
-                if nameStack.count < nameStackCount + len {
-                    nameStack.append(contentsOf: repeatElement(0, count: nameStackCount + len - nameStack.count))
+                if nameStack.capacity < nameStackCount + len {
+                    nameStack = nameStack.grown(keeping: nameStackCount, toAtLeast: nameStackCount + len)
                 }
-                nameStack.withUnsafeMutableBufferPointer { stack in
-                    for k in 0..<len { stack[nameStackCount + k] = p[s + k] }
-                }
+                (nameStack.base + nameStackCount).update(from: base + s, count: len)
                 nameStackCount += len
-                nameLengths.append(len)
+                if depth == nameLengths.capacity { nameLengths = nameLengths.grown(keeping: depth) }
+                nameLengths.base[depth] = len
+                depth += 1
             }
             i = j
         }
@@ -430,7 +427,40 @@ public struct XMLScanner<H: XMLHandler> {
     }
 }
 
+/// A scanner's working storage (open names, their lengths, the attributes of a tag): plain memory
+/// behind a class only to be freed, its fields constants, so that no access pays an exclusivity
+/// check or a uniqueness test. A scanner is used by one reader and never copied while in use.
+@usableFromInline final class ScanBuffer<T> {
+    @usableFromInline let base: UnsafeMutablePointer<T>
+    @usableFromInline let capacity: Int
+
+    @usableFromInline init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A buffer twice as large (at least `toAtLeast`) holding this one's first `count` elements.
+    @usableFromInline func grown(keeping count: Int, toAtLeast wanted: Int = 0) -> ScanBuffer<T> {
+        let bigger = ScanBuffer(capacity: max(capacity * 2, wanted))
+        bigger.base.update(from: base, count: count)
+        return bigger
+    }
+}
+
 public enum XMLText {
+    /// True when `raw` holds no entity reference and no CR: its decoded text is `raw` itself.
+    @inlinable
+    public static func isPlain(_ raw: XMLBytes) -> Bool {
+        let n = raw.count
+        if n >= 32, let base = raw.baseAddress {
+            return memchr(base, Int32(UInt8(ascii: "&")), n) == nil && memchr(base, 0x0D, n) == nil
+        }
+        for b in raw where b == UInt8(ascii: "&") || b == 0x0D { return false }
+        return true
+    }
+
     /// Appends `raw` with entities decoded and line ends normalised (CRLF and CR → LF).
     @inlinable
     public static func appendDecoded(_ raw: XMLBytes, to out: inout [UInt8]) throws {
