@@ -24,9 +24,17 @@ public enum RatioAgreement: Sendable, Hashable {
 
     /// The agreement of `row` (a ratio with `numerator`/`denominator`) in `appendix`.
     public static func of(_ row: FormRow, in appendix: Appendix) -> RatioAgreement {
-        guard row.kind == .ratio, let numID = row.numerator, let denID = row.denominator,
-              let rv = appendix.values[row.id], case .number(let r) = rv.value,
-              let num = appendix.number(numID), let den = appendix.number(denID) else { return .notComparable }
+        guard row.kind == .ratio, let numID = row.numerator, let denID = row.denominator else { return .notComparable }
+        return of(row, value: appendix.values[row.id], numerator: appendix.number(numID), denominator: appendix.number(denID))
+    }
+
+    /// `of(_:in:)` given the ratio's value and its parts' numbers as the appendix holds them
+    /// (`values[row.id]`, `number(row.numerator)`, `number(row.denominator)`), for a caller that
+    /// has looked them up already.
+    public static func of(_ row: FormRow, value: RowValue?, numerator: ExactDecimal?, denominator: ExactDecimal?) -> RatioAgreement {
+        guard row.kind == .ratio, row.numerator != nil, row.denominator != nil,
+              let rv = value, case .number(let r) = rv.value,
+              let num = numerator, let den = denominator else { return .notComparable }
         if den.isZero { return .zeroDenominator(value: r) }
         let places = printedDecimals(rv, row, r)
         guard let exact = num.multiplied(by: ExactDecimal(100))?.divided(by: den, places: places + 4),

@@ -561,39 +561,43 @@ final class Checker {
 
     func checkRatios() {
         let rows = form.rows
-        for i in rows.indices where rows[i].kind == .ratio {
-            let row = rows[i]
-            guard let numID = row.numerator, let denID = row.denominator,
-                  let numIndex = form.index(of: numID), let denIndex = form.index(of: denID) else { continue }
-            var numRow: FormRow { rows[numIndex] }
-            var denRow: FormRow { rows[denIndex] }
-            let num = appendix.number(numID), den = appendix.number(denID)
-            let ratioValue = appendix.values[row.id]
-            // Part ≤ whole holds whatever the ratio cell says.
-            if let num, let den, num > den {
-                add(.error, .partExceedsWhole, row: numRow, found: number(num), expected: "≤ \(number(den))",
-                    vi: "\(name(numRow).capitalizedFirst) (\(number(num))) lớn hơn \(name(denRow)) (\(number(den))), là tổng số của tỷ lệ \(name(row)). Kiểm tra lại hai số này.",
-                    en: "\(name(numRow)) (\(number(num))) is larger than \(name(denRow)) (\(number(den))), the whole of the ratio \(name(row)). Check both figures.")
-            }
-            guard let rv = ratioValue else { continue }
-            var found: String { shown(rv) }
-            switch RatioAgreement.of(row, in: appendix) {
-            case .notComparable, .agrees:
-                continue
-            case .zeroDenominator(let r) where !r.isZero:
-                // "50 %" of nothing: the ratio claims something happened that the parts say did not.
-                add(.error, .zeroDenominator, row: row, found: found, expected: "",
-                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0: không thể có \(found) của 0. Sửa mẫu số (\(name(denRow))) và tử số (\(name(numRow))) nếu chúng sai, hoặc để trống ô tỷ lệ.",
-                    en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0: there is no \(found) of nothing. Correct the denominator (\(name(denRow))) and numerator (\(name(numRow))) if they are wrong, or leave the ratio blank.")
-            case .zeroDenominator:
-                add(.warning, .zeroDenominator, row: row, found: found, expected: "",
-                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",
-                    en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0, so there is no ratio to compute (0 out of 0 is not 0%). Leave the ratio blank or write one of the form's status texts (\(statusList)), and explain in the Ghi chú column.")
-            case .disagrees(_, let num, let den, let exact, let places):
-                var expectedText: String { number(exact, places: places) + (rv.percentSign ? "%" : "") }
-                add(.error, .ratioMismatch, row: row, found: found, expected: expectedText,
-                    vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(number(num)) / \(number(den)) × 100 = \(expectedText). Sửa tỷ lệ thành \(expectedText), hoặc sửa tử số (\(name(numRow))) / mẫu số (\(name(denRow))) nếu chúng sai.",
-                    en: "The ratio \(name(row)) reads '\(found)' but \(number(num)) / \(number(den)) × 100 = \(expectedText). Correct it to \(expectedText), or correct the numerator (\(name(numRow))) / denominator (\(name(denRow))) if they are wrong.")
+        rows.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i].kind == .ratio {
+                // Read where the form holds it (see `checkRows`).
+                let rowAt = buffer.baseAddress! + i
+                var row: FormRow { rowAt.pointee }
+                guard let numID = row.numerator, let denID = row.denominator,
+                      let numIndex = form.index(of: numID), let denIndex = form.index(of: denID) else { continue }
+                var numRow: FormRow { rows[numIndex] }
+                var denRow: FormRow { rows[denIndex] }
+                let num = appendix.number(numID), den = appendix.number(denID)
+                let ratioValue = appendix.values[row.id]
+                // Part ≤ whole holds whatever the ratio cell says.
+                if let num, let den, num > den {
+                    add(.error, .partExceedsWhole, row: numRow, found: number(num), expected: "≤ \(number(den))",
+                        vi: "\(name(numRow).capitalizedFirst) (\(number(num))) lớn hơn \(name(denRow)) (\(number(den))), là tổng số của tỷ lệ \(name(row)). Kiểm tra lại hai số này.",
+                        en: "\(name(numRow)) (\(number(num))) is larger than \(name(denRow)) (\(number(den))), the whole of the ratio \(name(row)). Check both figures.")
+                }
+                guard let rv = ratioValue else { continue }
+                var found: String { shown(rv) }
+                switch RatioAgreement.of(row, value: rv, numerator: num, denominator: den) {
+                case .notComparable, .agrees:
+                    continue
+                case .zeroDenominator(let r) where !r.isZero:
+                    // "50 %" of nothing: the ratio claims something happened that the parts say did not.
+                    add(.error, .zeroDenominator, row: row, found: found, expected: "",
+                        vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0: không thể có \(found) của 0. Sửa mẫu số (\(name(denRow))) và tử số (\(name(numRow))) nếu chúng sai, hoặc để trống ô tỷ lệ.",
+                        en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0: there is no \(found) of nothing. Correct the denominator (\(name(denRow))) and numerator (\(name(numRow))) if they are wrong, or leave the ratio blank.")
+                case .zeroDenominator:
+                    add(.warning, .zeroDenominator, row: row, found: found, expected: "",
+                        vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(name(denRow)) bằng 0, nên không có tỷ lệ để tính (0 trên 0 không phải 0%). Để trống ô tỷ lệ hoặc ghi một trạng thái của biểu (\(statusList)), và giải thích ở cột Ghi chú.",
+                        en: "The ratio \(name(row)) reads '\(found)' but \(name(denRow)) is 0, so there is no ratio to compute (0 out of 0 is not 0%). Leave the ratio blank or write one of the form's status texts (\(statusList)), and explain in the Ghi chú column.")
+                case .disagrees(_, let num, let den, let exact, let places):
+                    var expectedText: String { number(exact, places: places) + (rv.percentSign ? "%" : "") }
+                    add(.error, .ratioMismatch, row: row, found: found, expected: expectedText,
+                        vi: "Tỷ lệ \(name(row)) ghi «\(found)» nhưng \(number(num)) / \(number(den)) × 100 = \(expectedText). Sửa tỷ lệ thành \(expectedText), hoặc sửa tử số (\(name(numRow))) / mẫu số (\(name(denRow))) nếu chúng sai.",
+                        en: "The ratio \(name(row)) reads '\(found)' but \(number(num)) / \(number(den)) × 100 = \(expectedText). Correct it to \(expectedText), or correct the numerator (\(name(numRow))) / denominator (\(name(denRow))) if they are wrong.")
+                }
             }
         }
     }
