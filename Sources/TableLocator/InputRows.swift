@@ -177,6 +177,28 @@ enum InputRowReader {
         // The first two bytes (ASCII lowercased; any non-ASCII byte as 0x80) must open some footer line.
         let second = utf8.next() ?? 0
         guard footerOpenings.contains(footerOpening(first, second)) else { return false }
+        // The opening lowercased scalar by scalar (ASCII, Latin-1 and the Vietnamese letters, as
+        // `String.lowercased` does: `TextNormalization.lowercase(scalar:)`), as bytes; any other
+        // scalar takes the general path below. `maxFooterPrefix` scalars hold every footer opening.
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(4 * maxFooterPrefix)
+        var count = 0
+        var answered = true
+        for scalar in t.unicodeScalars {
+            if count == maxFooterPrefix { break }
+            guard let l = TextNormalization.lowercase(scalar: scalar.value), let ls = Unicode.Scalar(l) else {
+                answered = false
+                break
+            }
+            UTF8.encode(ls) { lowered.append($0) }
+            count += 1
+        }
+        if answered { return footerPrefixUTF8.contains { lowered.starts(with: $0) } }
+        return opensLikeFooterByLowercasing(t)
+    }
+
+    /// `opensLikeFooter` past its first-bytes test, with `String.lowercased` of the opening.
+    static func opensLikeFooterByLowercasing(_ t: String) -> Bool {
         let lower = String(t.prefix(maxFooterPrefix)).lowercased()
         // NFC text: comparing bytes is comparing characters here.
         return footerPrefixUTF8.contains { lower.utf8.starts(with: $0) }
@@ -335,7 +357,7 @@ enum InputRowReader {
                 }
                 // More label-only rows than a page break makes: each is a row of its own (and unknown).
             }
-            if marker == "-" || marker == "+" || marker == "•" { marker = "" }
+            if !marker.isEmpty && (marker == "-" || marker == "+" || marker == "•") { marker = "" }
             rows.append(InputRow(gridRow: g, position: position, code: code, marker: marker, label: label, unit: unit,
                                  valueCell: valueCell, note: note))
         }

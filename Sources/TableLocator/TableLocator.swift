@@ -116,26 +116,28 @@ public enum TableLocator {
             appendix.values.reserveCapacity(inputs.count)
             for entry in inputs {
                 let ri = entry.row, fi = entry.formRow
-                var v = ValueInterpreter.interpret(entry.input, kind: formRowAt(fi).pointee.kind,
+                // Optional so that it can be moved into the dictionary (`take()`; assigning a plain
+                // variable copied the value, retaining each of its strings, then destroyed it).
+                var v: RowValue? = ValueInterpreter.interpret(entry.input, kind: formRowAt(fi).pointee.kind,
                                                    choices: formRowAt(fi).pointee.choices, form: form, locale: locale)
-                v.note = rowAt(ri).pointee.note
+                v!.note = rowAt(ri).pointee.note
                 if !rowAt(ri).pointee.note.isEmpty, let nc = noteColumn {
-                    v.noteLocation = grid.location(row: rowAt(ri).pointee.gridRow, column: nc)
+                    v!.noteLocation = grid.location(row: rowAt(ri).pointee.gridRow, column: nc)
                 }
                 // The form's own label when the input spells it the same (one copy for all units).
                 let label = rowAt(ri).pointee.fullLabel
-                v.inputLabel = UTF8Key(label) == UTF8Key(formRowAt(fi).pointee.label) ? formRowAt(fi).pointee.label : label
-                v.location = grid.location(row: rowAt(ri).pointee.gridRow, column: valueColumn)
-                v.formula = rowAt(ri).pointee.valueCell?.formula
-                if v.formula != nil, let f = formulaWithoutValue(rowAt(ri).pointee.valueCell, location: v.location,
+                v!.inputLabel = UTF8Key(label) == UTF8Key(formRowAt(fi).pointee.label) ? formRowAt(fi).pointee.label : label
+                v!.location = grid.location(row: rowAt(ri).pointee.gridRow, column: valueColumn)
+                v!.formula = rowAt(ri).pointee.valueCell?.formula
+                if v!.formula != nil, let f = formulaWithoutValue(rowAt(ri).pointee.valueCell, location: v!.location,
                                                                  formRow: formRowAt(fi).pointee, form: form) {
                     findings.append(f)
                 }
-                if v.classification != nil,
-                   let f = ambiguity(v, formRow: formRowAt(fi).pointee, form: form, locale: locale, evidence: evidence, mixed: mixed) {
+                if v!.classification != nil,
+                   let f = ambiguity(v!, formRow: formRowAt(fi).pointee, form: form, locale: locale, evidence: evidence, mixed: mixed) {
                     findings.append(f)
                 }
-                appendix.values[formRowAt(fi).pointee.id] = v
+                appendix.values[formRowAt(fi).pointee.id] = v.take()
             }
         } }
         appendix.readingFindings = findings

@@ -260,3 +260,34 @@ func recentNumberFormatsAgreeWithTheMemo() {
     let count = recent.reading(CellStyle(numberFormat: "#,##0"))
     #expect(!count.percent && count.decimals == 0)
 }
+
+/// `opensLikeFooter` lowercases the opening scalar by scalar: the same answers as lowercasing it
+/// with `String.lowercased`, on every footer opening in three casings, with and without text after
+/// it, on the shipped form's labels, and on texts with letters outside the table (Greek, Turkish).
+@Test("footer openings lowercased by scalar agree with String.lowercased")
+func footerOpeningsAgreeWithLowercasing() throws {
+    let form = try FormLoader.load(file: TestPaths.templates.appendingPathComponent("cchc-2023/form.yaml").path)
+    var texts = form.rows.flatMap(\.acceptedLabels)
+    for p in InputRowReader.footerPrefixes {
+        for v in [p, p.uppercased(), p.prefix(1).uppercased() + p.dropFirst()] {
+            texts += [v, v + " UBND huyện", v + "Σ", "  " + v, String(v.dropLast()), v + "\u{301}x"]
+        }
+    }
+    texts += ["", "T", "TM", "Tm.", "KT. CHỦ TỊCH", "NƠI NHẬN:", "Nơi nhận", "THỦ TRƯỞNG ĐƠN VỊ", "ΣΑΣ", "TİM", "tm.Σ",
+              "Người lập biểu", "NGƯỜI LẬP BIỂU", "Trong đó", "Thủ tục hành chính", "Chủ tịch UBND", "Ghi chú: số liệu",
+              "Lưu: VT", "LƯU VT", "(Ký tên, đóng dấu)", "Xác nhận của thủ trưởng"]
+    var footers = 0
+    for t in texts {
+        let expected: Bool = {
+            guard let f = t.utf8.first, f < 0x80 else { return false }
+            let second = t.utf8.dropFirst().first ?? 0
+            guard InputRowReader.footerOpenings.contains(InputRowReader.footerOpening(f, second)) else { return false }
+            return InputRowReader.opensLikeFooterByLowercasing(t)
+        }()
+        #expect(InputRowReader.opensLikeFooter(t) == expected, "«\(t)»")
+        if expected { footers += 1 }
+    }
+    #expect(footers > 3 * InputRowReader.footerPrefixes.count)
+    #expect(InputRowReader.opensLikeFooter("KT. CHỦ TỊCH"))
+    #expect(!InputRowReader.opensLikeFooter("Thủ tục hành chính"))
+}
