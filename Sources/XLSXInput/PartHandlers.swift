@@ -200,13 +200,16 @@ struct SharedStringsHandler: XMLHandler {
         if name.equals("si") {
             inItem = true
             current.removeAll(keepingCapacity: true)
-            itemRuns.removeAll()
+            if !itemRuns.isEmpty { itemRuns.removeAll() }
             itemHasRunFont = false
             itemHasLegacyRun = false
         } else if name.equals("rPh") {
             phoneticDepth += 1
         } else if name.equals("t") {
             inT = true
+        } else if name.equals("sst"), strings.isEmpty, let n = a.int("uniqueCount") {
+            // Room for the declared count (a hint only: bounded, and a wrong count changes nothing).
+            strings.reserveCapacity(min(n, maxCount, 1 << 16))
         } else if inItem && phoneticDepth == 0 && name.equals("r") {
             inRun = true
             runFont = nil

@@ -243,17 +243,19 @@ public final class ZipArchive {
               let file = zip_fopen_index(handle, UInt64(entry.index), ZIP_FL_COMPRESSED) else { return nil }
         defer { zip_fclose(file) }
         let size = Int(entry.compressedSize)
-        var out = [UInt8](repeating: 0, count: size + 1)
         var total = 0
-        while total <= size {
-            let n = out.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress! + total, UInt64(size + 1 - total)) }
-            if n < 0 { return nil }
-            if n == 0 { break }
-            total += Int(n)
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            while total <= size {
+                let n = zip_fread(file, buffer.baseAddress! + total, UInt64(size + 1 - total))
+                if n < 0 { failed = true; break }
+                if n == 0 { break }
+                total += Int(n)
+            }
+            count = min(total, size)
         }
         // Exactly the declared compressed size, or it is not the entry the directory describes.
-        guard total == size else { return nil }
-        out.removeLast()
+        guard !failed, total == size else { return nil }
         return out
     }
 
