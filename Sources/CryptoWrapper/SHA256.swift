@@ -100,6 +100,6 @@ public struct SHA256: ~Copyable {
     private static func lastError() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(ERR_get_error(), &buffer, buffer.count)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

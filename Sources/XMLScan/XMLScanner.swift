@@ -430,7 +430,7 @@ public struct XMLScanner<H: XMLHandler> {
 /// A scanner's working storage (open names, their lengths, the attributes of a tag): plain memory
 /// behind a class only to be freed, its fields constants, so that no access pays an exclusivity
 /// check or a uniqueness test. A scanner is used by one reader and never copied while in use.
-@usableFromInline final class ScanBuffer<T> {
+@usableFromInline final class ScanBuffer<T: BitwiseCopyable> {
     @usableFromInline let base: UnsafeMutablePointer<T>
     @usableFromInline let capacity: Int
 
