@@ -208,6 +208,20 @@ public struct XMLScanner<H: XMLHandler> {
     }
 
     /// Local name start within [s, e): after the last colon.
+    /// The end of the name starting at `from` (the first byte that ends a name, or `count`) and
+    /// where its local part starts (after its last ':'), for element and attribute names alike.
+    @inlinable @inline(__always) static func scanName(_ p: XMLBytes, from: Int, count n: Int) -> (end: Int, local: Int) {
+        var j = from
+        var local = from
+        while j < n {
+            let b = p[j]
+            if isNameEnd(b) { break }
+            if b == UInt8(ascii: ":") { local = j + 1 }
+            j += 1
+        }
+        return (j, local)
+    }
+
     @inlinable static func localStart(_ p: XMLBytes, _ s: Int, _ e: Int) -> Int {
         var k = e - 1
         while k >= s {
@@ -332,14 +346,7 @@ public struct XMLScanner<H: XMLHandler> {
             }
             // Start tag.
             let s = i + 1
-            var j = s
-            var ls = s
-            while j < n {
-                let b = p[j]
-                if Self.isNameEnd(b) { break }
-                if b == UInt8(ascii: ":") { ls = j + 1 }
-                j += 1
-            }
+            var (j, ls) = Self.scanName(p, from: s, count: n)
             if j >= n { if final { throw malformed("truncated start tag", i) }; return i }
             if j == s { throw malformed("empty element name", i) }
             let nameEnd = j
@@ -357,13 +364,8 @@ public struct XMLScanner<H: XMLHandler> {
                 }
                 // Attribute name.
                 let an = j
-                var als = j
-                while j < n {
-                    let b = p[j]
-                    if Self.isNameEnd(b) { break }
-                    if b == UInt8(ascii: ":") { als = j + 1 }
-                    j += 1
-                }
+                let als: Int
+                (j, als) = Self.scanName(p, from: an, count: n)
                 if j == an { throw malformed("bad attribute", j) }
                 let anEnd = j
                 while j < n && Self.isSpace(p[j]) { j += 1 }
