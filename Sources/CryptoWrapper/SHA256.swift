@@ -81,6 +81,21 @@ public struct SHA256: ~Copyable {
         return hexString(h.finalize())
     }
 
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`: 32 bytes.
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        // An empty key or message still passes a valid pointer (libcrypto is given a length of 0).
+        let one: [UInt8] = [0]
+        let done = (key.isEmpty ? one : key).withUnsafeBytes { k in
+            (message.isEmpty ? one : message).withUnsafeBufferPointer { m in
+                HMAC(algorithm, k.baseAddress, Int32(key.count), m.baseAddress, message.count, &digest, &length)
+            }
+        }
+        guard done != nil, length == 32 else { fatalError("libcrypto: HMAC-SHA256 failed (\(lastError()))") }
+        return digest
+    }
+
     /// Lower-case hex of `bytes`.
     public static func hexString(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

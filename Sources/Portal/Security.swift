@@ -27,15 +27,7 @@ enum Secrets {
 
     /// HMAC-SHA256 (RFC 2104), hex.
     static func hmac(key: [UInt8], _ message: String) -> String {
-        var k = key.count > 64 ? { var h = SHA256(); h.update(key); return h.finalize() }() : key
-        k += [UInt8](repeating: 0, count: 64 - k.count)
-        var inner = SHA256()
-        inner.update(k.map { $0 ^ 0x36 })
-        inner.update(Array(message.utf8))
-        var outer = SHA256()
-        outer.update(k.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize().map { String(format: "%02x", $0) }.joined()
+        SHA256.hexString(SHA256.hmac(key: key, message: Array(message.utf8)))
     }
 
     /// Compares in time independent of where the strings differ.
